@@ -1,0 +1,105 @@
+"""The exception tree. Each error carries its HTTP status and a message that says what to do next.
+
+    SmartHameError                      500  base; never raised itself
+    ├── InputError                      400  the client sent something we cannot use
+    │   ├── BadParameter                400  a named request parameter is wrong
+    │   ├── QuerySyntaxError            400  SPARQL that does not parse (message has the position)
+    │   ├── QueryTooLong                400  query text over max_query_length
+    │   ├── UpdateRefused               400  SPARQL Update sent to the read-only endpoint
+    │   └── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
+    ├── NotFound                        404  unknown resource, saved query or dump
+    ├── NotAcceptable                   406  no offered media type fits Accept (lists the offered ones)
+    ├── UnsupportedMediaType            415  request body in a type we do not read
+    ├── QueryTimeout                    503  the query ran past its time limit and was stopped
+    ├── Unavailable                     503  no published dataset, or workers could not start
+    └── DataError                       (CLI) input files that do not parse or do not conform
+        ├── ParseError                  file:line of the first syntax error
+        └── ValidationFailed            SHACL violations; carries the report
+
+The server renders all of these in one exception handler (``server.app``); the CLI maps
+``ParseError`` to exit 2 and ``ValidationFailed`` to exit 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class SmartHameError(Exception):
+    status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def as_json(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": self.message, "status": self.status}
+
+
+class InputError(SmartHameError):
+    status = 400
+
+
+class BadParameter(InputError):
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"Parameter '{name}': {problem}")
+        self.name = name
+
+
+class QuerySyntaxError(InputError):
+    pass
+
+
+class QueryTooLong(InputError):
+    pass
+
+
+class UpdateRefused(InputError):
+    pass
+
+
+class ServiceRefused(InputError):
+    pass
+
+
+class NotFound(SmartHameError):
+    status = 404
+
+
+class NotAcceptable(SmartHameError):
+    status = 406
+
+    def __init__(self, offered: list[str]) -> None:
+        super().__init__("None of the offered media types fits the Accept header. Offered: " + ", ".join(offered))
+        self.offered = offered
+
+
+class UnsupportedMediaType(SmartHameError):
+    status = 415
+
+
+class QueryTimeout(SmartHameError):
+    status = 503
+
+
+class Unavailable(SmartHameError):
+    status = 503
+
+
+class DataError(SmartHameError):
+    status = 500
+
+
+class ParseError(DataError):
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+        self.path = Path(path)
+        self.line = line
+
+
+class ValidationFailed(DataError):
+    def __init__(self, report: Any) -> None:
+        super().__init__("The data violates the Smart Häme shapes; nothing was published.")
+        self.report = report

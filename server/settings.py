@@ -1,0 +1,114 @@
+"""Every setting once: name, type, default and one line of help.
+
+Settings are read at the edge (command-line flags, then ``SMARTHAME_*`` environment
+variables) and frozen into a :class:`Settings` value that the rest of the code receives.
+Nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_iri: str = field(
+        default=DEFAULT_BASE_IRI,
+        metadata={"help": "Base IRI that every minted IRI starts with; data is rebased onto it at load."},
+    )
+    project_root: Path = field(
+        default=PROJECT_ROOT, metadata={"help": "Folder holding ontology/, data/ and queries/."}
+    )
+    build_dir: Path = field(
+        default=PROJECT_ROOT / "build",
+        metadata={"help": "Where `smarthame build` publishes the validated dataset."},
+    )
+    host: str = field(default="127.0.0.1", metadata={"help": "Interface to bind; loopback by default."})
+    port: int = field(default=8000, metadata={"help": "TCP port to listen on."})
+    timeout: float = field(
+        default=10.0,
+        metadata={"help": "Server-wide query time limit in seconds; a request may only lower it."},
+    )
+    max_query_length: int = field(
+        default=100_000, metadata={"help": "Longest accepted SPARQL query text, in characters."}
+    )
+    max_rows: int = field(
+        default=100_000,
+        metadata={"help": "Most result rows (or triples) returned; longer results are cut and marked."},
+    )
+    workers: int = field(
+        default=2,
+        metadata={"help": "Query worker processes; each can be stopped when its query runs out of time."},
+    )
+    cache_entries: int = field(
+        default=512, metadata={"help": "Responses kept in the result cache (per dataset version)."}
+    )
+    service_allowlist: tuple[str, ...] = field(
+        default=(),
+        metadata={"help": "Endpoints a SERVICE clause may call; empty means federated query is off."},
+    )
+    files: tuple[Path, ...] = field(
+        default=(),
+        metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},
+    )
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.project_root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project_root / "queries"
+
+    @property
+    def static_dir(self) -> Path:
+        return Path(__file__).resolve().parent / "static"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def settings_help() -> dict[str, str]:
+    """Setting name -> help text, for the CLI and the README."""
+    return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(Settings)}
+
+
+def from_environment(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from ``SMARTHAME_<NAME>`` variables, then explicit overrides (flags) on top."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        raw = environ.get(f"SMARTHAME_{f.name.upper()}")
+        if raw is None:
+            continue
+        values[f.name] = _coerce(f, raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**values)
+    if not settings.base_iri.endswith(("/", "#")):
+        settings = settings.replace(base_iri=settings.base_iri + "/")
+    return settings
+
+
+def _coerce(f: dataclasses.Field[Any], raw: str) -> Any:
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "Path":
+        return Path(raw)
+    if kind.startswith("tuple"):
+        parts = tuple(p for p in raw.split(",") if p)
+        return tuple(Path(p) for p in parts) if "Path" in kind else parts
+    return raw
