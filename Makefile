@@ -1,0 +1,50 @@
+# The README's commands. `make serve` starts the server on the bundled data, `make test` runs every test;
+# both set up what they need first (virtual environment, Python packages, npm assets, Chromium).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup assets browser build serve test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) assets
+
+# The YASGUI query editor, served by our own server (never committed as a vendored bundle).
+assets: server/static/vendor/.installed
+server/static/vendor/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	mkdir -p server/static/vendor
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
+	touch $@
+
+# Debian's Chromium for the browser tests (needs root; skipped with a message otherwise).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed and this is not root: browser tests will be skipped"; fi; }
+
+build: setup
+	$(VENV)/bin/smarthame build
+
+serve: build
+	$(VENV)/bin/smarthame serve
+
+test: setup browser
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) tests/benchmark.py
+
+lint: setup
+	$(PY) -m pip install --quiet ruff
+	$(VENV)/bin/ruff check server tests scripts
+
+clean:
+	rm -rf build node_modules server/static/vendor tests/artifacts

@@ -1,0 +1,1 @@
+"""The Smart Häme knowledge graph: loading, validating, publishing and serving it."""

@@ -1,0 +1,121 @@
+"""Shared fixtures: the published bundled dataset, an in-process client, a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.settings import PROJECT_ROOT, Settings
+
+SHARED = PROJECT_ROOT.parent / "shared"
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` (reference data, conformance suites); tests that need it skip where it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a user's fresh clone); CI has it")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data built and published by `smarthame build` into a temporary folder."""
+    from server.cli import main
+
+    target = tmp_path_factory.mktemp("build")
+    os.environ["SMARTHAME_BUILD_DIR"] = str(target)
+    try:
+        assert main(["build"]) == 0, "smarthame build failed on the bundled data"
+    finally:
+        del os.environ["SMARTHAME_BUILD_DIR"]
+    return target
+
+
+@pytest.fixture(scope="session")
+def settings(build_dir: Path) -> Settings:
+    return Settings(build_dir=build_dir)
+
+
+@pytest.fixture(scope="session")
+def published(settings: Settings):
+    from server.store import open_published
+
+    return open_published(settings)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator:
+    """An in-process HTTP client over the app on the published bundled data."""
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A real `smarthame serve` process on a free loopback port."""
+
+    def __init__(self, build_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        full_env = {**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir), **(env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), *args],
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{out}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start listening in time")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path) -> Iterator[LiveServer]:
+    server = LiveServer(build_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
