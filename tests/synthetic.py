@@ -32,6 +32,7 @@ import pyoxigraph as ox
 BASE = "https://w3id.org/smart-hame/"
 SYN = f"{BASE}synthetic/"
 SOURCE = ox.NamedNode(f"{SYN}source")
+YTJ = ox.NamedNode("https://www.ytj.fi/")  # the business ID scheme, as data/actors.ttl names it
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -61,7 +62,7 @@ SPEARHEADS = tuple(
     _concept("spearheads", s)
     for s in ("circular-economy", "sustainable-food-system", "smart-services-and-production", "design")
 )
-RDI_CHOICE = _concept("strategic-choices", "rdi-sustainable-growth")  # the choice the spearheads sit under
+RDI_CHOICE = _concept("strategic-choices", "sustainable-growth-rdi")  # the choice the spearheads sit under
 OTHER_CHOICES = tuple(
     _concept("strategic-choices", s) for s in ("competence-employment-inclusion", "infrastructure")
 )
@@ -73,14 +74,14 @@ ORGANISATION_TYPES = tuple(
     _concept("organisation-types", s)
     for s in ("municipality", "university-of-applied-sciences", "company", "association", "foundation")
 )
-# (fund IRI, as written in the register, programme period, register-code letter)
+# (fund IRI, programme period, register-code letter); every one is labelled in data/links.ttl
 FUNDS = (
-    (ox.NamedNode(f"{EUPROG}ERDF"), "EAKR", "2014–2020", "A"),
-    (ox.NamedNode(f"{EUPROG}ESF"), "ESR", "2014–2020", "S"),
-    (ox.NamedNode(f"{EUPROG}REACT_EU"), "ESR (REACT-EU)", "2014–2020", "S"),
-    (ox.NamedNode(f"{EUPROG}ERDF_2021"), "EAKR", "2021–2027", "A"),
-    (ox.NamedNode(f"{EUPROG}ESF_PLUS"), "ESR+", "2021–2027", "S"),
-    (ox.NamedNode(f"{EUPROG}JTF"), "JTF", "2021–2027", "J"),
+    (ox.NamedNode(f"{EUPROG}ERDF"), "2014–2020", "A"),
+    (ox.NamedNode(f"{EUPROG}ESF"), "2014–2020", "S"),
+    (ox.NamedNode(f"{EUPROG}REACT_EU"), "2014–2020", "S"),
+    (ox.NamedNode(f"{EUPROG}EAFRD2020"), "2014–2020", "M"),
+    (ox.NamedNode(f"{EUPROG}ERDF_2021"), "2021–2027", "A"),
+    (ox.NamedNode(f"{EUPROG}ESF_PLUS"), "2021–2027", "S"),
 )
 # Kanta-Häme's eleven municipalities in the 2023 code list.
 MUNICIPALITIES = tuple(
@@ -88,6 +89,7 @@ MUNICIPALITIES = tuple(
     for code in ("061", "082", "086", "103", "109", "165", "169", "433", "694", "834", "981")
 )
 STATUSES = ("Toiminnassa", "Toiminta päättynyt")
+LAST_OBSERVED = date(2025, 6, 30)  # status observations are dated no later than this
 # Finnish topic words for project names, so a text search finds a realistic share of them.
 TOPICS = (
     "kiertotalous", "ruokajärjestelmä", "robotiikka", "muotoilu", "biotalous", "digitalisaatio",
@@ -173,6 +175,7 @@ def organisations(count: int, seed: int) -> Iterator[ox.Quad]:
         yield from _quads(GRAPH_ACTORS, ident, [
             (A, _n(f"{ADMS}Identifier")),
             (NOTATION, ox.Literal(bid)),
+            (_n(f"{DCT}conformsTo"), YTJ),
         ])
 
 
@@ -183,13 +186,13 @@ def _project_rng(index: int, seed: int) -> tuple[random.Random, tuple]:
 
 def project_iri(index: int, seed: int = 7) -> ox.NamedNode:
     """The IRI of project number ``index`` (0-based) of the graph made with ``seed``."""
-    letter = _project_rng(index, seed)[1][3]
+    letter = _project_rng(index, seed)[1][2]
     return _n(f"{SYN}project/SYN{letter}{index:06d}")
 
 
 def projects(n_projects: int, n_orgs: int, seed: int) -> Iterator[ox.Quad]:
     for i in range(n_projects):
-        rng, (fund, as_written, period, letter) = _project_rng(i, seed)
+        rng, (fund, period, letter) = _project_rng(i, seed)
         code = f"SYN{letter}{i:06d}"
         project = _n(f"{SYN}project/{code}")
         first_year = 2014 if period == "2014–2020" else 2021
@@ -202,7 +205,6 @@ def projects(n_projects: int, n_orgs: int, seed: int) -> Iterator[ox.Quad]:
             (_n(f"{SMH}registerCode"), ox.Literal(code)),
             (PREF_LABEL, ox.Literal(f"Synthetic project {i:06d}: {topic} Hämeessä", language="fi")),
             (_n(f"{SMH}fund"), fund),
-            (_n(f"{SMH}fundAsWritten"), ox.Literal(as_written)),
             (_n(f"{SMH}programmePeriod"), ox.Literal(period)),
             (_n(f"{SMH}plannedStart"), ox.Literal(start.isoformat(), datatype=T_DATE)),
             (_n(f"{SMH}plannedEnd"), ox.Literal(end.isoformat(), datatype=T_DATE)),
@@ -216,28 +218,34 @@ def projects(n_projects: int, n_orgs: int, seed: int) -> Iterator[ox.Quad]:
         amounts = list(_amounts(project, start, rng))
         facts += [(_n(f"{SMH}amount"), node) for node, _ in amounts]
         status = _n(f"{project.value}/status/1")
-        facts.append((_n(f"{SMH}status"), status))
+        observed = min(start + timedelta(days=rng.randrange(5 * 365)), LAST_OBSERVED)
+        # Like the real register pages, not every record shows a status; none is observed before it starts.
+        has_status = rng.random() < 0.6 and observed >= start
+        if has_status:
+            facts.append((_n(f"{SMH}status"), status))
         yield from _quads(GRAPH_PROJECTS, project, facts)
         for node, amount_facts in amounts:
             yield from _quads(GRAPH_PROJECTS, node, amount_facts)
-        observed = min(end + timedelta(days=rng.randrange(400)), date(2025, 6, 30))
-        yield from _quads(GRAPH_PROJECTS, status, [
-            (A, _n(f"{SMH}StatusObservation")),
-            (_n(f"{SMH}statusValue"), ox.Literal(STATUSES[observed >= end], language="fi")),
-            (_n(f"{SMH}observedOn"), ox.Literal(observed.isoformat(), datatype=T_DATE)),
-            (SOURCE_P, SOURCE),
-        ])
+        if has_status:
+            yield from _quads(GRAPH_PROJECTS, status, [
+                (A, _n(f"{SMH}StatusObservation")),
+                (_n(f"{SMH}statusValue"), ox.Literal(STATUSES[observed >= end], language="fi")),
+                (_n(f"{SMH}observedOn"), ox.Literal(observed.isoformat(), datatype=T_DATE)),
+                (SOURCE_P, SOURCE),
+            ])
         yield from _classification(project, code, rng)
 
 
 def _amounts(project: ox.NamedNode, start: date, rng: random.Random) -> Iterator[tuple[ox.NamedNode, list]]:
-    for n in range(1, rng.choice((1, 1, 2, 3)) + 1):
+    for n in range(1, rng.choice((0, 1, 1, 2, 3)) + 1):
         value = rng.randrange(20_000, 3_000_000, 100)
+        amount_type = rng.choice(AMOUNT_TYPES)
         yield _n(f"{project.value}/amount/{n}"), [
             (A, _n(f"{SMH}MonetaryAmount")),
             (_n(f"{SCHEMA}value"), ox.Literal(f"{value}.00", datatype=T_DECIMAL)),
             (_n(f"{SCHEMA}currency"), ox.Literal("EUR")),
-            (_n(f"{SMH}amountType"), rng.choice(AMOUNT_TYPES)),
+            (_n(f"{SMH}amountType"), amount_type),
+            (_n(f"{SMH}amountLabel"), ox.Literal(f"Synthetic {amount_type.value.rsplit('/', 1)[1]}")),
             (_n(f"{SMH}year"), ox.Literal(str(start.year), datatype=_n(f"{XSD}gYear"))),
             (SOURCE_P, SOURCE),
         ]
