@@ -1,0 +1,453 @@
+"""Saved queries: read ``queries/*.rq``, parse their headers, type their parameters, bind request values.
+
+Each file is runnable SPARQL on its own. Its header is a block of ``#+`` comment lines at the top, a small
+indentation-based subset of YAML (grlc's decorators are the model), read here with line numbers so that
+every mistake is reported as ``file:line``::
+
+    #+ title:
+    #+   fi: Hankkeet kärjittäin
+    #+   en: Projects by spearhead
+    #+ description:
+    #+   fi: Pidempi kuvaus, joka voi jatkua
+    #+       seuraavalla rivillä.
+    #+   en: ...
+    #+ params:
+    #+   spearhead:
+    #+     type: iri
+    #+     class: smh:Spearhead
+    #+     scheme: res:scheme/spearheads
+    #+     example: res:concept/spearheads/circular-economy
+    #+     description:
+    #+       fi: ...
+    #+       en: ...
+
+A parameter's name is a SPARQL variable of the query. Its value reaches the engine as an RDF term through
+pyoxigraph ``substitutions``; the query text is never edited. Types: ``iri`` (optionally of a ``class``
+and/or in a concept ``scheme``), ``date`` (xsd:date), ``year`` (xsd:gYear), ``string``, ``integer``
+(``min``/``max``); ``allowed`` enumerates the accepted literal values. A parameter without ``default`` may
+be left out, and is then unbound.
+
+Two facts about pyoxigraph 0.5 substitution shape how the queries are written (measured on 0.5.13):
+a substituted variable must be in the SELECT projection (and so in GROUP BY), or the query is refused;
+and it is bound only in the projected solutions, so ``BOUND(?p)`` stays false and ``BIND(?p AS ?x)``
+leaves ``?x`` unbound, while ``?p`` inside a function or comparison is replaced. "Unbound matches
+everything" is therefore written ``FILTER(COALESCE(?value = ?p, true))``: the comparison is an error,
+hence true, exactly when ``?p`` is unbound. :func:`load_saved_query` refuses ``BOUND(?param)`` and
+``BIND(?param AS ...)`` with the line, so the trap cannot come back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+import pyoxigraph as ox
+
+from server.errors import BadParameter, ParseError
+from server.settings import DEFAULT_BASE_IRI
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ParamType = TypingLiteral["iri", "date", "year", "string", "integer"]
+PARAM_TYPES: tuple[str, ...] = ("iri", "date", "year", "string", "integer")
+LANGUAGES = ("fi", "en")
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEY_RE = re.compile(r"^([A-Za-z_][\w.-]*):(?:\s+(.*))?$")
+# Characters an IRIREF may not hold (SPARQL 1.1 grammar, production 139), plus whitespace.
+IRI_FORBIDDEN_RE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+MAX_STRING = 500  # longest accepted string parameter, in characters: a register code or a name search
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One typed parameter of a saved query, as declared in its header."""
+
+    name: str
+    type: ParamType
+    description: Mapping[str, str]
+    line: int
+    default: str | None = None
+    example: str | None = None
+    allowed: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    of_class: str | None = None  # full IRI, for type iri
+    in_scheme: str | None = None  # full IRI, for type iri
+
+    def to_term(self, raw: str, prefixes: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
+        """The RDF term for a request value; raises BadParameter saying what is expected."""
+        value = raw.strip()
+        if self.type == "iri":
+            term: ox.NamedNode | ox.Literal = ox.NamedNode(parse_iri(self.name, value, prefixes))
+        elif self.type == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise BadParameter(self.name, f"expected a date as YYYY-MM-DD, got {value!r}")
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise BadParameter(self.name, f"{value!r} is not a calendar date") from None
+            term = ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        elif self.type == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise BadParameter(self.name, f"expected a year as four digits, got {value!r}")
+            term = ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+        elif self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,9}", value):
+                raise BadParameter(self.name, f"expected an integer, got {value!r}")
+            number = int(value)
+            if self.minimum is not None and number < self.minimum:
+                raise BadParameter(self.name, f"must be at least {self.minimum}, got {number}")
+            if self.maximum is not None and number > self.maximum:
+                raise BadParameter(self.name, f"must be at most {self.maximum}, got {number}")
+            value = str(number)
+            term = ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        else:
+            if len(value) > MAX_STRING:
+                raise BadParameter(self.name, f"longer than {MAX_STRING} characters")
+            term = ox.Literal(value)
+        if self.allowed and value not in self.allowed:
+            raise BadParameter(self.name, f"{value!r} is not one of: {', '.join(self.allowed)}")
+        return term
+
+    def openapi_schema(self) -> dict[str, object]:
+        """The JSON Schema of the query-string value, for the OpenAPI document."""
+        schema: dict[str, object] = {"type": "string"}
+        if self.type == "iri":
+            schema["format"] = "iri"
+        elif self.type == "date":
+            schema["format"] = "date"
+        elif self.type == "year":
+            schema.update(type="integer", minimum=1000, maximum=9999)
+        elif self.type == "integer":
+            schema["type"] = "integer"
+            if self.minimum is not None:
+                schema["minimum"] = self.minimum
+            if self.maximum is not None:
+                schema["maximum"] = self.maximum
+        if self.allowed:
+            schema["enum"] = [int(v) for v in self.allowed] if schema["type"] == "integer" else list(self.allowed)
+        if self.default is not None:
+            schema["default"] = int(self.default) if schema["type"] == "integer" else self.default
+        return schema
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name, "type": self.type, "description": dict(self.description)}
+        for key, value in (
+            ("class", self.of_class),
+            ("scheme", self.in_scheme),
+            ("default", self.default),
+            ("example", self.example),
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+        ):
+            if value is not None:
+                out[key] = value
+        if self.allowed:
+            out["allowed"] = list(self.allowed)
+        return out
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A parsed ``.rq`` file: its name (the route), header and SPARQL text."""
+
+    name: str
+    path: Path
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    parameters: tuple[Parameter, ...]
+    text: str
+    tags: tuple[str, ...] = field(default=())
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def bind(
+        self,
+        raw: Mapping[str, str | None],
+        prefixes: Mapping[str, str],
+        known: Mapping[str, Collection[str]] | None = None,
+    ) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Substitutions for the request values ``raw`` (missing or empty: the default, else unbound).
+
+        ``known`` gives, per IRI parameter, the IRIs the published data holds of its class or scheme;
+        a value outside them is refused, so a typo is an error rather than an empty answer.
+        """
+        bound: dict[str, ox.NamedNode | ox.Literal] = {}
+        for p in self.parameters:
+            value = raw.get(p.name)
+            if value is None or not value.strip():
+                value = p.default
+            if value is None:
+                continue
+            term = p.to_term(value, prefixes)
+            if known is not None and p.name in known and isinstance(term, ox.NamedNode):
+                members = known[p.name]
+                if term.value not in members:
+                    sample = ", ".join(sorted(members)[:8]) + (" …" if len(members) > 8 else "")
+                    what = " ".join(filter(None, (p.of_class and f"of class <{p.of_class}>", p.in_scheme and f"in scheme <{p.in_scheme}>")))
+                    raise BadParameter(p.name, f"<{term.value}> is not a resource {what} in the published data; allowed: {sample}")
+            bound[p.name] = term
+        return bound
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": dict(self.title),
+            "description": dict(self.description),
+            "parameters": [p.as_json() for p in self.parameters],
+            "tags": list(self.tags),
+        }
+
+
+def parse_iri(name: str, value: str, prefixes: Mapping[str, str]) -> str:
+    """An absolute IRI from a full IRI (``<…>`` optional) or a prefixed name; BadParameter otherwise."""
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if "://" not in value and not value.startswith("urn:"):
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in prefixes:
+            value = prefixes[prefix] + local
+        elif sep:
+            raise BadParameter(name, f"unknown prefix '{prefix}:'; use a full IRI or one of: {', '.join(sorted(prefixes))}")
+    if not SCHEME_RE.match(value):
+        raise BadParameter(name, f"expected an absolute IRI or a prefixed name, got {value!r}")
+    if IRI_FORBIDDEN_RE.search(value):
+        raise BadParameter(name, "an IRI may not contain spaces, control characters or any of <>\"{}|^`\\")
+    try:
+        ox.NamedNode(value)
+    except ValueError as e:
+        raise BadParameter(name, f"not a valid IRI: {e}") from None
+    return value
+
+
+# --- Reading files -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    line: int
+    value: str | None = None
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def _header_lines(text: str) -> list[tuple[int, str]]:
+    """``(line number, text after '#+')`` for the leading comment block."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        if stripped.startswith("#+"):
+            out.append((number, line.lstrip()[2:].rstrip()))
+    return out
+
+
+def _parse_tree(path: Path, lines: list[tuple[int, str]]) -> _Node:
+    """Nested key/value nodes from indented ``key: value`` lines; deeper lines after a value continue it."""
+    root = _Node(line=0)
+    stack: list[tuple[int, _Node]] = [(-1, root)]
+    last: tuple[int, _Node] | None = None  # (indent, node) of the latest scalar, for continuations
+    for number, body in lines:
+        indent = len(body) - len(body.lstrip(" "))
+        content = body.strip()
+        if not content:
+            continue
+        if last is not None and indent > last[0] and last[1].value is not None:
+            last[1].value += " " + content
+            continue
+        match = KEY_RE.match(content)
+        if not match:
+            raise ParseError(path, number, f"expected 'key: value' in the header, got {content!r}")
+        while stack and indent <= stack[-1][0]:
+            stack.pop()
+        parent = stack[-1][1]
+        if parent.value is not None:
+            raise ParseError(path, number, f"'{match.group(1)}' is indented under a key that already has a value")
+        key = match.group(1)
+        if key in parent.children:
+            raise ParseError(path, number, f"'{key}' is given twice")
+        node = _Node(line=number, value=match.group(2).strip() if match.group(2) else None)
+        parent.children[key] = node
+        stack.append((indent, node))
+        last = (indent, node)
+    return root
+
+
+def _texts(path: Path, node: _Node | None, what: str, line: int) -> dict[str, str]:
+    if node is None:
+        raise ParseError(path, line or 1, f"the header has no '{what}' (give it in Finnish and English: fi, en)")
+    texts = {lang: child.value or "" for lang, child in node.children.items()}
+    for lang in LANGUAGES:
+        if not texts.get(lang):
+            raise ParseError(path, node.line, f"'{what}' has no '{lang}' text")
+    unknown = set(texts) - {"fi", "en", "sv"}
+    if unknown:
+        raise ParseError(path, node.line, f"'{what}' has unknown languages: {', '.join(sorted(unknown))}")
+    return texts
+
+
+PARAM_KEYS = {"type", "class", "scheme", "default", "example", "allowed", "min", "max", "description"}
+TOP_KEYS = {"title", "description", "params", "tags"}
+
+
+def _expand(path: Path, line: int, value: str, prefixes: Mapping[str, str]) -> str:
+    try:
+        return parse_iri("class", value, prefixes)
+    except BadParameter as e:
+        raise ParseError(path, line, e.message) from None
+
+
+def _parameter(path: Path, name: str, node: _Node, prefixes: Mapping[str, str]) -> Parameter:
+    if not VARIABLE_RE.match(name):
+        raise ParseError(path, node.line, f"parameter '{name}' is not a SPARQL variable name")
+    unknown = set(node.children) - PARAM_KEYS
+    if unknown:
+        raise ParseError(path, node.children[sorted(unknown)[0]].line, f"unknown parameter key '{sorted(unknown)[0]}'; known: {', '.join(sorted(PARAM_KEYS))}")
+    get = {k: (c.value, c.line) for k, c in node.children.items()}
+    kind = get.get("type", (None, node.line))
+    if kind[0] not in PARAM_TYPES:
+        raise ParseError(path, kind[1], f"parameter '{name}' needs a type, one of: {', '.join(PARAM_TYPES)}")
+    bounds = {}
+    for key in ("min", "max"):
+        if key in get:
+            if kind[0] != "integer" or not re.fullmatch(r"[+-]?\d+", get[key][0] or ""):
+                raise ParseError(path, get[key][1], f"'{key}' needs an integer parameter and an integer value")
+            bounds[key] = int(get[key][0] or 0)
+    for key in ("class", "scheme"):
+        if key in get and kind[0] != "iri":
+            raise ParseError(path, get[key][1], f"'{key}' only applies to a parameter of type iri")
+    allowed = tuple(v.strip() for v in (get.get("allowed", ("", 0))[0] or "").split(",") if v.strip())
+    param = Parameter(
+        name=name,
+        type=kind[0],  # type: ignore[arg-type]
+        description=_texts(path, node.children.get("description"), f"params.{name}.description", node.line),
+        line=node.line,
+        default=get.get("default", (None, 0))[0],
+        example=get.get("example", (None, 0))[0],
+        allowed=allowed,
+        minimum=bounds.get("min"),
+        maximum=bounds.get("max"),
+        of_class=_expand(path, get["class"][1], get["class"][0] or "", prefixes) if "class" in get else None,
+        in_scheme=_expand(path, get["scheme"][1], get["scheme"][0] or "", prefixes) if "scheme" in get else None,
+    )
+    for key in ("default", "example"):
+        value = get.get(key, (None, 0))[0]
+        if value is not None:
+            try:
+                param.to_term(value, prefixes)
+            except BadParameter as e:
+                raise ParseError(path, get[key][1], f"{key} of '{name}': {e.message}") from None
+    return param
+
+
+def _check_sparql(path: Path, text: str, parameters: tuple[Parameter, ...], prefixes: Mapping[str, str]) -> None:
+    """Parse the query (empty store) with every parameter bound, and refuse the substitution traps."""
+    for p in parameters:
+        if not re.search(rf"[?$]{p.name}\b", text):
+            raise ParseError(path, p.line, f"parameter '{p.name}' is not a variable of the query")
+        for pattern, problem in (
+            (rf"BOUND\s*\(\s*[?$]{p.name}\s*\)", "BOUND(?{0}) is always false under substitution; write FILTER(COALESCE(?x = ?{0}, true))"),
+            (rf"BIND\s*\(\s*[?$]{p.name}\s+AS\b", "BIND(?{0} AS ...) stays unbound under substitution; use ?{0} where it is needed"),
+        ):
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match:
+                raise ParseError(path, text.count("\n", 0, match.start()) + 1, problem.format(p.name))
+    substitutions = {}
+    for p in parameters:
+        sample = p.default or p.example
+        if sample is not None:
+            substitutions[ox.Variable(p.name)] = p.to_term(sample, prefixes)
+    try:
+        result = ox.Store().query(text, substitutions=substitutions)
+    except SyntaxError as e:
+        message = e.msg or str(e)
+        where = re.match(r"error at (\d+):(\d+): ", message)
+        line = int(where.group(1)) if where else None
+        raise ParseError(path, line, f"SPARQL syntax error: {message}") from None
+    except RuntimeError as e:
+        raise ParseError(path, None, f"a parameter cannot be bound: {e}") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise ParseError(path, None, "a saved query must be a SELECT query (it is shown as a table)")
+
+
+def load_saved_query(path: Path, prefixes: Mapping[str, str], base_iri: str = DEFAULT_BASE_IRI) -> SavedQuery:
+    """Parse and check one ``.rq`` file; raises ParseError with ``file:line``."""
+    name = path.stem
+    if not NAME_RE.match(name):
+        raise ParseError(path, None, "a saved query's file name is its route: lower-case letters, digits and '-'")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ParseError(path, None, f"not UTF-8: {e}") from None
+    if base_iri != DEFAULT_BASE_IRI:
+        # The files are written against the default base, like the data; move our own IRIs with it. This
+        # edits trusted text from our repository once at start-up, never a request value.
+        text = text.replace("<" + DEFAULT_BASE_IRI, "<" + base_iri)
+    root = _parse_tree(path, _header_lines(text))
+    unknown = set(root.children) - TOP_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ParseError(path, root.children[key].line, f"unknown header key '{key}'; known: {', '.join(sorted(TOP_KEYS))}")
+    params_node = root.children.get("params")
+    parameters = tuple(
+        _parameter(path, pname, pnode, prefixes) for pname, pnode in (params_node.children.items() if params_node else ())
+    )
+    tags_node = root.children.get("tags")
+    query = SavedQuery(
+        name=name,
+        path=path,
+        title=_texts(path, root.children.get("title"), "title", 1),
+        description=_texts(path, root.children.get("description"), "description", 1),
+        parameters=parameters,
+        text=text,
+        tags=tuple(t.strip() for t in (tags_node.value or "").split(",") if t.strip()) if tags_node else (),
+    )
+    _check_sparql(path, text, parameters, prefixes)
+    return query
+
+
+def load_catalog(folder: Path, prefixes: Mapping[str, str], base_iri: str = DEFAULT_BASE_IRI) -> dict[str, SavedQuery]:
+    """Every ``*.rq`` in ``folder`` by name, sorted; the first bad file raises ParseError."""
+    if not folder.is_dir():
+        return {}
+    return {p.stem: load_saved_query(p, prefixes, base_iri) for p in sorted(folder.glob("*.rq"))}
+
+
+def membership_query(param: Parameter) -> str | None:
+    """SELECT ?value ?label over the resources an IRI parameter may name, or None if it accepts any IRI.
+
+    The class and scheme are bound through substitutions like any other value.
+    """
+    patterns = []
+    if param.of_class:
+        patterns.append("?value a ?class .")
+    if param.in_scheme:
+        patterns.append("?value skos:inScheme ?scheme .")
+    if not patterns:
+        return None
+    return (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        f"SELECT DISTINCT ?value (SAMPLE(?l) AS ?label) {'?class' if param.of_class else ''} {'?scheme' if param.in_scheme else ''}\n"
+        f"WHERE {{ {' '.join(patterns)}\n"
+        "  OPTIONAL { ?value skos:prefLabel|rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), \"fi\") || LANG(?l) = \"\") } }\n"
+        f"GROUP BY ?value {'?class' if param.of_class else ''} {'?scheme' if param.in_scheme else ''}\n"
+        "ORDER BY ?label ?value"
+    )
+
+
+def membership_substitutions(param: Parameter) -> dict[str, ox.NamedNode]:
+    subs = {}
+    if param.of_class:
+        subs["class"] = ox.NamedNode(param.of_class)
+    if param.in_scheme:
+        subs["scheme"] = ox.NamedNode(param.in_scheme)
+    return subs
