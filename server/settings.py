@@ -54,6 +54,18 @@ class Settings:
         default=(),
         metadata={"help": "Endpoints a SERVICE clause may call; empty means federated query is off."},
     )
+    publisher_name: str = field(
+        default="Smart Häme knowledge graph project",
+        metadata={"help": "Publisher named in the DCAT-AP catalogue and VoID; also the contact point's name."},
+    )
+    publisher_homepage: str = field(
+        default="", metadata={"help": "Publisher's home page for the catalogue; empty means the base IRI."}
+    )
+    contact_email: str = field(
+        default="",
+        metadata={"help": "Organisational (never personal) e-mail address of the catalogue's contact point; "
+                  "empty publishes none."},
+    )
     files: tuple[Path, ...] = field(
         default=(),
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},
