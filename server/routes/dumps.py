@@ -1,0 +1,105 @@
+"""``/dumps/``: the dump files with their sizes and checksums, a listing page and ``SHA256SUMS``.
+
+The files are written once per dataset version by :func:`server.dumps.open_dumps` (in a worker thread,
+on the first request that needs them, one writer at a time) and then served from disk with
+``Content-Length``, a strong ``ETag`` (the file's SHA-256), ``Last-Modified``, ``Repr-Digest`` and
+range requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+
+from server import pages
+from server.app import state
+from server.catalog import dump_url
+from server.dumps import DumpFile, DumpSet, open_dumps
+from server.formats import negotiate
+
+router = APIRouter(tags=["dumps"])
+
+
+async def dump_set(request: Request) -> DumpSet:
+    """The dump set of the served version, written first if need be (once, whoever asks first)."""
+    app_state = request.app.state
+    st = state(request)
+    cached: DumpSet | None = getattr(app_state, "dump_set", None)
+    if cached is not None and cached.version == st.published.version:
+        return cached
+    if getattr(app_state, "dump_lock", None) is None:
+        app_state.dump_lock = asyncio.Lock()
+    async with app_state.dump_lock:
+        cached = getattr(app_state, "dump_set", None)
+        if cached is None or cached.version != st.published.version:
+            cached = await anyio.to_thread.run_sync(open_dumps, st.published, st.settings.build_dir)
+            app_state.dump_set = cached
+    return cached
+
+
+@router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
+async def dumps_root() -> Response:
+    return RedirectResponse("/dumps/", status_code=301)
+
+
+@router.api_route("/dumps/", methods=["GET", "HEAD"], summary="List the dumps with sizes and SHA-256 sums")
+async def listing(request: Request) -> Response:
+    dumps = await dump_set(request)
+    published = state(request).published
+    media = negotiate(request.headers.get("accept"), ["text/html", "application/json"], request.query_params.get("format"))
+    files = [_file_info(published.base_iri, f) for f in dumps.files]
+    headers = {"Vary": "Accept, Accept-Language, Cookie", "Last-Modified": published.last_modified}
+    if media == "application/json":
+        return JSONResponse({"version": dumps.version, "files": files}, headers=headers)
+    lang = pages.choose_language(request.query_params.get("lang"), request.cookies.get("smarthame_lang"),
+                                 request.headers.get("accept-language"))
+    body = pages.render("dumps.html", lang=lang, path=request.url.path, version=dumps.version, formats=[], files=files)
+    return HTMLResponse(body, headers=headers)
+
+
+@router.api_route("/dumps/SHA256SUMS", methods=["GET", "HEAD"], summary="Checksums in `sha256sum -c` format")
+async def checksums(request: Request) -> Response:
+    dumps = await dump_set(request)
+    return PlainTextResponse(dumps.sha256sums(), headers={"Last-Modified": state(request).published.last_modified})
+
+
+@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file")
+async def dump_file(request: Request, name: str) -> Response:
+    dumps = await dump_set(request)
+    f = dumps.get(name)
+    etag = f'"{f.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": state(request).published.last_modified,
+        "Repr-Digest": "sha-256=:" + base64.b64encode(bytes.fromhex(f.sha256)).decode() + ":",
+    }
+    if request.headers.get("if-none-match") in (etag, "*"):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(dumps.path(f), media_type=f.media_type, headers=headers)
+
+
+def _file_info(base: str, f: DumpFile) -> dict[str, object]:
+    graph_href = pages.local_path(f.graph, base) if f.graph else None
+    return {
+        "name": f.name,
+        "url": dump_url(base, f.name),
+        "media_type": f.media_type,
+        "format": f.kind,
+        "compressed": f.compressed,
+        "graph": f.graph,
+        "graph_name": f.graph.removeprefix(f"{base}graph/") if f.graph else None,
+        "graph_href": graph_href or f.graph,
+        "size": f.size,
+        "sha256": f.sha256,
+    }
