@@ -125,8 +125,10 @@ class Organisations:
         g.add((s, SKOS.prefLabel, lang(org.name, org.label_language)))
         for language, text in cur.TRANSLATED_NAMES.get(org.name, {}).items():
             g.add((s, SKOS.prefLabel, lang(text, language)))
+        translated = set(cur.TRANSLATED_NAMES.get(org.name, {}).values())
         for text, language in org.alt_labels:
-            g.add((s, SKOS.altLabel, lang(text, language)))
+            if text not in translated:  # SKOS: a preferred label is never also an alternative one
+                g.add((s, SKOS.altLabel, lang(text, language)))
         kind = entry.get("kind")
         if kind == "collaboration":
             g.add((s, RDF.type, ORG.OrganizationalCollaboration))

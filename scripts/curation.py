@@ -138,6 +138,9 @@ FUNDER_PREFIXES: list[tuple[str, str]] = [
     ("Häme ELY Centre", "Hämeen elinkeino-, liikenne- ja ympäristökeskus"),
 ]
 
+# Decision texts that name the granting body ("Hämeen maakuntahallitus myönsi AKKE-rahoitusta").
+DECISION_FUNDERS: list[tuple[str, str]] = [("maakuntahallitus myönsi", "Hämeen maakuntahallitus")]
+
 # Alias spellings in actors.json that are not Finnish, and alias strings that carry a remark.
 ALIAS_LANGUAGES: dict[str, str] = {
     "Tavastlands förbund": "sv",

@@ -211,6 +211,9 @@ class ProjectWriter:
             name = next(n for prefix, n in cur.FUNDER_PREFIXES if funder.startswith(prefix))
             g.add((s, SMH.fundingAuthority, self._org(name, None, source).iri))
             g.add((s, SKOS.note, lang(f"Funder as recorded: {funder}", None)))
+        for phrase, body in cur.DECISION_FUNDERS:
+            if phrase in (record.get("decision") or ""):
+                g.add((s, SMH.fundingAuthority, self._org(body, None, source).iri))
         applicant = record.get("applicant") or {}
         if applicant.get("name"):
             written = cur.RECORD_APPLICANT_OVERRIDES.get(record["name"], applicant["name"])
