@@ -9,10 +9,12 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from terms import (
     DCT,
     EUPROG,
+    EUROVOC,
     NUTS,
     PROV,
     SKOS,
     SMH,
+    YSO,
     date,
     en,
     fi,
@@ -369,8 +371,6 @@ class StrategyWriter:
 
     @staticmethod
     def external(qname: str) -> URIRef:
-        from terms import EUROVOC, YSO
-
         prefix, local = qname.split(":")
         return {"eurovoc": EUROVOC, "yso": YSO}[prefix][local]
 

@@ -6,8 +6,11 @@ from data/*.ttl. Skipped, with the reason, where ../shared is absent (a user's f
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import sys
+from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
@@ -338,3 +341,40 @@ def test_every_linked_external_iri_has_a_label_and_source(store: ox.Store) -> No
     assert linked
     for iri in linked:
         assert ask(store, f"ASK {{ GRAPH {G('links')} {{ ?o skos:prefLabel|rdfs:label ?l ; dct:source ?src }} }}", o=iri), iri.value
+
+
+# --- the converter's number reading ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parse_euros():
+    scripts = PROJECT_ROOT / "scripts"
+    sys.path.insert(0, str(scripts))
+    try:
+        spec = importlib.util.spec_from_file_location("projects_graph", scripts / "projects_graph.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(scripts))
+    return module
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "approximate"),
+    [
+        ("250.000 €", "250000", False),
+        ("79 900 €", "79900", False),
+        ("134 868€", "134868", False),
+        ("57 931 euron", "57931", False),
+        ("n. 1,6 miljoonaa euroa", "1600000", True),
+        ("noin 290 000 euron rahoituksen (per Forssan Lehti)", "290000", True),
+    ],
+)
+def test_finnish_amounts_are_read(parse_euros, written: str, value: str, approximate: bool) -> None:
+    assert parse_euros.parse_euros(written) == (Decimal(value), approximate)
+
+
+@pytest.mark.parametrize("written", ["1 909 927 miljoonaa euroa", "summa puuttuu"])
+def test_ambiguous_amounts_are_refused(parse_euros, written: str) -> None:
+    with pytest.raises(parse_euros.AmbiguousAmount):
+        parse_euros.parse_euros(written)
