@@ -29,6 +29,8 @@ from server.dumps import DumpFile, DumpSet, open_dumps
 from server.formats import negotiate
 
 router = APIRouter(tags=["dumps"])
+# The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
+JSON_IS_JSON = {"json": "application/json", "application/json": "application/json"}
 
 
 async def dump_set(request: Request) -> DumpSet:
@@ -57,7 +59,8 @@ async def dumps_root() -> Response:
 async def listing(request: Request) -> Response:
     dumps = await dump_set(request)
     published = state(request).published
-    media = negotiate(request.headers.get("accept"), ["text/html", "application/json"], request.query_params.get("format"))
+    media = negotiate(request.headers.get("accept"), ["text/html", "application/json"], request.query_params.get("format"),
+                      aliases=JSON_IS_JSON)
     files = [_file_info(published.base_iri, f) for f in dumps.files]
     headers = {"Vary": "Accept, Accept-Language, Cookie", "Last-Modified": published.last_modified}
     if media == "application/json":
