@@ -20,7 +20,8 @@ from server.errors import NotAcceptable, SmartHameError
 from server.settings import Settings
 from server.store import Published, open_dataset
 
-# Route modules, each exposing `router`; one per responsibility.
+# Route modules, each exposing `router`, or `make_router(settings)` when its routes depend on the settings
+# (the saved queries: one route per file); one per responsibility.
 ROUTE_MODULES: tuple[str, ...] = ()
 
 
@@ -66,5 +67,6 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         return JSONResponse(body, status_code=exc.status, headers=headers)
 
     for name in ROUTE_MODULES:
-        app.include_router(importlib.import_module(f"server.routes.{name}").router)
+        module = importlib.import_module(f"server.routes.{name}")
+        app.include_router(module.make_router(settings) if hasattr(module, "make_router") else module.router)
     return app
