@@ -10,19 +10,22 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
+from server.cache import ResultCache
 from server.engine import Engine
-from server.errors import NotAcceptable, SmartHameError
+from server.errors import SmartHameError
+from server.http import Edge, render_error
+from server.metrics import Metrics
 from server.settings import Settings
 from server.store import Published, open_dataset
 
 # Route modules, each exposing `router`, or `make_router(settings)` when its routes depend on the settings
 # (the saved queries: one route per file); one per responsibility.
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("sparql", "ops")
 
 
 @dataclass
@@ -30,6 +33,8 @@ class AppState:
     settings: Settings
     published: Published
     engine: Engine
+    cache: ResultCache = field(default_factory=lambda: ResultCache(0, 0))
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def state(request: Request) -> AppState:
@@ -44,7 +49,9 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         data = published if published is not None else open_dataset(settings)
         engine = Engine(data, settings)
         engine.start()
-        app.state.smarthame = AppState(settings=settings, published=data, engine=engine)
+        cache = ResultCache(settings.cache_entries, settings.cache_bytes)
+        app.state.smarthame = AppState(settings=settings, published=data, engine=engine, cache=cache,
+                                       metrics=_metrics(engine, cache))
         try:
             yield
         finally:
@@ -59,14 +66,28 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
     )
 
     @app.exception_handler(SmartHameError)
-    async def render_error(request: Request, exc: SmartHameError) -> Response:
-        headers = {"Vary": "Accept"}
-        body = exc.as_json()
-        if isinstance(exc, NotAcceptable):
-            body["offered"] = exc.offered
-        return JSONResponse(body, status_code=exc.status, headers=headers)
+    async def handle_error(request: Request, exc: SmartHameError) -> Response:
+        status, headers, body = render_error(exc)
+        return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
+
+    app.add_middleware(Edge)  # CORS, ETag/304, gzip, metrics, and the /sparql fast path
 
     for name in ROUTE_MODULES:
         module = importlib.import_module(f"server.routes.{name}")
         app.include_router(module.make_router(settings) if hasattr(module, "make_router") else module.router)
     return app
+
+
+def _metrics(engine: Engine, cache: ResultCache) -> Metrics:
+    metrics = Metrics()
+    pool = engine.pool
+    metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", lambda: cache.hits)
+    metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", lambda: cache.misses)
+    metrics.gauge("smarthame_cache_entries", "Responses held in the result cache.", lambda: len(cache))
+    metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: cache.bytes)
+    if pool is not None:
+        metrics.gauge("smarthame_query_timeouts_total", "Queries stopped at their time limit.", lambda: pool.timeouts)
+        metrics.gauge("smarthame_worker_restarts_total", "Query workers killed and replaced.", lambda: pool.restarts)
+        metrics.gauge("smarthame_workers_busy", "Query workers running a query now.", lambda: pool.busy)
+        metrics.gauge("smarthame_workers_idle", "Query workers waiting for a query.", lambda: len(pool.idle))
+    return metrics

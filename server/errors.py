@@ -6,8 +6,10 @@
     │   ├── QuerySyntaxError            400  SPARQL that does not parse (message has the position)
     │   ├── QueryTooLong                400  query text over max_query_length
     │   ├── UpdateRefused               400  SPARQL Update sent to the read-only endpoint
+    │   ├── QueryFailed                 400  a query that parsed but failed while running
     │   └── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
     ├── NotFound                        404  unknown resource, saved query or dump
+    ├── MethodNotAllowed                405  an HTTP method the resource does not answer
     ├── NotAcceptable                   406  no offered media type fits Accept (lists the offered ones)
     ├── UnsupportedMediaType            415  request body in a type we do not read
     ├── QueryTimeout                    503  the query ran past its time limit and was stopped
@@ -48,7 +50,12 @@ class BadParameter(InputError):
 
 
 class QuerySyntaxError(InputError):
-    pass
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "line": self.line, "column": self.column}
 
 
 class QueryTooLong(InputError):
@@ -63,6 +70,10 @@ class ServiceRefused(InputError):
     pass
 
 
+class QueryFailed(InputError):
+    pass
+
+
 class NotFound(SmartHameError):
     status = 404
 
@@ -73,6 +84,14 @@ class NotAcceptable(SmartHameError):
     def __init__(self, offered: list[str]) -> None:
         super().__init__("None of the offered media types fits the Accept header. Offered: " + ", ".join(offered))
         self.offered = offered
+
+
+class MethodNotAllowed(SmartHameError):
+    status = 405
+
+    def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f"{method} is not supported here; use {' or '.join(allowed)}.")
+        self.allowed = allowed
 
 
 class UnsupportedMediaType(SmartHameError):

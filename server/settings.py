@@ -47,8 +47,15 @@ class Settings:
         default=2,
         metadata={"help": "Query worker processes; each can be stopped when its query runs out of time."},
     )
+    worker_memory_mb: int = field(
+        default=2048,
+        metadata={"help": "Memory a query worker may allocate beyond the shared store before its query fails."},
+    )
     cache_entries: int = field(
         default=512, metadata={"help": "Responses kept in the result cache (per dataset version)."}
+    )
+    cache_bytes: int = field(
+        default=64 * 1024 * 1024, metadata={"help": "Most bytes of responses kept in the result cache."}
     )
     service_allowlist: tuple[str, ...] = field(
         default=(),
