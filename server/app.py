@@ -24,8 +24,9 @@ from server.settings import Settings
 from server.store import Published, open_dataset
 
 # Route modules, each exposing `router`, or `make_router(settings)` when its routes depend on the settings
-# (the saved queries: one route per file); one per responsibility.
-ROUTE_MODULES: tuple[str, ...] = ("sparql", "ops")
+# (the saved queries: one route per file); one per responsibility. "resources" answers every other path
+# (an IRI under the base is served at its path), so it stays last.
+ROUTE_MODULES: tuple[str, ...] = ("sparql", "ops", "queries", "dumps", "catalog", "resources")
 
 
 @dataclass

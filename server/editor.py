@@ -41,7 +41,14 @@ def assets_installed(settings: Settings) -> bool:
     return all((settings.static_dir / "vendor" / name).is_file() for name in VENDOR_FILES)
 
 
-def editor_page(settings: Settings, endpoint: str = "/sparql") -> str:
+FALLBACK_EXAMPLE = """SELECT ?class (COUNT(?s) AS ?instances)
+WHERE { ?s a ?class }
+GROUP BY ?class
+ORDER BY DESC(?instances)
+LIMIT 20"""
+
+
+def editor_page(settings: Settings, endpoint: str = "/sparql", example: str = FALLBACK_EXAMPLE) -> str:
     """The editor page: YASGUI when ``make assets`` has run, else a plain form saying how to get it."""
     config = {
         "endpoint": endpoint,
@@ -52,6 +59,7 @@ def editor_page(settings: Settings, endpoint: str = "/sparql") -> str:
         "editor.html",
         assets=assets_installed(settings),
         endpoint=endpoint,
+        example=example,
         # Inside <script>, "</" would end the element early; JSON allows "\u003c" for "<".
         config=Markup(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")),
     )

@@ -40,9 +40,9 @@ RESULT_TYPES = {
 OFFERED = ["text/html", SPARQL_JSON, "text/csv", "text/tab-separated-values", "application/sparql-results+xml"]
 LIST_OFFERED = ["text/html", "application/json"]
 LIST_ALIASES = {"json": "application/json", "application/json": "application/json"}  # the list is plain JSON
-TRUNCATED_HEADER = "X-Smarthame-Truncated"
+TRUNCATED_HEADER = "X-Truncated"  # as on /sparql
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The answer; `X-Smarthame-Truncated: true` when it was cut at the row limit.",
+    200: {"description": "The answer; `X-Truncated: true` when it was cut at the row limit.",
           "content": {m: {} for m in OFFERED}},
     400: {"description": "A parameter value that does not fit its type; the message names the parameter."},
     406: {"description": "None of the offered media types fits `Accept`."},

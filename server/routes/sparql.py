@@ -82,7 +82,7 @@ def _describe(scope: Scope, headers: dict[bytes, bytes], state: Any, request: Pr
     endpoint = endpoint_url(scope, headers)
     media = negotiate(_text(headers.get(b"accept")), (*GRAPH_TYPES, HTML), request.format, GRAPH_ALIASES)
     if media == HTML:
-        return 200, [(b"content-type", b"text/html; charset=utf-8"), VARY], render_query_page(endpoint).encode()
+        return 200, [(b"content-type", b"text/html; charset=utf-8"), VARY], render_query_page(endpoint, settings=state.settings).encode()
     graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
     triples = describe_service(endpoint, graphs, bool(state.settings.service_allowlist))
     return 200, [(b"content-type", content_type(media).encode()), VARY], serialize_description(triples, media)

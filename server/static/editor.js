@@ -4,7 +4,7 @@
 //   server.namespaces.prefixes); YASQE's "class" and "property" completers are left out because they
 //   query lov.linkeddata.es.
 // - New tabs start with those prefixes declared; YASR abbreviates IRIs in the result table with them.
-// - The saved queries (GET /queries.json) are offered as examples, each opening in a new tab.
+// - The saved queries (GET /queries.json) are offered as examples; choosing one opens it in a new tab.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("smarthame-editor-config").textContent);
@@ -29,6 +29,12 @@
     },
   }, false);
 
+  // YASGUI merges arrays index by index, so a shorter list in the config would keep the defaults' tail
+  // (and with it the completers that call lov.linkeddata.es): set the list itself.
+  var completers = ["smarthamePrefixes", "variables"];
+  Yasgui.Yasqe.defaults.autocompleters = completers.slice();
+  if (Yasgui.defaults.yasqe) Yasgui.defaults.yasqe.autocompleters = completers.slice();
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
@@ -38,7 +44,7 @@
     persistenceId: "smarthame_" + window.location.host,
     yasqe: {
       value: defaultQuery,
-      autocompleters: ["smarthamePrefixes", "variables"],
+      autocompleters: completers.slice(),
       prefixCcApi: null,
     },
     yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
@@ -56,16 +62,20 @@
   fetch(config.savedQueries, { headers: { Accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : { queries: [] }; })
     .then(function (data) {
-      var bar = document.getElementById("examples");
+      var select = document.getElementById("examples");
+      var byName = {};
       data.queries.forEach(function (q) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.textContent = q.title.fi;
-        button.title = q.title.en + " — " + q.description.en;
-        button.dataset.query = q.name;
-        button.addEventListener("click", function () { openQuery(q); });
-        bar.appendChild(button);
+        byName[q.name] = q;
+        var option = document.createElement("option");
+        option.value = q.name;
+        option.textContent = q.title.fi + " · " + q.title.en;
+        option.title = q.description.en;
+        select.appendChild(option);
       });
-      bar.dataset.loaded = "true";
+      select.addEventListener("change", function () {
+        if (byName[select.value]) openQuery(byName[select.value]);
+        select.value = "";
+      });
+      select.dataset.loaded = "true";
     });
 })();
