@@ -2,8 +2,9 @@
 
 The files are written once per dataset version by :func:`server.dumps.open_dumps` (in a worker thread,
 on the first request that needs them, one writer at a time) and then served from disk with
-``Content-Length``, a strong ``ETag`` (the file's SHA-256), ``Last-Modified``, ``Repr-Digest`` and
-range requests.
+``Content-Length``, a strong ``ETag`` (the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
+and range requests. A plain file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin
+with ``Content-Encoding: gzip`` (as nginx's gzip_static does), so nothing is compressed per request.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from server.app import state
 from server.catalog import dump_url
 from server.dumps import DumpFile, DumpSet, open_dumps
 from server.formats import negotiate
+from server.http import accepts_gzip
 
 router = APIRouter(tags=["dumps"])
 # The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
@@ -79,17 +81,21 @@ async def checksums(request: Request) -> Response:
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file")
 async def dump_file(request: Request, name: str) -> Response:
+    """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such."""
     dumps = await dump_set(request)
     f = dumps.get(name)
-    etag = f'"{f.sha256}"'
-    headers = {
-        "ETag": etag,
-        "Last-Modified": state(request).published.last_modified,
-        "Repr-Digest": "sha-256=:" + base64.b64encode(bytes.fromhex(f.sha256)).decode() + ":",
-    }
+    sent, headers = f, {"Last-Modified": state(request).published.last_modified}
+    if not f.compressed:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("accept-encoding", "").encode()):
+            sent = dumps.get(f"{f.name}.gz")
+            headers["Content-Encoding"] = "gzip"
+    etag = f'"{sent.sha256}"'
+    headers["ETag"] = etag
+    headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(sent.sha256)).decode() + ":"
     if request.headers.get("if-none-match") in (etag, "*"):
         return Response(status_code=304, headers=headers)
-    return FileResponse(dumps.path(f), media_type=f.media_type, headers=headers)
+    return FileResponse(dumps.path(sent), media_type=f.media_type, headers=headers)
 
 
 def _file_info(base: str, f: DumpFile) -> dict[str, object]:

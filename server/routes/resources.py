@@ -149,11 +149,10 @@ def _html(published: Published, iri: str, lang: str, path: str) -> str:
     if iri == _shapes_iri(base):
         title = pages.Labeller(store, lang, base).label(ox.NamedNode(iri))
         return pages.render("shapes.html", shapes=shapes_doc(store, base, lang), title=title, iri=iri, **common)
-    if iri in published.graph_names and not pages.resolves(store, iri):
-        return pages.render("graph.html", **common, **_graph(published, iri))
     page = pages.build_page(store, iri, lang, base)
     doc_href, doc_label = _documentation_link(base, iri, lang)
-    return pages.render("resource.html", page=page, doc_href=doc_href, doc_label=doc_label, **common)
+    graph = _graph(published, iri) if iri in published.graph_names else None
+    return pages.render("resource.html", page=page, doc_href=doc_href, doc_label=doc_label, graph=graph, **common)
 
 
 def _documentation_link(base: str, iri: str, lang: str) -> tuple[str | None, str | None]:
@@ -189,9 +188,10 @@ def _home(published: Published, lang: str) -> dict[str, object]:
 
 
 def _graph(published: Published, iri: str) -> dict[str, object]:
+    """What a named graph's page adds: its size and its dumps."""
     files = [name for name, kind, graph in dump_plan(published) if graph == iri and kind in GRAPH_KINDS]
-    files = [f for name in files for f in (name, f"{name}.gz")]
-    return {"name": pages.graph_name(ox.NamedNode(iri), published.base_iri), "iri": iri, "files": files,
+    return {"name": pages.graph_name(ox.NamedNode(iri), published.base_iri),
+            "files": [f for name in files for f in (name, f"{name}.gz")],
             "triples": pages.graph_sizes(published.store).get(iri, 0)}
 
 
