@@ -310,7 +310,8 @@ def _parameter(path: Path, name: str, node: _Node, prefixes: Mapping[str, str]) 
         raise ParseError(path, node.line, f"parameter '{name}' is not a SPARQL variable name")
     unknown = set(node.children) - PARAM_KEYS
     if unknown:
-        raise ParseError(path, node.children[sorted(unknown)[0]].line, f"unknown parameter key '{sorted(unknown)[0]}'; known: {', '.join(sorted(PARAM_KEYS))}")
+        key = min(unknown)
+        raise ParseError(path, node.children[key].line, f"unknown parameter key '{key}'; known: {', '.join(sorted(PARAM_KEYS))}")
     get = {k: (c.value, c.line) for k, c in node.children.items()}
     kind = get.get("type", (None, node.line))
     if kind[0] not in PARAM_TYPES:
@@ -394,7 +395,7 @@ def load_saved_query(path: Path, prefixes: Mapping[str, str], base_iri: str = DE
     root = _parse_tree(path, _header_lines(text))
     unknown = set(root.children) - TOP_KEYS
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise ParseError(path, root.children[key].line, f"unknown header key '{key}'; known: {', '.join(sorted(TOP_KEYS))}")
     params_node = root.children.get("params")
     parameters = tuple(

@@ -127,7 +127,7 @@ def test_serve_exits_with_file_and_line_of_a_bad_saved_query(tmp_path: Path, bui
 
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(free_port())],
-        capture_output=True, text=True, env=env, timeout=120,
+        check=False, capture_output=True, text=True, env=env, timeout=120,
     )
     assert result.returncode == 2, result.stderr
     assert f"{tmp_path / 'queries' / 'broken.rq'}:8: unknown header key 'colour'" in result.stderr
@@ -281,3 +281,62 @@ def test_openapi_lists_every_saved_query_with_typed_parameters(client) -> None:
                 assert schema["format"] == "date"
             if p.default is not None:
                 assert str(schema["default"]) == p.default
+
+
+# --- The endpoint's limits, the base IRI, the editor page --------------------------------------------------
+
+
+def app_client(settings: Settings):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    return TestClient(create_app(settings))
+
+
+def test_row_limit_cuts_and_says_so(settings: Settings) -> None:
+    with app_client(settings.replace(max_rows=3)) as limited:
+        cut = limited.get("/queries/organisation-pairs.json")
+        assert cut.status_code == 200 and cut.headers["x-truncated"] == "true"
+        assert len(cut.json()["results"]["bindings"]) == 3
+        page = limited.get("/queries/organisation-pairs", headers={"Accept": "text/html"})
+        assert "cut at the server's row limit" in page.text and page.text.count("<tr>") == 4
+        assert len(list(csv.reader(io.StringIO(limited.get("/queries/organisation-pairs.csv").text)))) == 4
+
+
+def test_time_limit_stops_a_saved_query(settings: Settings) -> None:
+    with app_client(settings.replace(timeout=0.000001)) as hurried:
+        stopped = hurried.get("/queries/organisation-pairs.json")
+        assert stopped.status_code == 503 and stopped.json()["error"] == "QueryTimeout"
+
+
+def test_queries_follow_a_configured_base_iri(settings: Settings) -> None:
+    with app_client(settings.replace(base_iri="http://example.org/kg/")) as moved:
+        got = moved.get("/queries/spearhead-overview.json").json()["results"]["bindings"]
+        assert got[0]["spearhead"]["value"] == "http://example.org/kg/concept/spearheads/circular-economy"
+        one = moved.get("/queries/funding-by-spearhead.json", params={"spearhead": "res:concept/spearheads/circular-economy"})
+        assert one.status_code == 200 and one.json()["results"]["bindings"]
+
+
+def test_editor_page_loads_only_from_this_server(client) -> None:
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    from server.editor import assets_installed
+
+    if not assets_installed(Settings()):
+        pytest.skip("the YASGUI assets are not installed (make assets)")
+    assert '<script src="/static/vendor/yasgui.min.js"></script>' in page.text
+    assert '<script src="/static/editor.js"></script>' in page.text
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page.text), "nothing may load from another host"
+    assert client.get("/static/vendor/yasgui.min.js").status_code == 200
+    editor_js = client.get("/static/editor.js").text
+    assert "prefixCcApi: null" in editor_js and '"smarthamePrefixes", "variables"' in editor_js
+
+
+def test_editor_page_without_assets_says_how_to_install_them(client, monkeypatch: pytest.MonkeyPatch) -> None:
+    import server.editor
+
+    monkeypatch.setattr(server.editor, "assets_installed", lambda settings: False)
+    page = client.get("/sparql", headers={"Accept": "text/html"}).text
+    assert "make assets" in page and "yasgui.min.js" not in page
+    assert '<form method="get" action="http://testserver/sparql">' in page

@@ -18,11 +18,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from server.app import state
+from server.editor import render
 from server.engine import QueryRequest
 from server.errors import BadParameter, NotFound
 from server.formats import negotiate
 from server.namespaces import prefixes
-from server.editor import render
 from server.saved_queries import SavedQuery, load_catalog, membership_query, membership_substitutions
 from server.settings import Settings
 
