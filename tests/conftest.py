@@ -72,8 +72,8 @@ def free_port() -> int:
 class LiveServer:
     """A real `smarthame serve` process on a free loopback port."""
 
-    def __init__(self, build_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, build_dir: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir), **(env or {})}
         self.proc = subprocess.Popen(
@@ -116,6 +116,64 @@ def live_server(build_dir: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
+def rebased_server(build_dir: Path) -> Iterator[LiveServer]:
+    """A real server whose base IRI is its own address, so every minted IRI resolves where it points."""
+    port = free_port()
+    server = LiveServer(build_dir, env={"SMARTHAME_BASE_IRI": f"http://127.0.0.1:{port}/"}, port=port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- SPARQL endpoint over small fixture files (independent of the bundled build) ---------------------
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{n}.rdf"  # names the manifest gives dataN.nt
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ...]:
+    """tests/fixtures/sample.trig, plus the W3C protocol tests' three graphs as N-Quads when ../shared has them."""
+    files = [FIXTURES / "sample.trig"]
+    protocol = SHARED / "conformance" / "sparql11-protocol"
+    if protocol.is_dir():
+        import pyoxigraph as ox
+
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(W3C_GRAPH.format(n=n)))
+            for n in (1, 2, 3)
+            for t in ox.parse(path=str(protocol / f"data{n}.nt"), format=ox.RdfFormat.N_TRIPLES)
+        ]
+        nq = tmp_path_factory.mktemp("w3c") / "protocol-data.nq"
+        ox.serialize(quads, output=str(nq), format=ox.RdfFormat.N_QUADS)
+        files.append(nq)
+    return tuple(files)
+
+
+@pytest.fixture(scope="session")
+def sample_settings(sample_files: tuple[Path, ...]) -> Settings:
+    return Settings(files=sample_files, max_rows=20, timeout=5, workers=2)
+
+
+@pytest.fixture(scope="session")
+def sample_client(sample_settings: Settings) -> Iterator:
+    """An in-process client over the app serving the fixture files (max_rows 20)."""
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    with TestClient(create_app(sample_settings)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def sample_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`smarthame serve FILES` on the fixture files, as a real process (max_rows 20)."""
+    server = LiveServer(tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), env={"SMARTHAME_MAX_ROWS": "20"})
+    yield server
+    server.stop()

@@ -1,0 +1,69 @@
+"""Follow every link on every HTML page from the home page: no internal link may be dead."""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+ORIGIN = "http://testserver"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+class _Links(HTMLParser):
+    """The targets of a page's links and resources, and the ids it defines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"])
+        for name in ("href", "src", "action") if tag != "form" else ("action",):
+            value = found.get(name)
+            if value and not value.startswith(("data:", "mailto:", "javascript:")):
+                self.targets.append(value)
+
+
+def _parse(text: str) -> _Links:
+    parser = _Links()
+    parser.feed(text)
+    return parser
+
+
+def test_no_dead_internal_link(client) -> None:
+    queue = deque([f"{ORIGIN}/"])
+    seen = {f"{ORIGIN}/"}
+    ids: dict[str, set[str]] = {}
+    anchors: list[tuple[str, str, str]] = []  # (page, target page, fragment)
+    dead: list[tuple[str, str, int]] = []
+    referrer: dict[str, str] = {}
+    pages = 0
+    while queue:
+        url = queue.popleft()
+        r = client.get(url.removeprefix(ORIGIN), headers={"accept": BROWSER_ACCEPT})
+        if r.status_code != 200:
+            dead.append((referrer.get(url, "(start)"), url, r.status_code))
+            continue
+        if not r.headers.get("content-type", "").startswith("text/html"):
+            continue
+        pages += 1
+        parsed = _parse(r.text)
+        ids[url] = parsed.ids
+        for target in parsed.targets:
+            absolute, fragment = urldefrag(urljoin(url, target))
+            if urlsplit(absolute).netloc != "testserver":
+                continue  # external: not ours to check, and the tests stay offline
+            if fragment and "=" not in fragment:  # "#query=…" is the editor's state, not an element id
+                anchors.append((url, absolute, fragment))
+            if absolute not in seen:
+                seen.add(absolute)
+                referrer[absolute] = url
+                queue.append(absolute)
+    assert not dead, f"{len(dead)} dead links, e.g. " + "; ".join(f"{p} -> {u} ({s})" for p, u, s in dead[:10])
+    missing = [(p, t, f) for p, t, f in anchors if t in ids and f not in ids[t]]
+    assert not missing, f"links to missing anchors: {missing[:10]}"
+    assert pages > 300, f"the crawl reached only {pages} pages"
