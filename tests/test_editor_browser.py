@@ -47,7 +47,7 @@ def browser() -> Iterator:
 @pytest.fixture()
 def page(browser, live_server):
     """A fresh page whose requests may only go to the live server; others are aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     outside: list[str] = []
     errors: list[str] = []
 
@@ -82,10 +82,26 @@ def test_editor_runs_a_query_with_no_request_to_another_host(page, live_server, 
     assert rows.count() > 10
     assert "res:project/" in rows.first.inner_text()
     page.screenshot(path=str(artifacts_dir / "editor-results.png"))
+    with page.expect_download() as download:  # YASR's table download: a CSV built in the page
+        page.click(".yasr_downloadIcon")
+    assert Path(download.value.path()).read_text(encoding="utf-8").splitlines()[0] == '"project","code","name"'
     options = page.locator("#examples option").count()
     assert options >= 16  # the placeholder and every saved query
     assert page.outside == [], page.outside
     assert page.errors == [], page.errors
+
+
+def test_prefix_completion_offers_our_prefixes(page, live_server) -> None:
+    page.goto(live_server.url + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate(
+        "() => { const y = window.smarthameYasgui.getTab().getYasqe();"
+        " y.setValue('PREFIX kun'); y.setCursor({line: 0, ch: 10}); y.autocomplete(); }"
+    )
+    page.wait_for_selector(".CodeMirror-hints li")
+    hints = page.locator(".CodeMirror-hints li").all_inner_texts()
+    assert hints == ["kunta: <http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/>"]
+    assert page.outside == [], page.outside
 
 
 def test_saved_query_opens_from_the_list_in_the_editor(page, live_server, artifacts_dir: Path) -> None:
