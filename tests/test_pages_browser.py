@@ -39,7 +39,7 @@ def page(browser, rebased_server):
 
     def guard(route) -> None:
         url = route.request.url
-        if url.startswith(rebased_server.url + "/") or url.startswith("data:"):
+        if url.startswith((rebased_server.url + "/", "data:")):
             route.continue_()
         else:
             page.external.append(url)  # type: ignore[attr-defined]
