@@ -361,7 +361,7 @@ def _check_sparql(path: Path, text: str, parameters: tuple[Parameter, ...], pref
             match = re.search(pattern, text, re.IGNORECASE)
             if match:
                 raise ParseError(path, text.count("\n", 0, match.start()) + 1, problem.format(p.name))
-    substitutions = {}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
     for p in parameters:
         sample = p.default or p.example
         if sample is not None:

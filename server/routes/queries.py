@@ -190,6 +190,11 @@ def _run_endpoints(
             )
             return HTMLResponse(page, headers=headers)
         if media in ("text/csv", "text/tab-separated-values"):
+            # UTF-8 without a byte-order mark, the charset said in Content-Type: the bytes are the engine's
+            # SPARQL CSV, as /sparql sends them, and a BOM would become part of the first column's name for
+            # programs that read UTF-8 (Python's csv, R, pandas with encoding="utf-8"). LibreOffice, Google
+            # Sheets and Excel's "From Text/CSV" import read it as UTF-8; only a double-click in Excel guesses
+            # the legacy code page.
             extension = "csv" if media == "text/csv" else "tsv"
             headers["Content-Disposition"] = f'attachment; filename="{q.name}.{extension}"'
             media += "; charset=utf-8; header=present"
