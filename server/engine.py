@@ -201,7 +201,7 @@ def _limited(kind: Kind, media: str, results, run: Callable, max_rows: int) -> t
     body = tsv if media == "text/tab-separated-values" else \
         ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=results_format(media))
     if truncated and media == "application/sparql-results+json":
-        body = body[:-1] + b',"truncated":true}'
+        body = b'{"truncated":true,' + body[1:]  # first, where strict streaming parsers still accept it
     return Outcome(kind, media, truncated, rows), body
 
 

@@ -1,0 +1,95 @@
+"""Timeouts really stop a query: 503 at the limit, the worker killed and replaced, other clients unaffected."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.engine import Engine, QueryRequest
+from server.settings import Settings
+from tests.conftest import LiveServer
+
+# A five-way cross product of the 40 fixture triples: 10^8 solutions to count, far beyond a second.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def timeout_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), "--timeout", "1")
+    yield server
+    server.stop()
+
+
+async def _runaway_and_simple(url: str) -> tuple[httpx.Response, float, float, httpx.Response]:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        started = time.perf_counter()
+        runaway = asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY}))
+        await asyncio.sleep(0.3)  # the runaway query is now holding a worker
+        t0 = time.perf_counter()
+        simple = await client.get("/sparql", params={"query": "SELECT ?s { ?s a <http://example.org/Project> }"})
+        simple_seconds = time.perf_counter() - t0
+        slow = await runaway
+        return slow, time.perf_counter() - started, simple_seconds, simple
+
+
+@pytest.mark.http
+def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(timeout_server: LiveServer) -> None:
+    slow, slow_seconds, simple_seconds, simple = asyncio.run(_runaway_and_simple(timeout_server.url))
+    assert slow.status_code == 503
+    assert slow.json()["error"] == "QueryTimeout" and "time limit of 1 s" in slow.json()["message"]
+    assert 0.9 < slow_seconds < 2.0
+    assert simple.status_code == 200 and len(simple.json()["results"]["bindings"]) == 5
+    assert simple_seconds < 0.3
+    # The killed worker is replaced: the pool is whole again and counted the timeout.
+    deadline = time.monotonic() + 5
+    while httpx.get(timeout_server.url + "/healthz").json()["workers"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert httpx.get(timeout_server.url + "/healthz").json()["workers"] == 2
+    metrics = httpx.get(timeout_server.url + "/metrics").text
+    assert "smarthame_query_timeouts_total 1" in metrics
+    assert "smarthame_worker_restarts_total 1" in metrics
+
+
+@pytest.mark.http
+def test_the_timeout_parameter_lowers_the_limit_but_cannot_raise_it(timeout_server: LiveServer) -> None:
+    t0 = time.perf_counter()
+    r = httpx.get(timeout_server.url + "/sparql", params={"query": RUNAWAY + " # lowered", "timeout": "0.2"}, timeout=30)
+    assert r.status_code == 503 and "time limit of 0.2 s" in r.json()["message"]
+    assert time.perf_counter() - t0 < 0.8
+    r = httpx.get(timeout_server.url + "/sparql", params={"query": RUNAWAY + " # raised", "timeout": "60"}, timeout=30)
+    assert r.status_code == 503 and "time limit of 1 s" in r.json()["message"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf"])
+def test_a_bad_timeout_is_a_400_naming_it(sample_client, value: str) -> None:
+    r = sample_client.get("/sparql", params={"query": "ASK {}", "timeout": value})
+    assert r.status_code == 400 and r.json()["message"].startswith("Parameter 'timeout'")
+
+
+def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tuple[Path, ...]) -> None:
+    from server.store import open_files
+
+    settings = Settings(files=sample_files, workers=1, timeout=0.5)
+    engine = Engine(open_files(sample_files, settings), settings)
+    engine.start()
+
+    async def both() -> list:
+        return await asyncio.gather(
+            engine.run(QueryRequest(RUNAWAY, JSON)), engine.run(QueryRequest("ASK {}", JSON)),
+            return_exceptions=True,
+        )
+
+    try:
+        t0 = time.perf_counter()
+        slow, queued = asyncio.run(both())
+        assert type(slow).__name__ == "QueryTimeout" and type(queued).__name__ == "QueryTimeout"
+        assert "No query worker became free" in queued.message
+        assert time.perf_counter() - t0 < 1.5
+    finally:
+        engine.close()
