@@ -60,6 +60,7 @@ class ConstraintDoc:
     """One property shape (or SPARQL constraint) of a node shape."""
 
     shape: Value | None  # the property shape when it has an IRI of its own
+    anchor: str | None  # its id on the page (only where it first appears: shapes share property shapes)
     name: str | None
     path: str
     constraints: list[tuple[str, str]]
@@ -162,27 +163,34 @@ def shapes_doc(store: ox.Store, base: str, lang: str) -> list[ShapeDoc]:
     r = _Reader(store, graph_iri("shapes", base), lang, base)
     ns = shapes_ns(base)
     docs = []
+    anchored: set[str] = set()
     for shape in r.subjects(RDF + "type", SH + "NodeShape"):
         targets = [(kind, v) for kind in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
                    for v in r.values(shape, SH + kind)]
-        parts = [_constraint_doc(r, ps) for ps in r.objects(shape, SH + "property") if not isinstance(ps, ox.Literal)]
+        parts = [_constraint_doc(r, ps, ns, anchored) for ps in r.objects(shape, SH + "property")
+                 if not isinstance(ps, ox.Literal)]
         for alternative in ("or", "and", "xone", "not"):
             for head in r.objects(shape, SH + alternative):
                 if not isinstance(head, ox.Literal):
                     paths = [_path_text(r, m) for m in _list(r, head) if not isinstance(m, ox.Literal)]
-                    parts.append(ConstraintDoc(None, f"sh:{alternative}", " | ".join(paths), [], None))
+                    parts.append(ConstraintDoc(None, None, f"sh:{alternative}", " | ".join(paths), [], None))
         for sparql in r.objects(shape, SH + "sparql"):
             if not isinstance(sparql, ox.Literal):
-                parts.append(ConstraintDoc(None, "SPARQL", "—", [], _text_of(r, sparql, SH + "message")))
+                parts.append(ConstraintDoc(None, None, "SPARQL", "—", [], _text_of(r, sparql, SH + "message")))
         anchor = shape.value.removeprefix(ns) if shape.value.startswith(ns) else shape.value.rsplit("/", 1)[-1]
         docs.append(ShapeDoc(anchor, r.labeller.value(shape), r.text(shape, SH + "name"), targets,
                              r.text(shape, SH + "message", SH + "description", RDFS + "comment"), parts))
     return sorted(docs, key=lambda d: d.anchor)
 
 
-def _constraint_doc(r: _Reader, ps: ox.NamedNode | ox.BlankNode) -> ConstraintDoc:
+def _constraint_doc(r: _Reader, ps: ox.NamedNode | ox.BlankNode, ns: str, anchored: set[str]) -> ConstraintDoc:
+    anchor = None
+    if isinstance(ps, ox.NamedNode) and ps.value.startswith(ns) and ps.value not in anchored:
+        anchored.add(ps.value)
+        anchor = ps.value.removeprefix(ns)
     return ConstraintDoc(
         shape=r.labeller.value(ps) if isinstance(ps, ox.NamedNode) else None,
+        anchor=anchor,
         name=_text_of(r, ps, SH + "name"),
         path=_path_text(r, ps),
         constraints=_constraints(r, ps),
