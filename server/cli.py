@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, help=help_["timeout"])
     p.add_argument("--workers", type=int, help=help_["workers"])
     p.add_argument("--allow-service", action="append", help=help_["service_allowlist"])
+    # Also after `serve` (`smarthame serve --base-iri URL`); SUPPRESS keeps a value given before it.
+    p.add_argument("--base-iri", default=argparse.SUPPRESS, help=help_["base_iri"])
     return parser
 
 

@@ -119,7 +119,7 @@ def live_server(build_dir: Path) -> Iterator[LiveServer]:
 def rebased_server(build_dir: Path) -> Iterator[LiveServer]:
     """A real server whose base IRI is its own address, so every minted IRI resolves where it points."""
     port = free_port()
-    server = LiveServer(build_dir, env={"SMARTHAME_BASE_IRI": f"http://127.0.0.1:{port}/"}, port=port)
+    server = LiveServer(build_dir, "--base-iri", f"http://127.0.0.1:{port}/", port=port)
     yield server
     server.stop()
 
