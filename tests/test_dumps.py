@@ -244,3 +244,28 @@ def test_dump_set_is_written_once_and_reused(tmp_path) -> None:
     stamp = (first.folder / "manifest.json").stat().st_mtime_ns
     again = open_dumps(published, tmp_path)
     assert again == first and (again.folder / "manifest.json").stat().st_mtime_ns == stamp
+
+
+def test_a_slow_dump_set_answers_503_until_written(tmp_path, monkeypatch) -> None:
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    import server.routes.dumps as routes
+    from server.app import create_app
+
+    published = fixture_published(tmp_path)
+    release = threading.Event()
+
+    def slow_open_dumps(*args):
+        release.wait(10)
+        return open_dumps(*args)
+
+    monkeypatch.setattr(routes, "open_dumps", slow_open_dumps)
+    monkeypatch.setattr(routes, "WAIT_SECONDS", 0.05)
+    with TestClient(create_app(Settings(build_dir=tmp_path), published)) as c:
+        busy = c.get("/dumps/", headers={"accept": "application/json"})
+        assert busy.status_code == 503 and "being written" in busy.json()["message"]
+        release.set()
+        monkeypatch.setattr(routes, "WAIT_SECONDS", 10.0)
+        assert c.get("/dumps/", headers={"accept": "application/json"}).status_code == 200

@@ -1,7 +1,7 @@
 """``/dumps/``: the dump files with their sizes and checksums, a listing page and ``SHA256SUMS``.
 
 The files are written once per dataset version by :func:`server.dumps.open_dumps` (in a worker thread,
-on the first request that needs them, one writer at a time) and then served from disk with
+started by the first request that needs them; see :func:`dump_set`) and then served from disk with
 ``Content-Length``, a strong ``ETag`` (the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
 and range requests. A plain file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin
 with ``Content-Encoding: gzip`` (as nginx's gzip_static does), so nothing is compressed per request.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import (
     FileResponse,
@@ -27,29 +26,39 @@ from server import pages
 from server.app import state
 from server.catalog import dump_url
 from server.dumps import DumpFile, DumpSet, open_dumps
+from server.errors import Unavailable
 from server.formats import negotiate
 from server.http import accepts_gzip
 
 router = APIRouter(tags=["dumps"])
 # The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
 JSON_IS_JSON = {"json": "application/json", "application/json": "application/json"}
+WAIT_SECONDS = 20.0  # how long a request waits for the dumps to be written before it is told to retry
 
 
 async def dump_set(request: Request) -> DumpSet:
-    """The dump set of the served version, written first if need be (once, whoever asks first)."""
+    """The dump set of the served version; the first request starts writing it in a worker thread.
+
+    A request waits up to WAIT_SECONDS for the writing to finish, then gets a 503 that says to retry:
+    a large dataset takes minutes, longer than a client should hang. One writer per version.
+    """
     app_state = request.app.state
     st = state(request)
+    version = st.published.version
     cached: DumpSet | None = getattr(app_state, "dump_set", None)
-    if cached is not None and cached.version == st.published.version:
+    if cached is not None and cached.version == version:
         return cached
-    if getattr(app_state, "dump_lock", None) is None:
-        app_state.dump_lock = asyncio.Lock()
-    async with app_state.dump_lock:
-        cached = getattr(app_state, "dump_set", None)
-        if cached is None or cached.version != st.published.version:
-            cached = await anyio.to_thread.run_sync(open_dumps, st.published, st.settings.build_dir)
-            app_state.dump_set = cached
-    return cached
+    running: tuple[str, asyncio.Future[DumpSet]] | None = getattr(app_state, "dump_task", None)
+    if running is None or running[0] != version:
+        task = asyncio.ensure_future(asyncio.to_thread(open_dumps, st.published, st.settings.build_dir))
+        running = app_state.dump_task = (version, task)
+    done, _ = await asyncio.wait({running[1]}, timeout=WAIT_SECONDS)
+    if not done:
+        raise Unavailable(f"The dumps of version {version} are being written; this takes minutes for a large "
+                          "dataset. Try again shortly.")
+    app_state.dump_task = None
+    app_state.dump_set = running[1].result()  # a failed writing raises here, and the next request retries
+    return app_state.dump_set
 
 
 @router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
