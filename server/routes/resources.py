@@ -11,10 +11,12 @@ This router holds a catch-all path, so it must be the last in ``server.app.ROUTE
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.utils import format_datetime
 from hashlib import sha256
 from pathlib import Path
 
+import anyio.to_thread
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -60,10 +62,11 @@ async def resource(request: Request, path: str) -> Response:
     tag = _etag(published, iri, media, lang)
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=_headers(published, tag))
+    counts = await _counts(request) if iri == published.base_iri or iri in published.graph_names else None
     if media == "text/html":
-        response: Response = HTMLResponse(_html(published, iri, lang, request.url.path))
+        response: Response = HTMLResponse(_html(published, iri, lang, request.url.path, counts))
     else:
-        body = pages.serialize(_triples(published, iri), media, published.base_iri)
+        body = pages.serialize(_triples(published, iri, counts), media, published.base_iri)
         response = Response(body, media_type=media)
     response.headers.update(_headers(published, tag))
     if request.query_params.get("lang") in pages.LANGUAGES:
@@ -114,7 +117,28 @@ def _headers(published: Published, tag: str) -> dict[str, str]:
     return {"ETag": tag, "Last-Modified": format_datetime(published.modified, usegmt=True), "Vary": VARY}
 
 
-def _triples(published: Published, iri: str) -> list[ox.Triple]:
+@dataclass(frozen=True)
+class _Counts:
+    """Triples per graph and instances per class, for the home and graph pages."""
+
+    version: str
+    graphs: dict[str, int]
+    classes: dict[str, int]
+
+
+async def _counts(request: Request) -> _Counts:
+    """Computed once per version, in a worker thread: counting looks at every triple."""
+    published = state(request).published
+    cached: _Counts | None = getattr(request.app.state, "page_counts", None)
+    if cached is None or cached.version != published.version:
+        def count() -> _Counts:
+            return _Counts(published.version, pages.graph_sizes(published.store), pages.class_sizes(published.store))
+
+        cached = request.app.state.page_counts = await anyio.to_thread.run_sync(count)
+    return cached
+
+
+def _triples(published: Published, iri: str, counts: _Counts | None) -> list[ox.Triple]:
     """The RDF of ``iri``: its description, or for the special IRIs the graph or summary they stand for."""
     store, base = published.store, published.base_iri
     triples = dict.fromkeys(pages.description(store, iri))
@@ -122,8 +146,8 @@ def _triples(published: Published, iri: str) -> list[ox.Triple]:
         graph = ox.NamedNode(graph_iri("ontology" if iri == _ontology_iri(base) else "shapes", base))
         triples.update(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
                                      for q in store.quads_for_pattern(None, None, None, graph)))
-    elif iri in published.graph_names:
-        triples.update(dict.fromkeys(graph_description(published, iri, pages.graph_sizes(store).get(iri, 0))))
+    elif iri in published.graph_names and counts is not None:
+        triples.update(dict.fromkeys(graph_description(published, iri, counts.graphs.get(iri, 0))))
     elif iri == base:
         triples.update(dict.fromkeys(_home_triples(base)))
     return list(triples)
@@ -139,11 +163,11 @@ def _home_triples(base: str) -> list[ox.Triple]:
     return out
 
 
-def _html(published: Published, iri: str, lang: str, path: str) -> str:
+def _html(published: Published, iri: str, lang: str, path: str, counts: _Counts | None) -> str:
     store, base = published.store, published.base_iri
     common = {"lang": lang, "path": path, "version": published.version, "formats": _format_links(path)}
-    if iri == base:
-        return pages.render("home.html", **common, **_home(published, lang))
+    if iri == base and counts is not None:
+        return pages.render("home.html", **common, **_home(published, lang, counts))
     if iri == _ontology_iri(base):
         return pages.render("ontology.html", doc=ontology_doc(store, base, lang), **common)
     if iri == _shapes_iri(base):
@@ -151,7 +175,7 @@ def _html(published: Published, iri: str, lang: str, path: str) -> str:
         return pages.render("shapes.html", shapes=shapes_doc(store, base, lang), title=title, iri=iri, **common)
     page = pages.build_page(store, iri, lang, base)
     doc_href, doc_label = _documentation_link(base, iri, lang)
-    graph = _graph(published, iri) if iri in published.graph_names else None
+    graph = _graph(published, iri, counts) if iri in published.graph_names and counts is not None else None
     return pages.render("resource.html", page=page, doc_href=doc_href, doc_label=doc_label, graph=graph, **common)
 
 
@@ -171,7 +195,7 @@ def _format_links(path: str) -> list[dict[str, str]]:
     return [{"label": FORMAT_LABELS[e], "media_type": m, "href": href(e)} for e, m in RDF_EXTENSIONS.items()]
 
 
-def _home(published: Published, lang: str) -> dict[str, object]:
+def _home(published: Published, lang: str, counts: _Counts) -> dict[str, object]:
     store, base = published.store, published.base_iri
     labeller = pages.Labeller(store, lang, base)
     smh = ontology_ns(base)
@@ -179,20 +203,20 @@ def _home(published: Published, lang: str) -> dict[str, object]:
              for n in pages.instances(store, smh + cls)]
     schemes = sorted((labeller.value(n) for n in pages.instances(store, prefixes(base)["skos"] + "ConceptScheme")),
                      key=lambda v: v.text.lower())
-    classes = sorted(((labeller.value(ox.NamedNode(c)), n) for c, n in pages.class_sizes(store).items()),
+    classes = sorted(((labeller.value(ox.NamedNode(c)), n) for c, n in counts.classes.items()),
                      key=lambda cv: cv[0].text.lower())
     graphs = [(pages.graph_name(ox.NamedNode(g), base), pages.local_path(g, base) or g, n)
-              for g, n in sorted(pages.graph_sizes(store).items())]
+              for g, n in sorted(counts.graphs.items())]
     return {"title": TITLE[lang], "description": DESCRIPTION[lang], "start": start, "schemes": schemes,
             "classes": classes, "graphs": graphs}
 
 
-def _graph(published: Published, iri: str) -> dict[str, object]:
+def _graph(published: Published, iri: str, counts: _Counts) -> dict[str, object]:
     """What a named graph's page adds: its size and its dumps."""
     files = [name for name, kind, graph in dump_plan(published) if graph == iri and kind in GRAPH_KINDS]
     return {"name": pages.graph_name(ox.NamedNode(iri), published.base_iri),
             "files": [f for name in files for f in (name, f"{name}.gz")],
-            "triples": pages.graph_sizes(published.store).get(iri, 0)}
+            "triples": counts.graphs.get(iri, 0)}
 
 
 def _not_found(request: Request, published: Published, path: str, lang: str) -> Response:
