@@ -39,6 +39,7 @@ class TermDoc:
     anchor: str
     term: Value
     definition: str | None
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (language, label), fi/sv/en first
     parents: list[Value] = field(default_factory=list)
     domain: list[Value] = field(default_factory=list)
     range: list[Value] = field(default_factory=list)
@@ -146,12 +147,20 @@ def _term(r: _Reader, node: ox.NamedNode, ns: str) -> TermDoc:
         anchor=anchor,
         term=r.labeller.value(node),
         definition=r.text(node, SKOS + "definition", RDFS + "comment", DCT + "description"),
+        labels=_labels(r, node),
         parents=r.values(node, RDFS + "subClassOf") + r.values(node, RDFS + "subPropertyOf")
         + r.values(node, SKOS + "broader"),
         domain=r.values(node, RDFS + "domain"),
         range=r.values(node, RDFS + "range"),
         alignments=alignments,
     )
+
+
+def _labels(r: _Reader, node: ox.NamedNode) -> list[tuple[str, str]]:
+    literals = [o for p in (RDFS + "label", SKOS + "prefLabel") for o in r.objects(node, p) if isinstance(o, ox.Literal)]
+    order = {"fi": 0, "sv": 1, "en": 2}
+    found = {(lit.language or "", lit.value) for lit in literals}
+    return sorted(found, key=lambda lv: (order.get(lv[0], 3), lv))
 
 
 def _by_label(doc: TermDoc) -> str:

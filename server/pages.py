@@ -69,7 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "graphs": "Nimetyt graafit", "start": "Aloita tästä", "strategies": "Strategiat ja ohjelmat",
         "file": "Tiedosto", "size": "Koko", "format": "Muoto", "checksum": "SHA-256",
         "dumps_intro": "Koko aineisto ja jokainen nimetty graafi ladattavina tiedostoina.",
-        "queries": "Tallennetut kyselyt", "documentation": "Dokumentaatio",
+        "queries": "Tallennetut kyselyt", "documentation": "Dokumentaatio", "labels": "Nimet",
     },
     "sv": {
         "home": "Startsida", "ontology": "Ontologi", "shapes": "Former", "dumps": "Nedladdningar",
@@ -91,7 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "graphs": "Namngivna grafer", "start": "Börja här", "strategies": "Strategier och program",
         "file": "Fil", "size": "Storlek", "format": "Format", "checksum": "SHA-256",
         "dumps_intro": "Hela datamängden och varje namngiven graf som nedladdningsbara filer.",
-        "queries": "Sparade frågor", "documentation": "Dokumentation",
+        "queries": "Sparade frågor", "documentation": "Dokumentation", "labels": "Namn",
     },
     "en": {
         "home": "Home", "ontology": "Ontology", "shapes": "Shapes", "dumps": "Downloads",
@@ -113,7 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "graphs": "Named graphs", "start": "Start here", "strategies": "Strategies and programmes",
         "file": "File", "size": "Size", "format": "Format", "checksum": "SHA-256",
         "dumps_intro": "The whole dataset and each named graph as files to download.",
-        "queries": "Saved queries", "documentation": "Documentation",
+        "queries": "Saved queries", "documentation": "Documentation", "labels": "Labels",
     },
 }
 
