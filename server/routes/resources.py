@@ -110,7 +110,8 @@ def _language(request: Request) -> str:
 
 def _etag(published: Published, iri: str, media: str, lang: str) -> str:
     key = "\n".join((published.version, iri, media, lang if media == "text/html" else ""))
-    return '"' + sha256(key.encode()).hexdigest()[:24] + '"'
+    # Weak: the edge may gzip the body, and both encodings are the same representation for a cache.
+    return 'W/"' + sha256(key.encode()).hexdigest()[:24] + '"'
 
 
 def _headers(published: Published, tag: str) -> dict[str, str]:
