@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -214,6 +215,19 @@ def _position(message: str) -> tuple[int | None, int | None]:
         return None, None
 
 
+# DESCRIBE of IRIs only (no WHERE, no dataset clause), after an optional prologue and with comments.
+_BOUNDED_DESCRIBE = re.compile(
+    r"""\s*(?:(?:BASE\s*<[^<>\s]*>|PREFIX\s+[^\s:<>]*:\s*<[^<>\s]*>|\#[^\n]*)\s*)*
+        DESCRIBE(?:\s+(?:<[^<>\s"{}|^`\\]*>|[A-Za-z][\w\-.]*:[\w\-]*|:[\w\-]*))+
+        \s*(?:\#[^\n]*\s*)*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# In-process answers stop here (then a worker takes over). Measured on the shared 2-core machine, a
+# 15-triple DESCRIBE took 0.17 ms in this process and 0.61 ms through a worker (engine.run, one client);
+# 1,000 triples keep the event loop's pause around a millisecond.
+INLINE_ROWS = 1_000
+
+
 class Engine:
     """The query engine over one published dataset: checks budgets, then evaluates in a worker."""
 
@@ -234,10 +248,18 @@ class Engine:
             self.pool = None
 
     async def run(self, request: QueryRequest) -> QueryResult:
-        """Evaluate in a worker; QueryTimeout (503) once the time limit passes, the worker then killed."""
+        """Evaluate in a worker; QueryTimeout (503) once the time limit passes, the worker then killed.
+
+        A DESCRIBE of constant IRIs is answered here instead, within INLINE_ROWS triples: its work is
+        bounded by what it outputs, so it cannot run away, and it saves the round trip to a worker.
+        """
         job = self.job(request)
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
+        if len(job.text) < 4096 and _BOUNDED_DESCRIBE.match(job.text):
+            outcome, body = execute(self.published.store, replace(job, max_rows=min(job.max_rows, INLINE_ROWS)))
+            if not outcome.truncated or job.max_rows <= INLINE_ROWS:
+                return self._result(outcome, body)
         return self._result(*await self.pool.run(job, self.time_limit(request)))
 
     def run_sync(self, request: QueryRequest) -> QueryResult:

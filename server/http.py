@@ -11,9 +11,12 @@ A route opts out of ETags (and 304s) with ``Cache-Control: no-store``; ``/metric
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import zlib
+from datetime import datetime
+from email.utils import format_datetime
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -120,9 +123,7 @@ class Edge:
                     self._observe(state, path, status_box[0], started)
                     return
             if path == ENDPOINT:
-                from server.routes.sparql import sparql_endpoint
-
-                await sparql_endpoint(scope, receive, out.send)
+                await _sparql_endpoint()(scope, receive, out.send)
             else:
                 await self.app(scope, receive, out.send)
         if state is not None:
@@ -149,6 +150,13 @@ class Edge:
         if b"access-control-request-headers" in headers:  # any request header is fine here
             allow.append((b"access-control-allow-headers", headers[b"access-control-request-headers"]))
         await _send_simple(send, 204, allow, b"")
+
+
+@functools.cache
+def _sparql_endpoint() -> ASGIApp:
+    from server.routes.sparql import sparql_endpoint  # imported late: that module builds on this one
+
+    return sparql_endpoint
 
 
 def raw_key(scope: Scope, headers: dict[bytes, bytes], version: str) -> tuple[Any, ...]:
@@ -211,7 +219,7 @@ class _Outgoing:
         no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)
         if not no_store:
             published = self.state.published
-            last_modified = published.last_modified.encode()
+            last_modified = _last_modified(published.modified)
             etag = etag_for(published.version, content_type, b"gzip" if use_gzip else b"")
             if b"etag" not in names:
                 headers.append((b"etag", etag))
@@ -246,6 +254,11 @@ class _Outgoing:
                 body += self.compressor.flush()
             message = {**message, "body": body}
         await self.raw_send(message)
+
+
+@functools.lru_cache(maxsize=8)
+def _last_modified(modified: datetime) -> bytes:
+    return format_datetime(modified, usegmt=True).encode()
 
 
 def _gzip(body: bytes) -> bytes:

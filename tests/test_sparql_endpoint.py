@@ -251,3 +251,26 @@ def test_the_allow_list_lets_only_its_endpoints_through() -> None:
         check_service("SELECT * { SERVICE <http://b/> {} }", ("http://a/",))
     with pytest.raises(ServiceRefused, match="full IRI"):
         check_service("SELECT * { SERVICE ?x {} }", ("http://a/",))
+
+
+def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> None:
+    import asyncio
+
+    from server.engine import INLINE_ROWS, Engine, QueryRequest
+    from server.settings import Settings
+    from server.store import open_files
+
+    big = tmp_path / "big.nt"
+    big.write_text("".join(f"<http://ex.org/hub> <http://ex.org/p> <http://ex.org/o{i}> .\n"
+                           for i in range(INLINE_ROWS + 500)))
+    settings = Settings(files=(big,), workers=1)
+    engine = Engine(open_files(settings.files, settings), settings)
+    engine.start()
+    try:
+        ask = QueryRequest("DESCRIBE <http://ex.org/hub>", None, graph_format="application/n-triples")
+        result = asyncio.run(engine.run(ask))
+        assert not result.truncated and result.body.count(b"\n") == INLINE_ROWS + 500
+        small = asyncio.run(engine.run(QueryRequest("DESCRIBE <http://ex.org/o1>", "text/turtle")))
+        assert small.kind == "graph" and small.body == b""
+    finally:
+        engine.close()
