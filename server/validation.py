@@ -31,6 +31,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from server.dataset import bundled_sources, load_files, parse_file
+from server.errors import DataError
 from server.namespaces import graph_iri, prefixes
 from server.settings import DEFAULT_BASE_IRI, Settings
 
@@ -161,7 +162,7 @@ def validate_files(paths: Sequence[Path], settings: Settings) -> ValidationRepor
 
 def _run(data: Graph, shapes: Graph, settings: Settings, files: list[Path]) -> ValidationReport:
     with _quiet_rdflib():
-        _, report, _ = pyshacl.validate(
+        _, report, text = pyshacl.validate(
             data,
             shacl_graph=shapes,
             inference="none",
@@ -171,6 +172,8 @@ def _run(data: Graph, shapes: Graph, settings: Settings, files: list[Path]) -> V
             advanced=False,
             js=False,
         )
+    if not isinstance(report, Graph):  # pySHACL could not run the shapes at all
+        raise DataError(f"The SHACL shapes could not be run (ontology/shapes.ttl): {text}")
     locate = _Locator(files, settings)
     results = sorted(
         (_result(report, node, data, locate) for node in _top_level_results(report)),
