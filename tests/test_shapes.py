@@ -19,6 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from server.errors import DataError
 from server.settings import PROJECT_ROOT, Settings
 from server.validation import ValidationReport, validate_files
 
@@ -119,7 +120,7 @@ def test_case_fires_exactly_its_constraint(path: Path, settings: Settings) -> No
     assert not others, f"other violations fired: {sorted(others)}\n{report.format_text()}"
     assert report.conforms == (severity == "Warning")
     for r in report.results:
-        if (r.shape or "").endswith(shape):
+        if r.shape == SMHS + shape:
             assert r.message and "Value does not" not in r.message, (
                 "the result should carry the shape's own message"
             )
@@ -197,3 +198,20 @@ def test_report_renders_as_text_and_json(settings: Settings) -> None:
         "constraint_component",
         "location",
     } <= set(data["results"][0])
+
+
+def test_shapes_that_cannot_run_raise_data_error(tmp_path: Path) -> None:
+    """A shapes file pySHACL refuses (VALUES is not allowed in SHACL-SPARQL) must not pass as 'conforms'."""
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "smart-hame.ttl").write_bytes(
+        (PROJECT_ROOT / "ontology" / "smart-hame.ttl").read_bytes()
+    )
+    (tmp_path / "ontology" / "shapes.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<https://w3id.org/smart-hame/shapes/BrokenShape> a sh:NodeShape ;\n"
+        "    sh:targetClass <https://w3id.org/smart-hame/ontology/Project> ;\n"
+        '    sh:sparql [ sh:select "SELECT $this WHERE { VALUES ?x { 1 } $this ?p ?x }" ] .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="could not be run"):
+        validate_files([CASES_DIR / "FundMissingShape.MinCount.ttl"], Settings(project_root=tmp_path))
