@@ -111,7 +111,7 @@ class _TooMany(Exception):
 class _CappedWriter:
     """Collects serialised bytes; raises _TooMany once the marker count shows more than `limit` rows."""
 
-    __slots__ = ("chunks", "count", "limit", "markers", "keep")
+    __slots__ = ("chunks", "count", "keep", "limit", "markers")
 
     def __init__(self, markers: tuple[bytes, ...], limit: int) -> None:
         self.chunks: list[bytes] = []

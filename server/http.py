@@ -15,9 +15,9 @@ import functools
 import json
 import time
 import zlib
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
 from email.utils import format_datetime
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from server.cache import GZIP_LEVEL, CachedResponse

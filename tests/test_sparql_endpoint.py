@@ -37,7 +37,7 @@ SD_SCHEMA: dict[str, tuple[str, str | None]] = {
     "entailmentRegime": ("NamedGraph", "EntailmentRegime"),
 }
 SD_CLASSES = {"Service", "Feature", "EntailmentRegime", "Language", "Dataset", "GraphCollection", "Function",
-              "Aggregate", "Graph", "NamedGraph", "EntailmentProfile", "Aggregate"}
+              "Aggregate", "Graph", "NamedGraph", "EntailmentProfile"}
 SUPERCLASSES = {"Dataset": {"GraphCollection"}}
 SD_INSTANCES = {"SPARQL10Query", "SPARQL11Query", "SPARQL11Update", "DereferencesURIs", "UnionDefaultGraph",
                 "RequiresDataset", "EmptyGraphs", "BasicFederatedQuery"}
