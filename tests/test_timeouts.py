@@ -93,3 +93,23 @@ def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tupl
         assert time.perf_counter() - t0 < 1.5
     finally:
         engine.close()
+
+
+def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(sample_files: tuple[Path, ...]) -> None:
+    from server.store import open_files
+
+    settings = Settings(files=sample_files, workers=1, worker_memory_mb=64)
+    engine = Engine(open_files(sample_files, settings), settings)
+    engine.start()
+    sort_everything = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY DESC(?a) LIMIT 1"
+
+    async def both() -> list:
+        first = await asyncio.gather(engine.run(QueryRequest(sort_everything, JSON)), return_exceptions=True)
+        return [*first, await engine.run(QueryRequest("ASK {}", JSON))]
+
+    try:
+        failed, after = asyncio.run(both())
+        assert type(failed).__name__ == "Unavailable" and "more memory" in failed.message
+        assert after.body == b'{"head":{},"boolean":true}'
+    finally:
+        engine.close()
