@@ -31,7 +31,9 @@ class CachedResponse:
 
     @property
     def size(self) -> int:
-        return len(self.body) + len(self._gzipped or b"") + 200
+        """Bytes held, counting room for a gzip copy (never larger than the body) and the headers; fixed
+        from the start, so what put() adds is what eviction takes away."""
+        return 2 * len(self.body) + 200
 
 
 class ResultCache:
@@ -56,13 +58,14 @@ class ResultCache:
         return entry
 
     def put(self, key: Hashable, entry: CachedResponse) -> None:
-        if self.max_entries <= 0 or entry.size > self.max_bytes // 4:  # one huge answer must not flush the rest
+        size = entry.size
+        if self.max_entries <= 0 or size > self.max_bytes // 4:  # one huge answer must not flush the rest
             return
         old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= old.size
         self._entries[key] = entry
-        self.bytes += entry.size
+        self.bytes += size
         while self._entries and (len(self._entries) > self.max_entries or self.bytes > self.max_bytes):
             _, evicted = self._entries.popitem(last=False)
             self.bytes -= evicted.size

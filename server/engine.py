@@ -257,8 +257,9 @@ class Engine:
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
         if len(job.text) < 4096 and _BOUNDED_DESCRIBE.match(job.text):
-            outcome, body = execute(self.published.store, replace(job, max_rows=min(job.max_rows, INLINE_ROWS)))
-            if not outcome.truncated or job.max_rows <= INLINE_ROWS:
+            inline = job if job.max_rows <= INLINE_ROWS else replace(job, max_rows=INLINE_ROWS)
+            outcome, body = execute(self.published.store, inline)
+            if not outcome.truncated or inline is job:
                 return self._result(outcome, body)
         return self._result(*await self.pool.run(job, self.time_limit(request)))
 

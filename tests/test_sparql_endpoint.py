@@ -274,3 +274,17 @@ def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> 
         assert small.kind == "graph" and small.body == b""
     finally:
         engine.close()
+
+
+def test_the_cache_keeps_to_its_budgets() -> None:
+    from server.cache import CachedResponse, ResultCache
+
+    cache = ResultCache(max_entries=3, max_bytes=10_000)
+    for i in range(5):
+        entry = CachedResponse(b"x" * 1000, [])
+        cache.put(i, entry)
+        entry.gzipped()
+    assert len(cache) == 3 and cache.get(0) is None and cache.get(4) is not None
+    assert cache.bytes == 3 * (2 * 1000 + 200)
+    cache.put("huge", CachedResponse(b"x" * 5000, []))  # over a quarter of the budget: not kept
+    assert cache.get("huge") is None and cache.hits == 1 and cache.misses == 2
