@@ -288,3 +288,45 @@ def test_the_cache_keeps_to_its_budgets() -> None:
     assert cache.bytes == 3 * (2 * 1000 + 200)
     cache.put("huge", CachedResponse(b"x" * 5000, []))  # over a quarter of the budget: not kept
     assert cache.get("huge") is None and cache.hits == 1 and cache.misses == 2
+
+
+def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) -> None:
+    import asyncio
+    import http.server
+    import threading
+
+    from server.engine import Engine, QueryRequest
+    from server.settings import Settings
+    from server.store import open_files
+
+    answer = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"remote"}}]}}'
+    calls: list[str] = []
+
+    class Remote(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+            calls.append(self.rfile.read(int(self.headers["content-length"])).decode())
+            self.send_response(200)
+            self.send_header("content-type", "application/sparql-results+json")
+            self.send_header("content-length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    remote = http.server.HTTPServer(("127.0.0.1", 0), Remote)
+    threading.Thread(target=remote.serve_forever, daemon=True).start()
+    allowed = f"http://127.0.0.1:{remote.server_address[1]}/sparql"
+    settings = Settings(files=sample_files, workers=1, service_allowlist=(allowed,))
+    engine = Engine(open_files(sample_files, settings), settings)
+    engine.start()
+    try:
+        query = f"SELECT ?x {{ SERVICE <{allowed}> {{ ?s ?p ?x }} }}"
+        result = asyncio.run(engine.run(QueryRequest(query, "text/tab-separated-values")))
+        assert result.body == b'?x\n"remote"\n' and len(calls) == 1
+        with pytest.raises(ServiceRefused):
+            asyncio.run(engine.run(QueryRequest(query.replace("/sparql", "/other"), "text/csv")))
+        assert len(calls) == 1
+    finally:
+        engine.close()
+        remote.shutdown()
