@@ -303,7 +303,7 @@ def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) 
     calls: list[str] = []
 
     class Remote(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+        def do_POST(self) -> None:
             calls.append(self.rfile.read(int(self.headers["content-length"])).decode())
             self.send_response(200)
             self.send_header("content-type", "application/sparql-results+json")
