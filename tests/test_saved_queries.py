@@ -261,6 +261,8 @@ def test_html_page_has_a_form_the_sparql_text_and_an_editor_link(client) -> None
     assert "FILTER(COALESCE(?year, ?amount_year" in page  # the SPARQL text, escaped but visible
     assert 'class="open-in-editor" href="/sparql#query=' in page
     assert 'href="/queries/funding-by-spearhead.csv?year=2016"' in page
+    forssa = client.get("/queries/projects-in-municipality", headers={"Accept": "text/html"}).text
+    assert '<option value="http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/061" selected>Forssa</option>' in forssa
 
 
 def test_openapi_lists_every_saved_query_with_typed_parameters(client) -> None:

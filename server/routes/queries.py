@@ -23,7 +23,13 @@ from server.engine import QueryRequest
 from server.errors import BadParameter, NotFound
 from server.formats import negotiate
 from server.namespaces import prefixes
-from server.saved_queries import SavedQuery, load_catalog, membership_query, membership_substitutions
+from server.saved_queries import (
+    SavedQuery,
+    load_catalog,
+    membership_query,
+    membership_substitutions,
+    parse_iri,
+)
 from server.settings import Settings
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -182,7 +188,7 @@ def _run_endpoints(
             page = render(
                 "queries_run.html",
                 query=_listing(q),
-                params=_form_fields(q, raw, known),
+                params=_form_fields(q, raw, known, settings.base_iri),
                 results=json.loads(result.body),
                 truncated=result.truncated,
                 query_string=urlencode({k: v for k, v in raw.items() if v}),
@@ -233,12 +239,18 @@ async def _known_values(
 
 
 def _form_fields(
-    q: SavedQuery, raw: dict[str, str | None], known: dict[str, list[tuple[str, str]]]
+    q: SavedQuery, raw: dict[str, str | None], known: dict[str, list[tuple[str, str]]], base_iri: str
 ) -> list[dict[str, Any]]:
     fields = []
     for p in q.parameters:
         options = known.get(p.name)
         if options is None and p.allowed:
             options = [(v, v) for v in p.allowed]
-        fields.append({**p.as_json(), "value": raw.get(p.name) or p.default or "", "options": options})
+        value = raw.get(p.name) or p.default or ""
+        if p.type == "iri" and value:
+            try:  # a prefixed name (a default such as kunta:061) selects its option by the full IRI
+                value = parse_iri(p.name, value, prefixes(base_iri))
+            except BadParameter:
+                pass
+        fields.append({**p.as_json(), "value": value, "options": options})
     return fields
