@@ -22,6 +22,7 @@ import asyncio
 import functools
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
@@ -120,6 +121,11 @@ class Worker:
         body = await self.reader.readexactly(body_len) if body_len else b""
         return outcome, body
 
+    def alive(self) -> bool:
+        """False once the process has ended (its pidfd turns readable); one non-blocking syscall."""
+        ready, _, _ = select.select([self.pidfd], [], [], 0)
+        return not ready
+
     def kill(self) -> None:
         try:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -171,13 +177,35 @@ class WorkerPool:
     def _spawn(self) -> Worker:
         """Ask the zygote for one more worker (blocking; a few milliseconds)."""
         with self._spawn_lock:
-            if self._control is None:
+            if self._closed:
                 raise Unavailable("The query workers have been shut down.")
-            self._control.sendall(b"w")
-            msg, fds, _, _ = socket.recv_fds(self._control, 4, 1)
-            if len(msg) != 4 or not fds:
-                raise Unavailable("Could not start a query worker; the server needs a restart.")
-            return Worker(struct.unpack("!i", msg)[0], socket.socket(fileno=fds[0]))
+            try:
+                return self._ask_zygote()
+            except (OSError, Unavailable):
+                # The zygote is gone (the kernel's out-of-memory killer, say): fork another and ask again.
+                self._stop_zygote()
+                self._start_zygote()
+                return self._ask_zygote()
+
+    def _ask_zygote(self) -> Worker:
+        assert self._control is not None
+        self._control.sendall(b"w")
+        msg, fds, _, _ = socket.recv_fds(self._control, 4, 1)
+        if len(msg) != 4 or not fds:
+            raise Unavailable("Could not start a query worker; the server needs a restart.")
+        return Worker(struct.unpack("!i", msg)[0], socket.socket(fileno=fds[0]))
+
+    def _stop_zygote(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._zygote_pid:
+            try:
+                os.kill(self._zygote_pid, signal.SIGKILL)
+                os.waitpid(self._zygote_pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._zygote_pid = 0
 
     async def run(self, job: Job, timeout: float) -> tuple[Outcome, bytes]:
         loop = asyncio.get_running_loop()
@@ -207,8 +235,11 @@ class WorkerPool:
         return result
 
     async def _acquire(self, deadline: float, timeout: float) -> Worker:
-        if self.idle:
-            return self.idle.pop()
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive():
+                return worker
+            self._replace(worker)  # it died while idle (the zygote ended, or the OOM killer chose it)
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append(waiter)
@@ -260,13 +291,5 @@ class WorkerPool:
         for worker in self.idle:
             worker.kill()
         self.idle.clear()
-        if self._control is not None:
-            self._control.close()
-            self._control = None
-        if self._zygote_pid:
-            try:
-                os.kill(self._zygote_pid, signal.SIGKILL)
-                os.waitpid(self._zygote_pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self._zygote_pid = 0
+        with self._spawn_lock:
+            self._stop_zygote()

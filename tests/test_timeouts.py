@@ -113,3 +113,29 @@ def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(sample
         assert after.body == b'{"head":{},"boolean":true}'
     finally:
         engine.close()
+
+
+def test_workers_are_still_replaced_after_the_zygote_died(sample_files: tuple[Path, ...]) -> None:
+    import os
+    import signal
+
+    from server.store import open_files
+
+    settings = Settings(files=sample_files, workers=1, timeout=0.3)
+    engine = Engine(open_files(sample_files, settings), settings)
+    engine.start()
+    assert engine.pool is not None
+    os.kill(engine.pool._zygote_pid, signal.SIGKILL)  # its workers die with it
+    deadline = time.monotonic() + 2
+    while engine.pool.idle[0].alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    async def timeout_then_ask() -> bytes:
+        with pytest.raises(Exception, match="time limit"):
+            await engine.run(QueryRequest(RUNAWAY, JSON))
+        return (await engine.run(QueryRequest("ASK {}", JSON, timeout=0.3))).body
+
+    try:
+        assert asyncio.run(timeout_then_ask()) == b'{"head":{},"boolean":true}'
+    finally:
+        engine.close()
