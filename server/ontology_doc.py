@@ -174,8 +174,6 @@ def shapes_doc(store: ox.Store, base: str, lang: str) -> list[ShapeDoc]:
     docs = []
     anchored: set[str] = set()
     for shape in r.subjects(RDF + "type", SH + "NodeShape"):
-        targets = [(kind, v) for kind in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
-                   for v in r.values(shape, SH + kind)]
         parts = [_constraint_doc(r, ps, ns, anchored) for ps in r.objects(shape, SH + "property")
                  if not isinstance(ps, ox.Literal)]
         for alternative in ("or", "and", "xone", "not"):
@@ -186,10 +184,25 @@ def shapes_doc(store: ox.Store, base: str, lang: str) -> list[ShapeDoc]:
         for sparql in r.objects(shape, SH + "sparql"):
             if not isinstance(sparql, ox.Literal):
                 parts.append(ConstraintDoc(None, None, "SPARQL", "—", [], _text_of(r, sparql, SH + "message")))
-        anchor = shape.value.removeprefix(ns) if shape.value.startswith(ns) else shape.value.rsplit("/", 1)[-1]
-        docs.append(ShapeDoc(anchor, r.labeller.value(shape), r.text(shape, SH + "name"), targets,
+        docs.append(ShapeDoc(_anchor(shape, ns), r.labeller.value(shape), r.text(shape, SH + "name"), _targets(r, shape),
                              r.text(shape, SH + "message", SH + "description", RDFS + "comment"), parts))
+    # Property shapes no node shape names (they carry targets of their own) get an entry of their own too.
+    for shape in r.subjects(RDF + "type", SH + "PropertyShape"):
+        if shape.value not in anchored:
+            part = _constraint_doc(r, shape, ns, set())
+            part.anchor = None  # the entry itself carries the id
+            docs.append(ShapeDoc(_anchor(shape, ns), r.labeller.value(shape), part.name, _targets(r, shape), None,
+                                 [part]))
     return sorted(docs, key=lambda d: d.anchor)
+
+
+def _anchor(shape: ox.NamedNode, ns: str) -> str:
+    return shape.value.removeprefix(ns) if shape.value.startswith(ns) else shape.value.rsplit("/", 1)[-1]
+
+
+def _targets(r: _Reader, shape: ox.NamedNode) -> list[tuple[str, Value]]:
+    return [(kind, v) for kind in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+            for v in r.values(shape, SH + kind)]
 
 
 def _constraint_doc(r: _Reader, ps: ox.NamedNode | ox.BlankNode, ns: str, anchored: set[str]) -> ConstraintDoc:
@@ -214,17 +227,28 @@ def _text_of(r: _Reader, node: ox.NamedNode | ox.BlankNode, predicate: str) -> s
 
 def _path_text(r: _Reader, shape: ox.NamedNode | ox.BlankNode) -> str:
     paths = r.objects(shape, SH + "path")
-    if not paths:
-        return "—"
-    path = paths[0]
+    return _path(r, paths[0]) if paths else "—"
+
+
+PATH_SUFFIXES = {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}
+
+
+def _path(r: _Reader, path: ox.NamedNode | ox.BlankNode | ox.Literal, depth: int = 0) -> str:
+    """A SHACL property path in SPARQL's path syntax: ``a / b``, ``(a | b)``, ``^a``, ``a*``."""
     if isinstance(path, ox.NamedNode):
         return r.labeller.compact(path.value)
-    inverse = r.objects(path, SH + "inversePath") if isinstance(path, ox.BlankNode) else []
-    if inverse and isinstance(inverse[0], ox.NamedNode):
-        return "^" + r.labeller.compact(inverse[0].value)
-    if isinstance(path, ox.BlankNode):
-        return " / ".join(r.labeller.compact(t.value) for t in _list(r, path) if isinstance(t, ox.NamedNode)) or "…"
-    return str(path)
+    if not isinstance(path, ox.BlankNode) or depth > 20:
+        return "…"
+    if r.objects(path, RDF + "first"):
+        return " / ".join(_path(r, m, depth + 1) for m in _list(r, path))
+    for alternative in r.objects(path, SH + "alternativePath"):
+        return "(" + " | ".join(_path(r, m, depth + 1) for m in _list(r, alternative)) + ")"
+    for inverse in r.objects(path, SH + "inversePath"):
+        return "^" + _path(r, inverse, depth + 1)
+    for name, suffix in PATH_SUFFIXES.items():
+        for inner in r.objects(path, SH + name):
+            return _path(r, inner, depth + 1) + suffix
+    return "…"
 
 
 def _constraints(r: _Reader, shape: ox.NamedNode | ox.BlankNode) -> list[tuple[str, str]]:
