@@ -474,6 +474,9 @@ def measure(servers: list[Server], queries: list[Query], args: argparse.Namespac
                         cell = load_cell(server, query, clients, mode, first["second_ms"], args, workdir)
                     cell.mode, cell.load = mode, round(os.getloadavg()[0], 2)
                     reports[server.name]["cells"].append(asdict(cell))
+                    # A request the client gave up on may still be running (rdflib-endpoint cannot stop
+                    # one): let it finish before the next cell, so it takes no CPU from another server.
+                    wait_until_idle(server)
     return list(reports.values())
 
 
@@ -720,6 +723,9 @@ def versions() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "not installed"
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "server"], check=False, capture_output=True, text=True,
+                           cwd=ROOT).stdout.strip()
+    commit += " (server/ has uncommitted changes)" if dirty else ""
     return {**found, "smarthame commit": commit, "cpus": str(os.cpu_count()),
             "wrk": shutil.which("wrk") or "not installed"}
 
