@@ -15,12 +15,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) assets
 
-# The YASGUI query editor, served by our own server (never committed as a vendored bundle).
+# The YASGUI query editor and Swagger UI, served by our own server (never committed as a vendored bundle).
 assets: server/static/vendor/.installed
 server/static/vendor/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	mkdir -p server/static/vendor
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/static/vendor/
 	touch $@
 
 # Debian's Chromium for the browser tests (needs root; skipped with a message otherwise).

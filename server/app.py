@@ -26,7 +26,7 @@ from server.store import Published, open_dataset
 # Route modules, each exposing `router`, or `make_router(settings)` when its routes depend on the settings
 # (the saved queries: one route per file); one per responsibility. "resources" answers every other path
 # (an IRI under the base is served at its path), so it stays last.
-ROUTE_MODULES: tuple[str, ...] = ("sparql", "ops", "queries", "dumps", "catalog", "resources")
+ROUTE_MODULES: tuple[str, ...] = ("sparql", "ops", "apidocs", "queries", "dumps", "catalog", "resources")
 
 
 @dataclass
@@ -64,6 +64,8 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         "knowledge graph of Kanta-Häme's smart specialisation strategy.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # server.routes.apidocs serves /docs from our own assets, not a CDN
+        redoc_url=None,
     )
 
     @app.exception_handler(SmartHameError)

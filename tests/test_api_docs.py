@@ -1,0 +1,23 @@
+"""The API documentation page is served from our own assets: no CDN."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_docs_page_loads_swagger_ui_from_this_server(client) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', response.text)
+    assert sources, response.text
+    external = [s for s in sources if s.startswith(("http:", "https:", "//"))]
+    assert not external, f"/docs loads assets from other hosts: {external}"
+    for path in sources:
+        if path.startswith("/static/"):
+            assert client.get(path).status_code == 200, path
+
+
+def test_openapi_document_is_served(client) -> None:
+    doc = client.get("/openapi.json").json()
+    assert doc["info"]["title"].startswith("Smart Häme")
+    assert client.get("/redoc").status_code == 404
