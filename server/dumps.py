@@ -288,7 +288,16 @@ def dump_plan(published: Published) -> list[tuple[str, str, str | None]]:
 
 
 def dumps_folder(published: Published, build_dir: Path) -> Path:
-    return build_dir / "dumps" / published.version
+    """Where the dumps of ``published`` live: one folder per version *and* published file.
+
+    The version names the inputs, but publishing the same inputs again writes new blank node labels, so
+    the file's size and modification time are part of the name: dumps never outlive the file they copy.
+    """
+    if published.path is None:
+        return build_dir / "dumps" / published.version
+    stat = published.path.stat()
+    stamp = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}".encode()).hexdigest()[:8]
+    return build_dir / "dumps" / f"{published.version}-{stamp}"
 
 
 def open_dumps(published: Published, build_dir: Path) -> DumpSet:

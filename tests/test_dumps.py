@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,30 +90,51 @@ def test_dump_set_covers_every_graph_in_every_syntax(dumps, published) -> None:
 # ------------------------------------------------------------------------------------------- same bytes
 
 
+@pytest.fixture(scope="module")
+def own_build(build_dir, tmp_path_factory) -> Path:
+    """A private copy of the published version: other tests publish into the shared build folder again,
+    and a new publication of the same inputs has new blank node labels."""
+    target = tmp_path_factory.mktemp("own-build")
+    version = (build_dir / "current").resolve()
+    shutil.copytree(version, target / "versions" / version.name)
+    (target / "current").symlink_to(Path("versions") / version.name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def own_client(own_build):
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    with TestClient(create_app(Settings(build_dir=own_build))) as c:
+        yield c
+
+
 @pytest.mark.parametrize("fmt", list(KINDS))
-def test_cli_dump_writes_the_served_bytes(client, build_dir, dumps, fmt, tmp_path) -> None:
+def test_cli_dump_writes_the_served_bytes(own_client, own_build, fmt, tmp_path) -> None:
     from server.cli import main
 
     out = tmp_path / f"dump.{fmt}"
-    os.environ["SMARTHAME_BUILD_DIR"] = str(build_dir)
+    os.environ["SMARTHAME_BUILD_DIR"] = str(own_build)
     try:
         assert main(["dump", "--format", fmt, "-o", str(out)]) == 0
     finally:
         del os.environ["SMARTHAME_BUILD_DIR"]
     name = f"smart-hame.{KINDS[fmt].extension}"
-    assert out.read_bytes() == client.get(f"/dumps/{name}").content
+    assert out.read_bytes() == own_client.get(f"/dumps/{name}").content
 
 
 @pytest.mark.parametrize("fmt", GRAPH_KINDS)
-def test_cli_dump_of_one_graph_writes_the_served_bytes(client, build_dir, fmt) -> None:
+def test_cli_dump_of_one_graph_writes_the_served_bytes(own_client, own_build, fmt) -> None:
     # A separate process: the bytes must not depend on anything that differs between processes.
     graph = f"{BASE}graph/projects"
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "dump", "--format", fmt, "--graph", graph],
-        capture_output=True, env={**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir)}, timeout=120, check=False,
+        capture_output=True, env={**os.environ, "SMARTHAME_BUILD_DIR": str(own_build)}, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr.decode()
-    assert result.stdout == client.get(f"/dumps/graph-projects.{KINDS[fmt].extension}").content
+    assert result.stdout == own_client.get(f"/dumps/graph-projects.{KINDS[fmt].extension}").content
 
 
 def test_cli_refuses_an_unknown_graph(build_dir) -> None:
@@ -269,3 +291,11 @@ def test_a_slow_dump_set_answers_503_until_written(tmp_path, monkeypatch) -> Non
         release.set()
         monkeypatch.setattr(routes, "WAIT_SECONDS", 10.0)
         assert c.get("/dumps/", headers={"accept": "application/json"}).status_code == 200
+
+
+def test_republishing_the_same_version_gets_fresh_dumps(tmp_path) -> None:
+    first = open_dumps(fixture_published(tmp_path), tmp_path)
+    second = open_dumps(fixture_published(tmp_path), tmp_path)  # same inputs, new blank node labels
+    assert second.folder != first.folder
+    published = open_published(Settings(build_dir=tmp_path))
+    assert (second.folder / "smart-hame.nq").read_bytes() == dump_bytes(published, "nquads")
