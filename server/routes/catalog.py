@@ -17,7 +17,7 @@ from server import pages
 from server.app import state
 from server.catalog import catalog_graph, void_graph
 from server.formats import negotiate
-from server.routes.dumps import dump_set
+from server.routes.dumps import dump_set, get_and_head
 
 OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "application/rdf+xml",
@@ -26,7 +26,7 @@ EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "app
 router = APIRouter(tags=["catalogue"])
 
 
-@router.api_route("/catalog", methods=["GET", "HEAD"], summary="DCAT-AP 3.0.1 catalogue of the dataset")
+@get_and_head(router, "/catalog", summary="DCAT-AP 3.0.1 catalogue of the dataset")
 async def catalog(request: Request) -> Response:
     return await _describe(request, "catalog", None)
 
@@ -36,7 +36,7 @@ async def catalog_ext(request: Request, ext: str) -> Response:
     return await _describe(request, "catalog", ext)
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the dataset")
+@get_and_head(router, "/.well-known/void", summary="VoID description of the dataset")
 async def void(request: Request) -> Response:
     return await _describe(request, "void", None)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import (
@@ -31,9 +33,22 @@ from server.formats import negotiate
 from server.http import accepts_gzip
 
 router = APIRouter(tags=["dumps"])
+Endpoint = Callable[..., Awaitable[Response]]
 # The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
 JSON_IS_JSON = {"json": "application/json", "application/json": "application/json"}
 WAIT_SECONDS = 20.0  # how long a request waits for the dumps to be written before it is told to retry
+
+
+def get_and_head(router: APIRouter, path: str, **documented: Any) -> Callable[[Endpoint], Endpoint]:
+    """Register ``GET path`` (documented) and ``HEAD path`` (the same handler, left out of the OpenAPI
+    document, where one route with both methods would give two operations the same id)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(path, endpoint, methods=["GET"], **documented)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
 
 
 async def dump_set(request: Request) -> DumpSet:
@@ -66,7 +81,7 @@ async def dumps_root() -> Response:
     return RedirectResponse("/dumps/", status_code=301)
 
 
-@router.api_route("/dumps/", methods=["GET", "HEAD"], summary="List the dumps with sizes and SHA-256 sums")
+@get_and_head(router, "/dumps/", summary="List the dumps with sizes and SHA-256 sums")
 async def listing(request: Request) -> Response:
     dumps = await dump_set(request)
     published = state(request).published
@@ -82,13 +97,13 @@ async def listing(request: Request) -> Response:
     return HTMLResponse(body, headers=headers)
 
 
-@router.api_route("/dumps/SHA256SUMS", methods=["GET", "HEAD"], summary="Checksums in `sha256sum -c` format")
+@get_and_head(router, "/dumps/SHA256SUMS", summary="Checksums in `sha256sum -c` format")
 async def checksums(request: Request) -> Response:
     dumps = await dump_set(request)
     return PlainTextResponse(dumps.sha256sums(), headers={"Last-Modified": state(request).published.last_modified})
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file")
+@get_and_head(router, "/dumps/{name}", summary="One dump file")
 async def dump_file(request: Request, name: str) -> Response:
     """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such."""
     dumps = await dump_set(request)
