@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,75 +48,10 @@ FIRST_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", "http://xmlns.com/foaf/0
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-# Words of the page itself in each language; data labels come from the store.
-MESSAGES: dict[str, dict[str, str]] = {
-    "fi": {
-        "home": "Etusivu", "ontology": "Ontologia", "shapes": "Muodot", "dumps": "Lataukset",
-        "catalog": "Aineistokuvaus", "sparql": "SPARQL", "types": "Tyypit", "properties": "Ominaisuudet",
-        "property": "Ominaisuus", "value": "Arvo", "incoming": "Viittaukset tähän",
-        "incoming_more": "Näytetään {shown} / {total}; kaikki saa SPARQL-kyselyllä.",
-        "subject": "Kohde", "sources": "Lähteet", "graph": "Graafi", "formats": "Muut muodot",
-        "language": "Kieli", "not_found": "Resurssia ei löydy", "not_found_text":
-        "Tätä IRI:tä ei ole julkaistussa aineistossa. Ehkä etsit jotain näistä:",
-        "no_statements": "Tästä resurssista ei ole omia lauseita; alla on siihen viittaavat.",
-        "version": "Aineistoversio", "licence": "Lisenssi", "interpretation":
-        "Luokittelugraafin lauseet ovat tulkintoja, eivät lähteen esittämiä tosiasioita.",
-        "classes": "Luokat", "object_properties": "Objektiominaisuudet",
-        "datatype_properties": "Tietotyyppiominaisuudet", "other_properties": "Muut ominaisuudet",
-        "schemes": "Käsitejärjestelmät", "domain": "Kohdeluokka", "range": "Arvoalue",
-        "subclass_of": "Yläluokat", "subproperty_of": "Yläominaisuudet", "alignments": "Vastaavuudet",
-        "definition": "Määritelmä", "concepts": "Käsitteet", "node_shapes": "Muodot",
-        "target": "Kohde", "path": "Polku", "constraints": "Rajoitteet", "triples": "Kolmikkoja",
-        "graphs": "Nimetyt graafit", "start": "Aloita tästä", "strategies": "Strategiat ja ohjelmat",
-        "file": "Tiedosto", "size": "Koko", "format": "Muoto", "checksum": "SHA-256",
-        "dumps_intro": "Koko aineisto ja jokainen nimetty graafi ladattavina tiedostoina.",
-        "queries": "Tallennetut kyselyt", "documentation": "Dokumentaatio", "labels": "Nimet",
-    },
-    "sv": {
-        "home": "Startsida", "ontology": "Ontologi", "shapes": "Former", "dumps": "Nedladdningar",
-        "catalog": "Katalog", "sparql": "SPARQL", "types": "Typer", "properties": "Egenskaper",
-        "property": "Egenskap", "value": "Värde", "incoming": "Hänvisningar hit",
-        "incoming_more": "Visar {shown} av {total}; alla fås med en SPARQL-fråga.",
-        "subject": "Subjekt", "sources": "Källor", "graph": "Graf", "formats": "Andra format",
-        "language": "Språk", "not_found": "Resursen finns inte", "not_found_text":
-        "Denna IRI finns inte i det publicerade datat. Kanske sökte du något av dessa:",
-        "no_statements": "Resursen har inga egna påståenden; nedan visas de som hänvisar till den.",
-        "version": "Dataversion", "licence": "Licens", "interpretation":
-        "Påståendena i klassificeringsgrafen är tolkningar, inte fakta som källan anger.",
-        "classes": "Klasser", "object_properties": "Objektegenskaper",
-        "datatype_properties": "Datatypsegenskaper", "other_properties": "Övriga egenskaper",
-        "schemes": "Begreppsscheman", "domain": "Domän", "range": "Värdemängd",
-        "subclass_of": "Överklasser", "subproperty_of": "Överegenskaper", "alignments": "Motsvarigheter",
-        "definition": "Definition", "concepts": "Begrepp", "node_shapes": "Former",
-        "target": "Mål", "path": "Väg", "constraints": "Villkor", "triples": "Tripler",
-        "graphs": "Namngivna grafer", "start": "Börja här", "strategies": "Strategier och program",
-        "file": "Fil", "size": "Storlek", "format": "Format", "checksum": "SHA-256",
-        "dumps_intro": "Hela datamängden och varje namngiven graf som nedladdningsbara filer.",
-        "queries": "Sparade frågor", "documentation": "Dokumentation", "labels": "Namn",
-    },
-    "en": {
-        "home": "Home", "ontology": "Ontology", "shapes": "Shapes", "dumps": "Downloads",
-        "catalog": "Catalogue", "sparql": "SPARQL", "types": "Types", "properties": "Properties",
-        "property": "Property", "value": "Value", "incoming": "Referenced by",
-        "incoming_more": "Showing {shown} of {total}; a SPARQL query gives them all.",
-        "subject": "Subject", "sources": "Sources", "graph": "Graph", "formats": "Other formats",
-        "language": "Language", "not_found": "No such resource", "not_found_text":
-        "This IRI is not in the published data. Perhaps you were looking for one of these:",
-        "no_statements": "This resource has no statements of its own; those pointing to it follow.",
-        "version": "Dataset version", "licence": "Licence", "interpretation":
-        "Statements in the classification graph are interpretations, not facts stated by a source.",
-        "classes": "Classes", "object_properties": "Object properties",
-        "datatype_properties": "Datatype properties", "other_properties": "Other properties",
-        "schemes": "Concept schemes", "domain": "Domain", "range": "Range",
-        "subclass_of": "Subclass of", "subproperty_of": "Subproperty of", "alignments": "Alignments",
-        "definition": "Definition", "concepts": "Concepts", "node_shapes": "Shapes",
-        "target": "Target", "path": "Path", "constraints": "Constraints", "triples": "Triples",
-        "graphs": "Named graphs", "start": "Start here", "strategies": "Strategies and programmes",
-        "file": "File", "size": "Size", "format": "Format", "checksum": "SHA-256",
-        "dumps_intro": "The whole dataset and each named graph as files to download.",
-        "queries": "Saved queries", "documentation": "Documentation", "labels": "Labels",
-    },
-}
+# Words of the page itself in each language (data labels come from the store), kept with the templates.
+MESSAGES: dict[str, dict[str, str]] = json.loads((TEMPLATES / "messages.json").read_text(encoding="utf-8"))
+if set(MESSAGES) != set(LANGUAGES) or len({frozenset(m) for m in MESSAGES.values()}) != 1:
+    raise RuntimeError("templates/messages.json must have the same keys for each of fi, sv and en")
 
 
 def choose_language(param: str | None, cookie: str | None, accept_language: str | None) -> str:
