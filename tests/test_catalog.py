@@ -8,6 +8,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+# rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
+pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 BASE = "https://w3id.org/smart-hame/"
 # Plain namespaces: pytest's collection probes module attributes, which rdflib's closed ones warn about.
 RDF = rdflib.Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")

@@ -20,6 +20,8 @@ from server.dumps import GRAPH_KINDS, KINDS, dump_plan, open_dumps, write_dump
 from server.settings import Settings
 from server.store import open_published, publish
 
+# rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
+pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 BASE = "https://w3id.org/smart-hame/"
 RDFLIB_FORMAT = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntriples": "nt"}
 
