@@ -104,7 +104,9 @@ def publish(ds: ox.Dataset, version: str, base_iri: str, build_dir: Path) -> Pat
 
 
 def _sorted_quads(ds: ox.Dataset) -> list[ox.Quad]:
-    # Sorted so that the same data always gives the same bytes (stable dumps, checksums, ETags).
+    # Blank nodes get canonical labels (RDFC-1.0) and quads are sorted, so that the same inputs always
+    # publish the same bytes: stable dumps, checksums and ETags across rebuilds.
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(ds, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
