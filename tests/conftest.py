@@ -177,3 +177,45 @@ def sample_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempP
     server = LiveServer(tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), env={"SMARTHAME_MAX_ROWS": "20"})
     yield server
     server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+# The flags the machine's probe found necessary: without the background-networking ones Chromium keeps
+# trying hosts this closed network refuses.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's headless Chromium, driven by Playwright; one launch for the whole session."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed; `make browser` installs it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def only_this_server():
+    """``only_this_server(context, base_url)`` aborts every request of a browser context not addressed to
+    ``base_url`` (or inline ``data:``) and returns the list of refused URLs, for a test to assert empty."""
+    return _guard
+
+
+def _guard(context, base_url: str) -> list[str]:
+    refused: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith((base_url + "/", "data:")):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return refused
+

@@ -7,8 +7,6 @@ Screenshots go to tests/artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,49 +14,22 @@ import pytest
 from server.editor import VENDOR_FILES
 from server.settings import Settings
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (make browser)")
+def editor_assets() -> None:
     vendor = Settings().static_dir / "vendor"
     if not all((vendor / name).is_file() for name in VENDOR_FILES):
         pytest.skip("the YASGUI assets are not installed (make assets)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
-def page(browser, live_server):
+def page(browser, editor_assets, live_server, only_this_server):
     """A fresh page whose requests may only go to the live server; others are aborted and recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    outside: list[str] = []
+    outside = only_this_server(context, live_server.url)
     errors: list[str] = []
-
-    def only_ours(route) -> None:
-        if route.request.url.startswith(live_server.url + "/"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_ours)
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.outside = outside

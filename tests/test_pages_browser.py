@@ -3,49 +3,21 @@ they render without asking any other host for anything, and the language switch 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pyoxigraph as ox
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.http]
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 PROJECT = "project/A70783"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed; `make browser` installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
-def page(browser, rebased_server):
+def page(browser, rebased_server, only_this_server):
     """A page that refuses every request not addressed to the test server, and records it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.external = []  # type: ignore[attr-defined]
-
-    def guard(route) -> None:
-        url = route.request.url
-        if url.startswith((rebased_server.url + "/", "data:")):
-            route.continue_()
-        else:
-            page.external.append(url)  # type: ignore[attr-defined]
-            route.abort()
-
-    context.route("**/*", guard)
+    page.external = only_this_server(context, rebased_server.url)  # type: ignore[attr-defined]
     yield page
     context.close()
 
