@@ -1,4 +1,4 @@
-"""The dataset described for catalogues: DCAT-AP 3.0.1 (``/catalog``) and VoID (``/.well-known/void``).
+"""The dataset described for catalogues: DCAT-AP 3.0.1 (``/catalog``); VoID is in ``server.void``.
 
 Both descriptions are RDF graphs built from the published version and its dump set, so sizes,
 checksums and counts are those of the files actually served. IRIs of the description live in its
@@ -14,13 +14,12 @@ check ``sh:class`` on these values, so each is typed and labelled here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
 
-from server.dumps import KINDS, DumpFile, DumpSet, dump_plan
-from server.namespaces import STANDARD_PREFIXES, graph_iri, ontology_ns, prefixes
+from server.dumps import KINDS, DumpFile, DumpSet
+from server.namespaces import STANDARD_PREFIXES, ontology_ns
 from server.settings import Settings
 from server.store import Published
 
@@ -43,8 +42,6 @@ PUBLISHER_TYPE = "http://purl.org/adms/publishertype/NonProfitOrganisation"
 NUTS_KANTA_HAME = "http://data.europa.eu/nuts/code/FI1C2"
 THEMES = {"REGI": "Regions and cities", "ECON": "Economy and finance", "TECH": "Science and technology"}
 LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
-# Graphs that are not the dataset's own facts: the model, its shapes, and labels of what we link to.
-NOT_DATA_GRAPHS = ("ontology", "shapes", "links")
 
 TITLE = {
     "fi": "Smart Häme -tietoverkko",
@@ -81,29 +78,7 @@ KIND_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class LinkTarget:
-    """An external vocabulary we link to, counted as one VoID linkset."""
-
-    key: str
-    title: str
-    namespace: str  # object IRIs starting with this are links to the target
-    homepage: str
-
-
-LINK_TARGETS = (
-    LinkTarget("nuts", "NUTS statistical regions (Eurostat)", "http://data.europa.eu/nuts/code/",
-               "https://ec.europa.eu/eurostat/web/nuts"),
-    LinkTarget("kunta", "Finnish municipality codes (JHS, uri.suomi.fi)", "http://uri.suomi.fi/codelist/jhs/kunta_",
-               "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101"),
-    LinkTarget("eu-authority", "EU authority tables (Publications Office)", AUTHORITY,
-               "http://publications.europa.eu/resource/authority"),
-    LinkTarget("eurovoc", "EuroVoc", "http://eurovoc.europa.eu/", "http://eurovoc.europa.eu/100141"),
-    LinkTarget("yso", "YSO General Finnish Ontology", "http://www.yso.fi/onto/yso/", "http://www.yso.fi/onto/yso/"),
-)
-
-
-class _Graph:
+class TripleBuilder:
     """A list of triples with terse adders; the builders below read like the Turtle they produce."""
 
     def __init__(self) -> None:
@@ -126,7 +101,7 @@ class _Graph:
         return node
 
 
-def _lit(value: object, datatype: str) -> ox.Literal:
+def typed_literal(value: object, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
 
 
@@ -141,13 +116,13 @@ def dump_url(base: str, name: str) -> str:
 def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> list[ox.Triple]:
     """The DCAT-AP 3.0.1 description: catalogue, dataset, one distribution per dump, the SPARQL service."""
     base = published.base_iri
-    g = _Graph()
+    g = TripleBuilder()
     catalog = ox.NamedNode(f"{base}catalog")
     dataset = ox.NamedNode(dataset_iri(base))
     service = ox.NamedNode(f"{base}catalog#sparql-service")
     publisher = _agent(g, base, settings)
     contact = _contact(g, base, settings)
-    modified = _lit(published.modified.isoformat(), "dateTime")
+    modified = typed_literal(published.modified.isoformat(), "dateTime")
     home = g.typed(base, FOAF + "Document")
 
     g.add(catalog, RDF + "type", DCAT + "Catalog")
@@ -172,7 +147,7 @@ def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> l
     return list(g.triples)
 
 
-def _dataset(g: _Graph, published: Published, dataset: ox.NamedNode, publisher: ox.NamedNode,
+def _dataset(g: TripleBuilder, published: Published, dataset: ox.NamedNode, publisher: ox.NamedNode,
              contact: ox.NamedNode, modified: ox.Literal, home: ox.NamedNode) -> None:
     base = published.base_iri
     g.add(dataset, RDF + "type", DCAT + "Dataset")
@@ -201,12 +176,12 @@ def _dataset(g: _Graph, published: Published, dataset: ox.NamedNode, publisher: 
     if period is not None:
         node = ox.NamedNode(f"{base}catalog#temporal-coverage")
         g.add(node, RDF + "type", DCT + "PeriodOfTime")
-        g.add(node, DCAT + "startDate", _lit(period[0].isoformat(), "date"))
-        g.add(node, DCAT + "endDate", _lit(period[1].isoformat(), "date"))
+        g.add(node, DCAT + "startDate", typed_literal(period[0].isoformat(), "date"))
+        g.add(node, DCAT + "endDate", typed_literal(period[1].isoformat(), "date"))
         g.add(dataset, DCT + "temporal", node)
 
 
-def _distribution(g: _Graph, base: str, f: DumpFile, modified: ox.Literal) -> ox.NamedNode:
+def _distribution(g: TripleBuilder, base: str, f: DumpFile, modified: ox.Literal) -> ox.NamedNode:
     kind = KINDS[f.kind]
     node = ox.NamedNode(f"{base}catalog#dump-{f.name}")
     url = ox.NamedNode(dump_url(base, f.name))
@@ -221,12 +196,12 @@ def _distribution(g: _Graph, base: str, f: DumpFile, modified: ox.Literal) -> ox
     if f.compressed:
         g.add(node, DCAT + "compressFormat", g.typed(IANA + "application/gzip", DCT + "MediaType"))
     g.add(node, DCT + "format", g.typed(AUTHORITY + "file-type/" + kind.file_type, DCT + "MediaTypeOrExtent"))
-    g.add(node, DCAT + "byteSize", _lit(f.size, "nonNegativeInteger"))
+    g.add(node, DCAT + "byteSize", typed_literal(f.size, "nonNegativeInteger"))
     checksum = ox.NamedNode(f"{base}catalog#sha256-{f.name}")
     g.add(node, SPDX + "checksum", checksum)
     g.add(checksum, RDF + "type", SPDX + "Checksum")
     g.add(checksum, SPDX + "algorithm", g.typed(SPDX + "checksumAlgorithm_sha256", SPDX + "ChecksumAlgorithm"))
-    g.add(checksum, SPDX + "checksumValue", _lit(f.sha256, "hexBinary"))
+    g.add(checksum, SPDX + "checksumValue", typed_literal(f.sha256, "hexBinary"))
     g.add(node, DCT + "license", _licence(g))
     g.add(node, DCT + "modified", modified)
     availability = g.typed(DCATAP + "stable", SKOS + "Concept", label="stable")
@@ -234,7 +209,7 @@ def _distribution(g: _Graph, base: str, f: DumpFile, modified: ox.Literal) -> ox
     return node
 
 
-def _service(g: _Graph, base: str, service: ox.NamedNode, dataset: ox.NamedNode, publisher: ox.NamedNode,
+def _service(g: TripleBuilder, base: str, service: ox.NamedNode, dataset: ox.NamedNode, publisher: ox.NamedNode,
              contact: ox.NamedNode) -> None:
     endpoint = ox.NamedNode(f"{base}sparql")
     g.add(service, RDF + "type", DCAT + "DataService")
@@ -256,7 +231,7 @@ def _service(g: _Graph, base: str, service: ox.NamedNode, dataset: ox.NamedNode,
         g.add(service, DCAT + "keyword", ox.Literal(word, language="en"))
 
 
-def _agent(g: _Graph, base: str, settings: Settings) -> ox.NamedNode:
+def _agent(g: TripleBuilder, base: str, settings: Settings) -> ox.NamedNode:
     agent = ox.NamedNode(f"{base}catalog#publisher")
     g.add(agent, RDF + "type", FOAF + "Agent")
     g.add(agent, FOAF + "name", ox.Literal(settings.publisher_name))
@@ -266,7 +241,7 @@ def _agent(g: _Graph, base: str, settings: Settings) -> ox.NamedNode:
     return agent
 
 
-def _contact(g: _Graph, base: str, settings: Settings) -> ox.NamedNode:
+def _contact(g: TripleBuilder, base: str, settings: Settings) -> ox.NamedNode:
     # An organisational contact (vcard:Organization), never a person's own address.
     contact = ox.NamedNode(f"{base}catalog#contact")
     g.add(contact, RDF + "type", VCARD + "Kind")
@@ -278,27 +253,27 @@ def _contact(g: _Graph, base: str, settings: Settings) -> ox.NamedNode:
     return contact
 
 
-def _licence(g: _Graph) -> ox.NamedNode:
+def _licence(g: TripleBuilder) -> ox.NamedNode:
     licence = g.typed(LICENCE, DCT + "LicenseDocument", label="Creative Commons Attribution 4.0 International",
                       label_p=STANDARD_PREFIXES["rdfs"] + "label")
     g.add(licence, DCT + "type", g.typed(LICENCE_TYPE, SKOS + "Concept", label="Attribution"))
     return licence
 
 
-def _spatial(g: _Graph) -> ox.NamedNode:
+def _spatial(g: TripleBuilder) -> ox.NamedNode:
     node = g.typed(NUTS_KANTA_HAME, DCT + "Location")
     g.add(node, SKOS + "prefLabel", ox.Literal("Kanta-Häme", language="fi"))
     g.add(node, SKOS + "notation", ox.Literal("FI1C2"))
     return node
 
 
-def _theme_scheme(g: _Graph) -> ox.NamedNode:
+def _theme_scheme(g: TripleBuilder) -> ox.NamedNode:
     scheme = g.typed(AUTHORITY + "data-theme", SKOS + "ConceptScheme")
     g.add(scheme, DCT + "title", ox.Literal("Data theme", language="en"))
     return scheme
 
 
-def _languages(g: _Graph) -> list[ox.NamedNode]:
+def _languages(g: TripleBuilder) -> list[ox.NamedNode]:
     return [g.typed(AUTHORITY + "language/" + code, DCT + "LinguisticSystem") for code in LANGUAGES]
 
 
@@ -320,141 +295,3 @@ def _days(published: Published, predicate: str, year_day: str) -> Iterator[date]
             yield date.fromisoformat(text)
         except ValueError:
             continue
-
-
-# ------------------------------------------------------------------------------------------------ VoID
-
-
-def void_graph(published: Published, dumps: DumpSet) -> list[ox.Triple]:
-    """The VoID description: counts and partitions from the merged graph, subsets, dumps, linksets."""
-    base = published.base_iri
-    g = _Graph()
-    dataset = ox.NamedNode(dataset_iri(base))
-    merged = dumps.merged
-    g.add(dataset, RDF + "type", VOID + "Dataset")
-    g.texts(dataset, DCT + "title", TITLE)
-    g.add(dataset, DCT + "license", LICENCE)
-    g.add(dataset, DCT + "modified", _lit(published.modified.isoformat(), "dateTime"))
-    g.add(dataset, VOID + "sparqlEndpoint", f"{base}sparql")
-    g.add(dataset, VOID + "uriSpace", ox.Literal(base))
-    g.add(dataset, FOAF + "homepage", base)
-    for f in dumps.files:
-        if f.graph is None:
-            g.add(dataset, VOID + "dataDump", dump_url(base, f.name))
-    for fmt in ("Turtle", "N-Triples", "N-Quads", "TriG", "RDF_XML", "JSON-LD"):
-        g.add(dataset, VOID + "feature", FORMATS + fmt)
-    for ns in vocabularies(list(merged.properties) + list(merged.classes), base):
-        g.add(dataset, VOID + "vocabulary", ns)
-    g.add(dataset, VOID + "triples", _lit(merged.triples, "integer"))
-    g.add(dataset, VOID + "classes", _lit(len(merged.classes), "integer"))
-    g.add(dataset, VOID + "properties", _lit(len(merged.properties), "integer"))
-    subjects, entities = distinct_subjects(published)
-    g.add(dataset, VOID + "distinctSubjects", _lit(subjects, "integer"))
-    g.add(dataset, VOID + "entities", _lit(entities, "integer"))
-    for cls, n in sorted(merged.classes.items()):
-        part = ox.BlankNode()
-        g.add(dataset, VOID + "classPartition", part)
-        g.add(part, VOID + "class", cls)
-        g.add(part, VOID + "entities", _lit(n, "integer"))
-    for prop, n in sorted(merged.properties.items()):
-        part = ox.BlankNode()
-        g.add(dataset, VOID + "propertyPartition", part)
-        g.add(part, VOID + "property", prop)
-        g.add(part, VOID + "triples", _lit(n, "integer"))
-    _subsets(g, published, dumps, dataset)
-    _linksets(g, published, dataset)
-    return list(g.triples)
-
-
-def _subsets(g: _Graph, published: Published, dumps: DumpSet, dataset: ox.NamedNode) -> None:
-    for graph, triples in sorted(dumps.graphs.items()):
-        g.add(dataset, VOID + "subset", ox.NamedNode(graph))
-        for t in graph_description(published, graph, triples):
-            g.triples[t] = None
-
-
-def graph_description(published: Published, graph: str, triples: int) -> list[ox.Triple]:
-    """A named graph as a VoID subset: its size, dumps and endpoint (also the RDF its IRI resolves to)."""
-    base = published.base_iri
-    g = _Graph()
-    node = ox.NamedNode(graph)
-    g.add(node, RDF + "type", VOID + "Dataset")
-    g.add(node, DCT + "title", ox.Literal(f"Named graph {graph.removeprefix(base)}", language="en"))
-    g.add(node, VOID + "triples", _lit(triples, "integer"))
-    g.add(node, VOID + "sparqlEndpoint", f"{base}sparql")
-    g.add(node, DCT + "isPartOf", dataset_iri(base))
-    for name, _, of in dump_plan(published):
-        if of == graph:
-            g.add(node, VOID + "dataDump", dump_url(base, name))
-            g.add(node, VOID + "dataDump", dump_url(base, name + ".gz"))
-    return list(g.triples)
-
-
-def _linksets(g: _Graph, published: Published, dataset: ox.NamedNode) -> None:
-    base = published.base_iri
-    for target, per_predicate in link_counts(published).items():
-        if not per_predicate:
-            continue
-        t = next(x for x in LINK_TARGETS if x.key == target)
-        other = ox.NamedNode(f"{base}.well-known/void#target-{t.key}")
-        g.add(other, RDF + "type", VOID + "Dataset")
-        g.add(other, DCT + "title", ox.Literal(t.title, language="en"))
-        g.add(other, VOID + "uriSpace", ox.Literal(t.namespace))
-        g.add(other, FOAF + "homepage", t.homepage)
-        linkset = ox.NamedNode(f"{base}.well-known/void#links-{t.key}")
-        g.add(dataset, VOID + "subset", linkset)
-        g.add(linkset, RDF + "type", VOID + "Linkset")
-        g.add(linkset, VOID + "subjectsTarget", dataset)
-        g.add(linkset, VOID + "objectsTarget", other)
-        g.add(linkset, VOID + "triples", _lit(sum(per_predicate.values()), "integer"))
-        for i, (predicate, n) in enumerate(sorted(per_predicate.items()), start=1):
-            part = ox.NamedNode(f"{base}.well-known/void#links-{t.key}-{i}")
-            g.add(linkset, VOID + "subset", part)
-            g.add(part, RDF + "type", VOID + "Linkset")
-            g.add(part, VOID + "subjectsTarget", dataset)
-            g.add(part, VOID + "objectsTarget", other)
-            g.add(part, VOID + "linkPredicate", predicate)
-            g.add(part, VOID + "triples", _lit(n, "integer"))
-
-
-def link_counts(published: Published) -> dict[str, dict[str, int]]:
-    """Target key -> predicate -> distinct triples whose object is in the target, in the data graphs
-    (every named graph except those of NOT_DATA_GRAPHS)."""
-    # Oxigraph binds a substituted variable only if the query projects it, hence the constant columns.
-    query = """
-        SELECT ?ns ?ontology ?shapes ?links ?p (COUNT(*) AS ?n) WHERE {
-          { SELECT DISTINCT ?ns ?ontology ?shapes ?links ?s ?p ?o WHERE {
-               GRAPH ?g { ?s ?p ?o }
-               FILTER(?g NOT IN (?ontology, ?shapes, ?links) && isIRI(?o) && STRSTARTS(STR(?o), ?ns))
-          } }
-        } GROUP BY ?ns ?ontology ?shapes ?links ?p"""
-    bound = {ox.Variable(n): ox.NamedNode(graph_iri(n, published.base_iri)) for n in NOT_DATA_GRAPHS}
-    counts: dict[str, dict[str, int]] = {}
-    for t in LINK_TARGETS:
-        rows = published.store.query(query, substitutions={**bound, ox.Variable("ns"): ox.Literal(t.namespace)})
-        counts[t.key] = {row["p"].value: int(row["n"].value) for row in rows}
-    return counts
-
-
-def distinct_subjects(published: Published) -> tuple[int, int]:
-    """(distinct subjects of the merged graph, of which IRIs minted under the base: VoID's entities)."""
-    # ?base is projected because oxigraph substitutes only projected variables.
-    query = """
-        SELECT ?base (COUNT(?s) AS ?all) (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?own) WHERE {
-          { SELECT DISTINCT ?base ?s WHERE { GRAPH ?g { ?s ?p ?o } } }
-        } GROUP BY ?base"""
-    row = next(iter(published.store.query(query, substitutions={ox.Variable("base"): ox.Literal(published.base_iri)})))
-    return int(row["all"].value), int(row["own"].value)
-
-
-def vocabularies(terms: list[str], base: str) -> list[str]:
-    """The namespaces of the given predicates and classes: known prefixes first, else cut at '#' or '/'."""
-    known = sorted(prefixes(base).values(), key=len, reverse=True)
-    found = set()
-    for iri in terms:
-        ns = next((n for n in known if iri.startswith(n) and n != base), None)
-        if ns is None:
-            cut = max(iri.rfind("#"), iri.rfind("/"))
-            ns = iri[: cut + 1] if cut > 0 else iri
-        found.add(ns)
-    return sorted(found)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from server.catalog import LINK_TARGETS, NOT_DATA_GRAPHS
 from server.namespaces import graph_iri
+from server.void import LINK_TARGETS, NOT_DATA_GRAPHS
 
 LABELS = tuple(ox.NamedNode(p) for p in ("http://www.w3.org/2004/02/skos/core#prefLabel",
                                          "http://www.w3.org/2000/01/rdf-schema#label"))

@@ -15,9 +15,10 @@ from fastapi.responses import Response
 
 from server import pages
 from server.app import state
-from server.catalog import catalog_graph, void_graph
+from server.catalog import catalog_graph
 from server.formats import negotiate
 from server.routes.dumps import dump_set, get_and_head
+from server.void import void_graph
 
 OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "application/rdf+xml",

@@ -24,13 +24,14 @@ from fastapi.staticfiles import StaticFiles
 
 from server import pages
 from server.app import state
-from server.catalog import DESCRIPTION, TITLE, graph_description
+from server.catalog import DESCRIPTION, TITLE
 from server.dumps import GRAPH_KINDS, dump_plan
 from server.errors import NotAcceptable, NotFound
 from server.formats import negotiate
 from server.namespaces import graph_iri, ontology_ns, prefixes, shapes_ns
 from server.ontology_doc import ontology_doc, shapes_doc
 from server.store import Published
+from server.void import graph_description
 
 LANG_COOKIE = "smarthame_lang"
 RDF_EXTENSIONS = {
