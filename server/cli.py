@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -71,8 +72,8 @@ def _print_counts(target: Path) -> None:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from server.validation import validate, validate_files
     from server.dataset import bundled_sources, load_sources
+    from server.validation import validate, validate_files
 
     if args.files:
         report = validate_files([Path(f) for f in args.files], settings)
@@ -87,12 +88,18 @@ def cmd_dump(args: argparse.Namespace, settings: Settings) -> int:
     from server.store import open_published
 
     published = open_published(settings)
-    out = open(args.output, "wb") if args.output else sys.stdout.buffer
+    if not args.output:
+        write_dump(published, sys.stdout.buffer, args.format, graph=args.graph)
+        return EXIT_OK
+    # Written beside the target and renamed into place: a failed dump never leaves half a file behind.
+    target = Path(args.output)
+    partial = target.with_name(target.name + ".part")
     try:
-        write_dump(published, out, args.format, graph=args.graph)
+        with partial.open("wb") as out:
+            write_dump(published, out, args.format, graph=args.graph)
+        os.replace(partial, target)
     finally:
-        if args.output:
-            out.close()
+        partial.unlink(missing_ok=True)
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ def publish(ds: ox.Dataset, version: str, base_iri: str, build_dir: Path) -> Pat
         manifest = {
             "version": version,
             "base_iri": base_iri,
-            "modified": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "modified": datetime.now(UTC).replace(microsecond=0).isoformat(),
             **count_dataset(ds),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -153,7 +153,7 @@ def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     return Published(
         store=store,
         version=dataset_version(paths, settings.base_iri),
-        modified=datetime.fromtimestamp(int(newest), timezone.utc),
+        modified=datetime.fromtimestamp(int(newest), UTC),
         base_iri=settings.base_iri,
         manifest={"files": [str(p) for p in paths], **count_dataset(store)},
     )

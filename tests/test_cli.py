@@ -19,6 +19,7 @@ from server.settings import PROJECT_ROOT
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
