@@ -40,6 +40,7 @@ server and the table says so.
 from __future__ import annotations
 
 import argparse
+import collections
 import hashlib
 import http.client
 import itertools
@@ -327,6 +328,7 @@ class Cell:
     rps: float | None = None
     note: str = ""
     load: float | None = None  # the machine's 1-minute load average when the cell ended
+    statuses: dict[str, int] = field(default_factory=dict)  # what the errors were (Python client only)
 
 
 def python_load(server: Server, query: Query, clients: int, duration: float, nonce: bool,
@@ -337,6 +339,7 @@ def python_load(server: Server, query: Query, clients: int, duration: float, non
     lock = threading.Lock()
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[str, int] = {}
     deadline = time.perf_counter() + duration
 
     def client() -> None:
@@ -349,9 +352,9 @@ def python_load(server: Server, query: Query, clients: int, duration: float, non
                 conn.request("GET", server.target(text), headers={"Accept": query.accept})
                 resp = conn.getresponse()
                 resp.read()
-                ok = resp.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
+                ok, status = resp.status == 200, str(resp.status)
+            except (OSError, http.client.HTTPException) as e:
+                ok, status = False, type(e).__name__
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
             elapsed = time.perf_counter() - t0
@@ -359,6 +362,8 @@ def python_load(server: Server, query: Query, clients: int, duration: float, non
             with lock:
                 latencies.append(elapsed)
                 errors[0] += not ok
+                if not ok:
+                    statuses[status] = statuses.get(status, 0) + 1
         conn.close()
 
     started = time.perf_counter()
@@ -368,7 +373,7 @@ def python_load(server: Server, query: Query, clients: int, duration: float, non
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    cell.requests, cell.errors = len(latencies), errors[0]
+    cell.requests, cell.errors, cell.statuses = len(latencies), errors[0], statuses
     cell.p50_ms, cell.p99_ms = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
     cell.rps = len(latencies) / wall
     return cell
@@ -581,17 +586,19 @@ def print_tables(result: dict, queries: list[Query]) -> None:
             modes = ["uncached", "cached"] if r["server"] == OURS else ["-"]
             for mode in modes:
                 row = f"{r['server']:16} {mode:9} {fmt_ms(r['first'][q.name].get('ms')):>9}"
-                errors, tools, notes, loads = 0, set(), set(), []
+                errors, tools, notes, loads, kinds = 0, set(), set(), [], collections.Counter()
                 for n in levels:
                     c = next((c for c in r["cells"] if (c["mode"], c["query"], c["clients"]) == (mode, q.name, n)), None)
                     if c is None:
                         continue
                     row += f" | {' ' * (len(str(n)) + 4)}{fmt_ms(c['p50_ms']):>8} {fmt_ms(c['p99_ms']):>8} {fmt_ms(c['rps']):>8}"
                     errors += c["errors"]
+                    kinds.update(c.get("statuses") or {})
                     tools.add(c["tool"] if c["tool"] != "python" else f"python n={c['requests']}")
                     notes.add(c["note"])
                     loads += [c["load"]] if c.get("load") is not None else []
                 load = f"load {min(loads):.1f}-{max(loads):.1f} " if loads else ""
+                load += "".join(f"[{n}x {k}] " for k, n in kinds.items())
                 print(row + f" | {errors:>6} | {'/'.join(sorted(tools))} {load}{' '.join(n for n in notes if n)}")
         for line in ratio_lines(cells, q, levels):
             print("  " + line)
