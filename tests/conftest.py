@@ -186,9 +186,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
-    """Debian's headless Chromium, driven by Playwright; one launch for the whole session."""
+    """Debian's headless Chromium, driven by Playwright, for one test module.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it
+    is open, and later tests that call ``asyncio.run`` would fail under it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed; `make browser` installs it")
     sync_api = pytest.importorskip("playwright.sync_api")
