@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from server.namespaces import prefixes
+from server.namespaces import curie, prefixes
 from server.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -67,12 +67,7 @@ def editor_page(settings: Settings, endpoint: str = "/sparql", example: str = FA
 
 def compact(iri: str, base_iri: str) -> str:
     """``prefix:local`` with the longest matching namespace, or the IRI itself."""
-    best = ""
-    name = iri
-    for prefix, ns in prefixes(base_iri).items():
-        if iri.startswith(ns) and len(ns) > len(best) and len(iri) > len(ns):
-            best, name = ns, f"{prefix}:{iri[len(ns):]}"
-    return name
+    return curie(iri, prefixes(base_iri).items()) or iri
 
 
 def render_term(term: dict[str, str] | None, base_iri: str) -> Markup:

@@ -7,6 +7,8 @@ helpers take the base as an argument instead of holding a global.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from server.settings import DEFAULT_BASE_IRI
 
 # Named graphs, by short name. Each source file feeds exactly one of them (see server.dataset.SOURCES).
@@ -62,3 +64,14 @@ STANDARD_PREFIXES: dict[str, str] = {
 def prefixes(base: str = DEFAULT_BASE_IRI) -> dict[str, str]:
     """All prefixes, with the project's own (``smh`` ontology, ``smhs`` shapes, ``res`` resources)."""
     return {"smh": ontology_ns(base), "smhs": shapes_ns(base), "res": base, **STANDARD_PREFIXES}
+
+
+def curie(iri: str, namespaces: Iterable[tuple[str, str]]) -> str | None:
+    """``prefix:local`` for the longest of ``(prefix, namespace)`` that ``iri`` starts with and is longer
+    than; None when none fits. Pages and result tables both name IRIs this way."""
+    best_ns, best = "", None
+    for prefix, ns in namespaces:
+        if len(ns) > len(best_ns) and len(iri) > len(ns) and iri.startswith(ns):
+            best_ns, best = ns, f"{prefix}:{iri[len(ns):]}"
+    return best
+

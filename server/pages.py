@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from server.namespaces import prefixes
+from server.namespaces import curie, prefixes
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"  # for readers whose browser asks for none of the three
@@ -184,7 +184,8 @@ class Labeller:
         self.lang = lang
         self.base = base
         self._cache: dict[str, str] = {}
-        self._curies = sorted(prefixes(base).items(), key=lambda kv: -len(kv[1]))
+        # Our own IRIs are shown by their path (below), not as res:path.
+        self._curies = [(p, ns) for p, ns in prefixes(base).items() if p != "res"]
 
     def label(self, term: ox.NamedNode | ox.BlankNode) -> str:
         if isinstance(term, ox.BlankNode):
@@ -204,9 +205,9 @@ class Labeller:
 
     def compact(self, iri: str) -> str:
         """``prefix:local`` for a known namespace; the path for our own IRIs; else the IRI itself."""
-        for prefix, ns in self._curies:
-            if iri.startswith(ns) and prefix != "res" and iri != ns:
-                return f"{prefix}:{iri[len(ns):]}"
+        found = curie(iri, self._curies)
+        if found:
+            return found
         if iri.startswith(self.base):
             return iri[len(self.base):] or iri
         return iri
