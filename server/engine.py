@@ -28,6 +28,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
+from server.describe import constant_iris, describe
 from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong
 from server.federation import check_service
 from server.formats import GRAPH_TYPES, RESULT_TYPES, rdf_format, results_format
@@ -137,6 +138,10 @@ class _CappedWriter:
 
 def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
     """Run ``job`` on ``store``; a syntax or evaluation error comes back as an Outcome, not an exception."""
+    if not (job.default_graphs or job.named_graphs or job.substitutions):
+        nodes = constant_iris(job.text)
+        if nodes is not None:
+            return _described(store, nodes, job)
     kwargs: dict = {"base_iri": job.base_iri}
     if job.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in job.substitutions}
@@ -163,6 +168,16 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
         return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
     except (OSError, ValueError, RuntimeError) as e:
         return Outcome(None, error="failed", message=f"The query failed while running: {e}"), b""
+
+
+def _described(store: ox.Store, nodes: tuple[ox.NamedNode, ...], job: Job) -> tuple[Outcome, bytes]:
+    """``DESCRIBE <iri> …`` through ``server.describe``: the engine's answer without its set-up cost."""
+    try:
+        media = _pick(job, "graph")
+    except NotAcceptable as e:
+        return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
+    triples, truncated = describe(store, nodes, job.max_rows)
+    return Outcome("graph", media, truncated, len(triples)), ox.serialize(triples, format=rdf_format(media))
 
 
 def _pick(job: Job, kind: Kind) -> str:
