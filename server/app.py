@@ -43,7 +43,11 @@ def state(request: Request) -> AppState:
 
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
-    """The application over ``published`` (or what ``settings`` points at, opened at start-up)."""
+    """The application over ``published`` (or what ``settings`` points at, opened at start-up).
+
+    Several server processes serve one app object built before they fork (``server.serving``); each sets
+    ``app.state.metrics`` to its own slot of their shared metrics board before it starts.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,7 +56,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         engine.start()
         cache = ResultCache(settings.cache_entries, settings.cache_bytes)
         app.state.smarthame = AppState(settings=settings, published=data, engine=engine, cache=cache,
-                                       metrics=_metrics(engine, cache))
+                                       metrics=_metrics(engine, cache, getattr(app.state, "metrics", None) or Metrics()))
         try:
             yield
         finally:
@@ -81,8 +85,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
     return app
 
 
-def _metrics(engine: Engine, cache: ResultCache) -> Metrics:
-    metrics = Metrics()
+def _metrics(engine: Engine, cache: ResultCache, metrics: Metrics) -> Metrics:
     pool = engine.pool
     metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", lambda: cache.hits)
     metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", lambda: cache.misses)

@@ -4,7 +4,7 @@
     smarthame validate [FILES...]        SHACL report; exit 0 conforms, 1 violations, 2 unreadable input
     smarthame dump [--format] [--graph] [-o FILE]
     smarthame query QUERY_OR_FILE [--format table|json|csv|tsv]
-    smarthame serve [FILES...] [--host] [--port] [--timeout] [--base-iri]
+    smarthame serve [FILES...] [--host] [--port] [--timeout] [--processes] [--workers] [--base-iri]
 """
 
 from __future__ import annotations
@@ -113,15 +113,12 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
-    from server.app import create_app
+    from server.serving import serve
     from server.store import open_dataset
 
     published = open_dataset(settings)  # fail here, before binding the port, on a bad file
     print(f"Serving {published.manifest.get('triples', '?')} triples on http://{settings.host}:{settings.port}/", file=sys.stderr)
-    uvicorn.run(create_app(settings, published), host=settings.host, port=settings.port, log_level="warning")
-    return EXIT_OK
+    return serve(settings, published)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help=help_["host"])
     p.add_argument("--port", type=int, help=help_["port"])
     p.add_argument("--timeout", type=float, help=help_["timeout"])
+    p.add_argument("--processes", type=int, help=help_["processes"])
     p.add_argument("--workers", type=int, help=help_["workers"])
     p.add_argument("--allow-service", action="append", help=help_["service_allowlist"])
     # Also after `serve` (`smarthame serve --base-iri URL`); SUPPRESS keeps a value given before it.
@@ -166,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
         "timeout": getattr(args, "timeout", None),
+        "processes": getattr(args, "processes", None),
         "workers": getattr(args, "workers", None),
         "service_allowlist": tuple(args.allow_service) if getattr(args, "allow_service", None) else None,
     }

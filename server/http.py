@@ -22,6 +22,7 @@ from typing import Any
 
 from server.cache import GZIP_LEVEL, CachedResponse
 from server.errors import MethodNotAllowed, NotAcceptable, SmartHameError
+from server.metrics import route_label
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -131,8 +132,7 @@ class Edge:
 
     @staticmethod
     def _observe(state: Any, path: str, status: int, started: float) -> None:
-        route = path if path in (ENDPOINT, "/healthz", "/metrics", "/") else "other"
-        state.metrics.observe(route, status, time.perf_counter() - started)
+        state.metrics.observe(route_label(path), status, time.perf_counter() - started)
 
     @staticmethod
     async def _preflight(headers: dict[bytes, bytes], send: Send) -> None:

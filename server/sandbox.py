@@ -1,4 +1,4 @@
-"""Walls around a query worker process, set up once right after it is forked (Linux only).
+"""Walls around a forked process (query workers, server processes), set up right after the fork (Linux only).
 
 - ``die_with_parent``: the kernel kills the worker when the process that forked it ends, so a crashed
   server leaves no query running.
@@ -9,6 +9,7 @@
   its own worker (which is replaced) instead of pushing the machine out of memory.
 
 Each returns False where the platform does not allow it; the caller goes on without that wall.
+``run_forked`` runs a forked child's main function and ends the child, never falling back into the parent's code.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import platform
 import resource
 import signal
 import struct
+import sys
+from collections.abc import Callable
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
@@ -86,3 +89,14 @@ def limit_memory(extra_bytes: int) -> bool:
         return True
     except (OSError, ValueError):
         return False
+
+
+def run_forked(main: Callable[[], None]) -> None:
+    """Run a forked child's main function, then leave without running the parent's exit handlers."""
+    code = 0
+    try:
+        main()
+    except BaseException as e:  # noqa: BLE001 - a forked child must never fall back into the parent's code
+        print(f"process {os.getpid()} stopped: {e!r}", file=sys.stderr, flush=True)
+        code = 1
+    os._exit(code)

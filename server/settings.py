@@ -15,6 +15,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
+MAX_AUTO_PROCESSES = 8  # past this, one machine is better served by an external SPARQL engine
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,15 @@ class Settings:
         default=100_000,
         metadata={"help": "Most result rows (or triples) returned; longer results are cut and marked."},
     )
+    processes: int = field(
+        default=0,
+        metadata={"help": "Server processes sharing the port (each answers HTTP on its own core); "
+                  "0 means one per CPU, at most 8."},
+    )
     workers: int = field(
         default=2,
-        metadata={"help": "Query worker processes; each can be stopped when its query runs out of time."},
+        metadata={"help": "Query worker processes per server process; each can be stopped when its query "
+                  "runs out of time."},
     )
     worker_memory_mb: int = field(
         default=2048,
@@ -95,6 +102,12 @@ class Settings:
     @property
     def static_dir(self) -> Path:
         return Path(__file__).resolve().parent / "static"
+
+    @property
+    def server_processes(self) -> int:
+        if self.processes > 0:
+            return self.processes
+        return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_PROCESSES))
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

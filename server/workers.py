@@ -29,7 +29,6 @@ import struct
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -83,21 +82,10 @@ def _zygote_main(control: socket.socket, store: ox.Store, settings: Settings) ->
             control.close()
             ours.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            _run_child(functools.partial(_worker_main, theirs, store, settings))
+            sandbox.run_forked(functools.partial(_worker_main, theirs, store, settings))
         theirs.close()
         socket.send_fds(control, [struct.pack("!i", pid)], [ours.fileno()])
         ours.close()
-
-
-def _run_child(main: Callable[[], None]) -> None:
-    """Run a forked child's main function and leave without running the parent's exit handlers."""
-    code = 0
-    try:
-        main()
-    except BaseException as e:  # noqa: BLE001 - a forked child must never fall back into the parent's code
-        print(f"query worker {os.getpid()} stopped: {e!r}", file=sys.stderr, flush=True)
-        code = 1
-    os._exit(code)
 
 
 class Worker:
@@ -170,7 +158,7 @@ class WorkerPool:
         pid = os.fork()
         if pid == 0:
             ours.close()
-            _run_child(functools.partial(_zygote_main, theirs, self.store, self.settings))
+            sandbox.run_forked(functools.partial(_zygote_main, theirs, self.store, self.settings))
         theirs.close()
         self._zygote_pid, self._control = pid, ours
 

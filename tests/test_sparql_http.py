@@ -21,8 +21,21 @@ SELECT = "SELECT ?p ?label { ?p a <http://example.org/Project> ; <http://www.w3.
 CONSTRUCT = "CONSTRUCT { ?p ?q ?o } WHERE { ?p a <http://example.org/Project> ; ?q ?o }"
 
 
+_clients: dict[str, httpx.Client] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    for client in _clients.values():
+        client.close()
+    _clients.clear()
+
+
 def get(server: LiveServer, **kwargs) -> httpx.Response:
-    return httpx.get(server.url + "/sparql", timeout=10, **kwargs)
+    # One keep-alive connection per server: a repeated query reaches the same server process, and its cache.
+    client = _clients.get(server.url) or _clients.setdefault(server.url, httpx.Client(timeout=10))
+    return client.get(server.url + "/sparql", **kwargs)
 
 
 @pytest.mark.parametrize("accept, expected", [
@@ -131,8 +144,9 @@ def test_etag_last_modified_and_304(sample_server: LiveServer) -> None:
 
 def test_repeated_post_queries_are_cached_too(sample_server: LiveServer) -> None:
     send = {"content": SELECT + " # post", "headers": {"content-type": "application/sparql-query"}}
-    assert httpx.post(sample_server.url + "/sparql", **send).headers["x-cache"] == "miss"
-    assert httpx.post(sample_server.url + "/sparql", **send).headers["x-cache"] == "hit"
+    with httpx.Client() as client:  # one connection, so one server process and its cache
+        assert client.post(sample_server.url + "/sparql", **send).headers["x-cache"] == "miss"
+        assert client.post(sample_server.url + "/sparql", **send).headers["x-cache"] == "hit"
 
 
 def test_cors_preflight_and_headers(sample_server: LiveServer) -> None:
