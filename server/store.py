@@ -11,6 +11,7 @@ store answered an aggregate 3.4x faster than the on-disk one. Once loaded the st
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from server.dataset import _rebaser, load_files
+from server.dataset import _rebaser, parse_file
 from server.errors import Unavailable
 from server.settings import DEFAULT_BASE_IRI, Settings
 
@@ -146,9 +147,12 @@ def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     """Serve arbitrary RDF files (no Smart Häme shapes): triples to the default graph, quads keep theirs."""
     from server.dataset import dataset_version
 
-    ds = load_files(paths, settings.base_iri)
     store = ox.Store()
-    store.bulk_extend(ds)
+    # Straight from the files, in their order, as a bulk load of the file does: through an ox.Dataset (a
+    # hash set) the statements arrived shuffled, and two aggregates ran 8% slower (interleaved timing,
+    # within this machine's noise of about 10%).
+    store.bulk_extend(itertools.chain.from_iterable(parse_file(Path(p), ox.DefaultGraph(), settings.base_iri)
+                                                    for p in paths))
     newest = max(Path(p).stat().st_mtime for p in paths)
     return Published(
         store=store,
