@@ -460,7 +460,7 @@ def measure(servers: list[Server], queries: list[Query], args: argparse.Namespac
     The servers run side by side and their cells for one query and client count follow each other, so
     a change in the machine's background load hits all of them alike instead of one server's whole run.
     """
-    reports = {s.name: {"server": s.name, "first": {}, "cells": [], "cache_check": {}} for s in servers}
+    reports = {s.name: {"server": s.name, "first": {}, "cells": [], "cache_check": {}, "paired": {}} for s in servers}
     for query in queries:
         for server in servers:
             first = first_request(server, query, args.drop_after)
@@ -469,6 +469,10 @@ def measure(servers: list[Server], queries: list[Query], args: argparse.Namespac
                   file=sys.stderr, flush=True)
             if server.name == OURS:
                 reports[server.name]["cache_check"][query.name] = cache_check(server, query)
+        turns = [s for s in servers if reports[s.name]["first"][query.name].get("second_ms", PAIRED_MAX_MS) < PAIRED_MAX_MS]
+        if len(turns) > 1 and any(s.name == OURS for s in turns):
+            for name, measured in paired_latency(turns, query, args.duration, args.timeout).items():
+                reports[name]["paired"][query.name] = measured
         for clients in args.clients:
             for server in servers:
                 first = reports[server.name]["first"][query.name]
@@ -483,6 +487,41 @@ def measure(servers: list[Server], queries: list[Query], args: argparse.Namespac
                     # one): let it finish before the next cell, so it takes no CPU from another server.
                     wait_until_idle(server)
     return list(reports.values())
+
+
+# Servers whose warm request takes longer than this sit out the paired run (rdflib-endpoint, mostly: its
+# 20x target is far from noise).
+PAIRED_MAX_MS = 2_000
+
+
+def paired_latency(servers: list[Server], query: Query, duration: float, timeout: float) -> dict[str, dict]:
+    """One client taking turns: ours (uncached), then each peer, request by request; p50 per server.
+
+    The cells above measure one server for ``duration`` seconds after another, and this shared machine's
+    speed drifts by 10-20% within a minute (the same in-process query, timed again and again, drifted
+    from 100 to 140 ms), as much as the 1.1x that the aggregate target allows. Alternating request by
+    request puts every server under the same drift, so the target is judged on these pairs.
+    """
+    conns = {s.name: http.client.HTTPConnection("127.0.0.1", s.port, timeout=timeout) for s in servers}
+    latencies: dict[str, list[float]] = {s.name: [] for s in servers}
+    counter = itertools.count()
+    deadline = time.perf_counter() + duration * len(servers)
+    try:
+        while (time.perf_counter() < deadline or len(latencies[OURS]) < 11) and len(latencies[OURS]) < 2_000:
+            for server in servers:
+                text = query.text + (nonce_suffix(f"paired-{next(counter)}") if server.name == OURS else "")
+                t0 = time.perf_counter()
+                conns[server.name].request("GET", server.target(text), headers={"Accept": query.accept})
+                resp = conns[server.name].getresponse()
+                resp.read()
+                if resp.status != 200:
+                    raise RuntimeError(f"{server.name} answered {resp.status} in the paired run of {query.name}")
+                latencies[server.name].append(time.perf_counter() - t0)
+    finally:
+        for conn in conns.values():
+            conn.close()
+    return {name: {"p50_ms": percentile(values, 50) * 1000, "requests": len(values),
+                   "load": round(os.getloadavg()[0], 2)} for name, values in latencies.items()}
 
 
 def first_request(server: Server, query: Query, drop_after: float) -> dict:
@@ -602,6 +641,10 @@ def print_tables(result: dict, queries: list[Query]) -> None:
                 print(row + f" | {errors:>6} | {'/'.join(sorted(tools))} {load}{' '.join(n for n in notes if n)}")
         for line in ratio_lines(cells, q, levels):
             print("  " + line)
+        paired = {r["server"]: r.get("paired", {}).get(q.name) for r in result["servers"]}
+        if paired.get(OURS):
+            turns = ", ".join(f"{name} {fmt_ms(p['p50_ms'])} ms" for name, p in paired.items() if p)
+            print(f"  paired one-client p50 (requests alternating, {paired[OURS]['requests']} each): {turns}")
 
 
 def ratio_lines(cells: list[dict], q: Query, levels: list[int]) -> list[str]:
@@ -635,9 +678,14 @@ def evaluate_targets(result: dict, queries: list[Query]) -> list[dict]:
         cached = find(cells, OURS, "cached", q.name, 1)
         ox1 = find(cells, OXIGRAPH, "-", q.name, 1)
         if q.kind == "aggregate":
-            r = ratio(ours and ours["p50_ms"], ox1 and ox1["p50_ms"])
+            paired = {r["server"]: r.get("paired", {}).get(q.name) for r in result["servers"]}
+            if paired.get(OURS) and paired.get(OXIGRAPH):  # drift-free: see paired_latency
+                ours_ms, ox_ms, how = paired[OURS]["p50_ms"], paired[OXIGRAPH]["p50_ms"], "paired"
+            else:
+                ours_ms, ox_ms, how = ours and ours["p50_ms"], ox1 and ox1["p50_ms"], "cells"
+            r = ratio(ours_ms, ox_ms)
             add(f"{q.name}: uncached p50 within 1.1x of oxigraph serve", None if r is None else r <= 1.1,
-                f"ours {fmt_ms(ours and ours['p50_ms'])} ms vs {fmt_ms(ox1 and ox1['p50_ms'])} ms = {fmt_ratio(r)}")
+                f"ours {fmt_ms(ours_ms)} ms vs {fmt_ms(ox_ms)} ms = {fmt_ratio(r)} ({how})")
         r = ratio(ox1 and ox1["p50_ms"], cached and cached["p50_ms"])
         add(f"{q.name}: cached p50 at least 10x faster than oxigraph serve", None if r is None else r >= 10,
             f"oxigraph {fmt_ms(ox1 and ox1['p50_ms'])} ms / ours cached {fmt_ms(cached and cached['p50_ms'])} ms = {fmt_ratio(r)}")
