@@ -761,8 +761,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 SERVER_LABELS = {"smarthame": OURS, "oxigraph": OXIGRAPH, "rdflib-endpoint": RDFLIB}
 
 
-def reusable_reports(args: argparse.Namespace, data: dict) -> dict[str, dict]:
-    """Peers' reports from ``--reuse``, when measured on the same data with the same cells; never ours."""
+def reusable_reports(args: argparse.Namespace, data: dict, live: set[str]) -> dict[str, dict]:
+    """Reports of peers not run now (not in ``live``) from ``--reuse``, when measured on the same data with
+    the same cells; never ours."""
     if not args.reuse:
         return {}
     old = json.loads(args.reuse.read_text())
@@ -771,7 +772,8 @@ def reusable_reports(args: argparse.Namespace, data: dict) -> dict[str, dict]:
     if not same:
         print(f"not reusing {args.reuse}: other data, duration or clients", file=sys.stderr)
         return {}
-    found = {r["server"]: {**r, "reused_from": str(args.reuse)} for r in old["servers"] if r["server"] != OURS}
+    found = {r["server"]: {**r, "reused_from": str(args.reuse)} for r in old["servers"]
+             if r["server"] != OURS and r["server"] not in live}
     print(f"reusing {', '.join(found)} from {args.reuse}", file=sys.stderr)
     return found
 
@@ -821,7 +823,7 @@ def run(args: argparse.Namespace) -> tuple[dict, list[Query]]:
     result = {"args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "data": data, "versions": versions(), "queries": [asdict(q) for q in queries], "servers": []}
     live = {SERVER_LABELS[n] for n in names}
-    reused = {k: v for k, v in reusable_reports(args, data).items() if k not in live}
+    reused = reusable_reports(args, data, live)
     result["servers"] = list(reused.values())
     # The peers have no query time limit; ours gets the clients' own patience, so that a query waiting for a
     # free worker under 8 clients is measured, not cut at the 10 s default (which counts the wait).
