@@ -12,8 +12,10 @@ join the port unnoticed, as it could with SO_REUSEPORT). The supervisor then onl
 - SIGTERM or SIGINT stops them all: each gets SIGTERM and finishes the requests it holds (uvicorn's
   graceful shutdown); after ``GRACE`` seconds the rest are killed.
 
-Each server process keeps its own result cache and query workers (``settings.workers`` each); ``/metrics``
-sums the numbers of all of them (``server.metrics.Board``).
+Each server process keeps its own result cache and query workers (``settings.query_workers`` each);
+``/metrics`` sums the numbers of all of them (``server.metrics.Board``). Memory: the store is shared, but
+each query worker comes to hold its own copy (see ``Settings.query_workers``): at 100,000 projects the
+store took 1.2 GB, and two server processes with two workers each 5.1 GB in all (the sum of their PSS).
 
 Measured (``wrk -t2 -c8``, DESCRIBE of one project with a changing comment so nothing is cached,
 10,000 synthetic projects, the shared 2-core machine): 1 process 5,400-5,800 requests/s, 2 processes

@@ -50,9 +50,10 @@ class Settings:
                   "0 means one per CPU, at most 8."},
     )
     workers: int = field(
-        default=2,
+        default=0,
         metadata={"help": "Query worker processes per server process; each can be stopped when its query "
-                  "runs out of time."},
+                  "runs out of time, and each comes to hold its own copy of the store. 0 means two with up to "
+                  "two server processes, one with more."},
     )
     worker_memory_mb: int = field(
         default=2048,
@@ -108,6 +109,20 @@ class Settings:
         if self.processes > 0:
             return self.processes
         return max(1, min(len(os.sched_getaffinity(0)), MAX_AUTO_PROCESSES))
+
+    @property
+    def query_workers(self) -> int:
+        """Query workers per server process.
+
+        Each worker ends up with a private copy of the store: pyoxigraph writes to the store's memory as it
+        reads, so the copy-on-write pages it shares with the server get copied (one aggregate in a forked
+        process copied 96 of the 134 MB of a 10,000-project store). Two per server process keep a second
+        worker free while one runs a query to its time limit; past two server processes, one each keeps the
+        copies in proportion to the machine.
+        """
+        if self.workers > 0:
+            return self.workers
+        return 2 if self.server_processes <= 2 else 1
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -129,7 +129,7 @@ class Worker:
 
 
 class WorkerPool:
-    """``settings.workers`` workers; a request waits for a free one within its own time limit."""
+    """``settings.query_workers`` workers; a request waits for a free one within its own time limit."""
 
     def __init__(self, store: ox.Store, settings: Settings) -> None:
         self.store = store
@@ -147,11 +147,11 @@ class WorkerPool:
 
     @property
     def size(self) -> int:
-        return self.settings.workers
+        return self.settings.query_workers
 
     def start(self) -> None:
         self._start_zygote()
-        self.idle = [self._spawn() for _ in range(max(1, self.settings.workers))]
+        self.idle = [self._spawn() for _ in range(self.settings.query_workers)]
 
     def _start_zygote(self) -> None:
         ours, theirs = socket.socketpair()

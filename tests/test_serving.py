@@ -138,3 +138,7 @@ def test_processes_default_to_one_per_cpu() -> None:
 
     assert Settings().server_processes == min(len(os.sched_getaffinity(0)), MAX_AUTO_PROCESSES)
     assert Settings(processes=3).server_processes == 3
+    # Each query worker ends up with its own copy of the store: two per server process up to two processes.
+    assert Settings(processes=1).query_workers == Settings(processes=2).query_workers == 2
+    assert Settings(processes=3).query_workers == 1
+    assert Settings(processes=3, workers=4).query_workers == 4
