@@ -170,13 +170,14 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
         return Outcome(None, error="failed", message=f"The query failed while running: {e}"), b""
 
 
-def _described(store: ox.Store, nodes: tuple[ox.NamedNode, ...], job: Job) -> tuple[Outcome, bytes]:
+def _described(store: ox.Store, nodes: tuple[ox.NamedNode, ...], job: Job,
+               max_rows: int | None = None) -> tuple[Outcome, bytes]:
     """``DESCRIBE <iri> …`` through ``server.describe``: the engine's answer without its set-up cost."""
     try:
         media = _pick(job, "graph")
     except NotAcceptable as e:
         return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
-    triples, truncated = describe(store, nodes, job.max_rows)
+    triples, truncated = describe(store, nodes, job.max_rows if max_rows is None else max_rows)
     return Outcome("graph", media, truncated, len(triples)), ox.serialize(triples, format=rdf_format(media))
 
 
@@ -262,21 +263,28 @@ class Engine:
             self.pool.close()
             self.pool = None
 
-    async def run(self, request: QueryRequest) -> QueryResult:
+    async def run(self, request: QueryRequest, time_limit: float | None = None) -> QueryResult:
         """Evaluate in a worker; QueryTimeout (503) once the time limit passes, the worker then killed.
 
         A DESCRIBE of constant IRIs is answered here instead, within INLINE_ROWS triples: its work is
         bounded by what it outputs, so it cannot run away, and it saves the round trip to a worker.
+        ``time_limit`` is for the server's own queries (the VoID counts read every triple) and replaces
+        the server's limit; a client's request never sets it.
         """
         job = self.job(request)
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
-        if len(job.text) < 4096 and _BOUNDED_DESCRIBE.match(job.text):
+        nodes = constant_iris(job.text) if not (job.default_graphs or job.named_graphs or job.substitutions) else None
+        if nodes is not None:  # server.describe: no query set-up at all
+            outcome, body = _described(self.published.store, nodes, job, min(job.max_rows, INLINE_ROWS))
+            if not outcome.truncated or job.max_rows <= INLINE_ROWS:
+                return self._result(outcome, body)
+        elif len(job.text) < 4096 and _BOUNDED_DESCRIBE.match(job.text):
             inline = job if job.max_rows <= INLINE_ROWS else replace(job, max_rows=INLINE_ROWS)
             outcome, body = execute(self.published.store, inline)
             if not outcome.truncated or inline is job:
                 return self._result(outcome, body)
-        return self._result(*await self.pool.run(job, self.time_limit(request)))
+        return self._result(*await self.pool.run(job, time_limit or self.time_limit(request)))
 
     def run_sync(self, request: QueryRequest) -> QueryResult:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""

@@ -6,6 +6,7 @@ It shares the dataset IRI, titles and the triple builder with the DCAT-AP catalo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -25,9 +26,11 @@ from server.catalog import (
     typed_literal,
 )
 from server.dumps import DumpSet, dump_plan
+from server.engine import Engine, QueryRequest
 from server.namespaces import graph_iri, prefixes
 from server.store import Published
 
+JSON_RESULTS = "application/sparql-results+json"
 # Graphs that are not the dataset's own facts: the model, its shapes, and labels of what we link to.
 NOT_DATA_GRAPHS = ("ontology", "shapes", "links")
 
@@ -55,7 +58,7 @@ LINK_TARGETS = (
 
 
 
-def void_graph(published: Published, dumps: DumpSet) -> list[ox.Triple]:
+def void_graph(published: Published, dumps: DumpSet, counts: VoidCounts) -> list[ox.Triple]:
     """The VoID description: counts and partitions from the merged graph, subsets, dumps, linksets."""
     base = published.base_iri
     g = TripleBuilder()
@@ -78,9 +81,8 @@ def void_graph(published: Published, dumps: DumpSet) -> list[ox.Triple]:
     g.add(dataset, VOID + "triples", typed_literal(merged.triples, "integer"))
     g.add(dataset, VOID + "classes", typed_literal(len(merged.classes), "integer"))
     g.add(dataset, VOID + "properties", typed_literal(len(merged.properties), "integer"))
-    subjects, entities = distinct_subjects(published)
-    g.add(dataset, VOID + "distinctSubjects", typed_literal(subjects, "integer"))
-    g.add(dataset, VOID + "entities", typed_literal(entities, "integer"))
+    g.add(dataset, VOID + "distinctSubjects", typed_literal(counts.subjects, "integer"))
+    g.add(dataset, VOID + "entities", typed_literal(counts.entities, "integer"))
     for cls, n in sorted(merged.classes.items()):
         part = ox.BlankNode()
         g.add(dataset, VOID + "classPartition", part)
@@ -92,7 +94,7 @@ def void_graph(published: Published, dumps: DumpSet) -> list[ox.Triple]:
         g.add(part, VOID + "property", prop)
         g.add(part, VOID + "triples", typed_literal(n, "integer"))
     _subsets(g, published, dumps, dataset)
-    _linksets(g, published, dataset)
+    _linksets(g, published, dataset, counts.links)
     return list(g.triples)
 
 
@@ -120,9 +122,10 @@ def graph_description(published: Published, graph: str, triples: int) -> list[ox
     return list(g.triples)
 
 
-def _linksets(g: TripleBuilder, published: Published, dataset: ox.NamedNode) -> None:
+def _linksets(g: TripleBuilder, published: Published, dataset: ox.NamedNode,
+              links: dict[str, dict[str, int]]) -> None:
     base = published.base_iri
-    for target, per_predicate in link_counts(published).items():
+    for target, per_predicate in links.items():
         if not per_predicate:
             continue
         t = next(x for x in LINK_TARGETS if x.key == target)
@@ -147,7 +150,26 @@ def _linksets(g: TripleBuilder, published: Published, dataset: ox.NamedNode) -> 
             g.add(part, VOID + "triples", typed_literal(n, "integer"))
 
 
-def link_counts(published: Published) -> dict[str, dict[str, int]]:
+@dataclass(frozen=True)
+class VoidCounts:
+    """The numbers of the VoID description that need a pass over every triple."""
+
+    subjects: int  # distinct subjects of the merged graph
+    entities: int  # of which IRIs minted under the base
+    links: dict[str, dict[str, int]]  # target key -> predicate -> distinct triples linking to the target
+
+
+# The counts read every triple (18 s at 100,000 projects), so they run in the query workers, never in the
+# event loop, under this limit rather than the one for clients' queries.
+COUNT_TIME_LIMIT = 600.0
+
+
+async def void_counts(engine: Engine, published: Published) -> VoidCounts:
+    subjects, entities = await distinct_subjects(engine, published)
+    return VoidCounts(subjects, entities, await link_counts(engine, published))
+
+
+async def link_counts(engine: Engine, published: Published) -> dict[str, dict[str, int]]:
     """Target key -> predicate -> distinct triples whose object is in the target, in the data graphs
     (every named graph except those of NOT_DATA_GRAPHS)."""
     # Oxigraph binds a substituted variable only if the query projects it, hence the constant columns.
@@ -158,23 +180,29 @@ def link_counts(published: Published) -> dict[str, dict[str, int]]:
                FILTER(?g NOT IN (?ontology, ?shapes, ?links) && isIRI(?o) && STRSTARTS(STR(?o), ?ns))
           } }
         } GROUP BY ?ns ?ontology ?shapes ?links ?p"""
-    bound = {ox.Variable(n): ox.NamedNode(graph_iri(n, published.base_iri)) for n in NOT_DATA_GRAPHS}
+    bound = {n: ox.NamedNode(graph_iri(n, published.base_iri)) for n in NOT_DATA_GRAPHS}
     counts: dict[str, dict[str, int]] = {}
     for t in LINK_TARGETS:
-        rows = published.store.query(query, substitutions={**bound, ox.Variable("ns"): ox.Literal(t.namespace)})
-        counts[t.key] = {row["p"].value: int(row["n"].value) for row in rows}
+        rows = await _rows(engine, query, {**bound, "ns": ox.Literal(t.namespace)})
+        counts[t.key] = {row["p"]["value"]: int(row["n"]["value"]) for row in rows}
     return counts
 
 
-def distinct_subjects(published: Published) -> tuple[int, int]:
+async def distinct_subjects(engine: Engine, published: Published) -> tuple[int, int]:
     """(distinct subjects of the merged graph, of which IRIs minted under the base: VoID's entities)."""
     # ?base is projected because oxigraph substitutes only projected variables.
     query = """
         SELECT ?base (COUNT(?s) AS ?all) (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?own) WHERE {
           { SELECT DISTINCT ?base ?s WHERE { GRAPH ?g { ?s ?p ?o } } }
         } GROUP BY ?base"""
-    row = next(iter(published.store.query(query, substitutions={ox.Variable("base"): ox.Literal(published.base_iri)})))
-    return int(row["all"].value), int(row["own"].value)
+    row = (await _rows(engine, query, {"base": ox.Literal(published.base_iri)}))[0]
+    return int(row["all"]["value"]), int(row["own"]["value"])
+
+
+async def _rows(engine: Engine, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal]) -> list[dict]:
+    result = await engine.run(QueryRequest(query, JSON_RESULTS, substitutions=substitutions, max_rows=1_000_000),
+                              time_limit=COUNT_TIME_LIMIT)
+    return json.loads(result.body)["results"]["bindings"]
 
 
 def vocabularies(terms: list[str], base: str) -> list[str]:

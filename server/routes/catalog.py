@@ -1,7 +1,8 @@
 """``/catalog`` (DCAT-AP 3.0.1) and ``/.well-known/void`` (VoID), as Turtle, JSON-LD, RDF/XML or N-Triples.
 
-Both are built from the served version and its dump set, once per version (in a worker thread: the
-VoID counts look at every triple), and kept with the app.
+Both are built from the served version and its dump set, once per version, and kept with the app. The
+VoID counts look at every triple, so they run in the query workers (``server.void.void_counts``): the
+event loop goes on answering meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from server.app import state
 from server.catalog import catalog_graph
 from server.formats import negotiate
 from server.routes.dumps import dump_set, get_and_head
-from server.void import void_graph
+from server.void import void_counts, void_graph
 
 OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "application/rdf+xml",
@@ -68,7 +69,9 @@ async def _graph(request: Request, which: str) -> list[ox.Triple]:
             def build() -> list[ox.Triple]:
                 return catalog_graph(st.published, dumps, st.settings)
         else:
+            counts = await void_counts(st.engine, st.published)
+
             def build() -> list[ox.Triple]:
-                return void_graph(st.published, dumps)
+                return void_graph(st.published, dumps, counts)
         cache[key] = await anyio.to_thread.run_sync(build)
     return cache[key]
