@@ -56,6 +56,7 @@ def request_headers(scope: Scope) -> dict[bytes, bytes]:
     return dict(scope["headers"])
 
 
+@functools.lru_cache(maxsize=64)  # clients send few distinct Accept-Encoding values
 def accepts_gzip(accept_encoding: bytes | None) -> bool:
     for part in (accept_encoding or b"").lower().split(b","):
         coding, _, params = part.partition(b";")
@@ -75,6 +76,7 @@ def _q(params: bytes) -> float:
     return 1.0
 
 
+@functools.lru_cache(maxsize=256)
 def etag_for(version: str, content_type: bytes, encoding: bytes) -> bytes:
     variant = zlib.crc32(content_type + b"|" + encoding)
     return b'W/"%s-%08x"' % (version.encode(), variant)
