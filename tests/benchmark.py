@@ -539,9 +539,11 @@ def first_request(server: Server, query: Query, drop_after: float) -> dict:
         return {"status": status, "ms": ms, "note": f"HTTP {status}: {body[:200].decode(errors='replace')}"}
     second_ms = ms  # a slow query gets the Python client anyway: no need to wait for a second run
     if ms < 1000:
+        # Warm, and for ours uncached (a new nonce): chooses the load tool and who joins the paired run.
+        text = query.text + (nonce_suffix("warm") if server.name == OURS else "")
         t0 = time.perf_counter()
-        request_once(server.port, server.target(query.text), query.accept, timeout=drop_after)
-        second_ms = (time.perf_counter() - t0) * 1000  # warm: chooses the load tool
+        request_once(server.port, server.target(text), query.accept, timeout=drop_after)
+        second_ms = (time.perf_counter() - t0) * 1000
     return {"status": status, "ms": ms, "second_ms": second_ms, "content_type": headers.get("content-type", ""),
             "size": result_size(body, headers.get("content-type", ""))}
 
@@ -775,7 +777,8 @@ def reusable_reports(args: argparse.Namespace, data: dict, live: set[str]) -> di
     if not same:
         print(f"not reusing {args.reuse}: other data, duration or clients", file=sys.stderr)
         return {}
-    found = {r["server"]: {**r, "reused_from": str(args.reuse)} for r in old["servers"]
+    # A paired run belongs to the servers that ran it together: a reused report keeps its cells only.
+    found = {r["server"]: {**r, "paired": {}, "reused_from": str(args.reuse)} for r in old["servers"]
              if r["server"] != OURS and r["server"] not in live}
     print(f"reusing {', '.join(found)} from {args.reuse}", file=sys.stderr)
     return found
