@@ -142,3 +142,15 @@ def test_processes_default_to_one_per_cpu() -> None:
     assert Settings(processes=1).query_workers == Settings(processes=2).query_workers == 2
     assert Settings(processes=3).query_workers == 1
     assert Settings(processes=3, workers=4).query_workers == 4
+
+
+def test_one_process_serves_without_a_supervisor(sample_files: tuple[Path, ...], tmp_path: Path) -> None:
+    server = LiveServer(tmp_path, *map(str, sample_files), "--processes", "1")
+    try:
+        assert httpx.get(server.url + "/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert httpx.get(server.url + "/healthz").json()["workers"] == 2
+        # Its only child is the query workers' zygote; the workers are the zygote's children.
+        (zygote,) = children(server.proc.pid)
+        assert len(children(zygote)) == 2
+    finally:
+        server.stop()
