@@ -133,12 +133,12 @@ class Supervisor:
                 continue
             now = time.monotonic()
             self.ends.append(now)
+            if len(self.ends) > MAX_RESTARTS and now - self.ends[0] < RESTART_WINDOW:
+                print(f"error: server process {pid} ended ({_describe_status(status)}), the {len(self.ends)}th "
+                      f"end within {RESTART_WINDOW:g} s; stopping (see the messages above)", file=sys.stderr, flush=True)
+                return False
             print(f"server process {pid} ended ({_describe_status(status)}); starting another",
                   file=sys.stderr, flush=True)
-            if len(self.ends) > MAX_RESTARTS and now - self.ends[0] < RESTART_WINDOW:
-                print(f"error: server processes ended {len(self.ends)} times within {RESTART_WINDOW:g} s; "
-                      "stopping (see the messages above)", file=sys.stderr, flush=True)
-                return False
             self._start(slot)
 
     def _stop_all(self) -> None:

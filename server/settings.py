@@ -15,7 +15,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
-MAX_AUTO_PROCESSES = 8  # past this, one machine is better served by an external SPARQL engine
+MAX_AUTO_PROCESSES = 8  # each server process brings its own query workers, each with its own copy of the store
 
 
 @dataclass(frozen=True)

@@ -148,9 +148,8 @@ def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     from server.dataset import dataset_version
 
     store = ox.Store()
-    # Straight from the files, in their order, as a bulk load of the file does: through an ox.Dataset (a
-    # hash set) the statements arrived shuffled, and two aggregates ran 8% slower (interleaved timing,
-    # within this machine's noise of about 10%).
+    # Straight from the files, in their order, as a bulk load of a file does; through an ox.Dataset (a
+    # hash set) the statements arrived shuffled.
     store.bulk_extend(itertools.chain.from_iterable(parse_file(Path(p), ox.DefaultGraph(), settings.base_iri)
                                                     for p in paths))
     newest = max(Path(p).stat().st_mtime for p in paths)
