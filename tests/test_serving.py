@@ -154,3 +154,20 @@ def test_one_process_serves_without_a_supervisor(sample_files: tuple[Path, ...],
         assert len(children(zygote)) == 2
     finally:
         server.stop()
+
+
+def test_server_processes_that_keep_dying_stop_the_server(two_processes: LiveServer) -> None:
+    """A crash loop ends with exit 1 and a message, instead of forking forever."""
+    from server.serving import MAX_RESTARTS, RESTART_WINDOW
+
+    supervisor = two_processes.proc
+    killed: set[int] = set()
+    while supervisor.poll() is None and len(killed) <= MAX_RESTARTS + 1:
+        for pid in children(supervisor.pid) if alive(supervisor.pid) else []:
+            if pid not in killed:
+                killed.add(pid)
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    assert supervisor.wait(timeout=15) == 1
+    out = supervisor.stdout.read().decode(errors="replace") if supervisor.stdout else ""
+    assert "starting another" in out and f"within {RESTART_WINDOW:g} s; stopping" in out
