@@ -15,7 +15,7 @@ import pytest
 
 from server.engine import QueryRequest
 from server.namespaces import prefixes
-from server.saved_queries import load_catalog
+from server.query_files import load_catalog
 from server.settings import PROJECT_ROOT
 
 CATALOG = load_catalog(PROJECT_ROOT / "queries", prefixes())

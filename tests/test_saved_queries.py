@@ -16,7 +16,7 @@ import pytest
 
 from server.errors import BadParameter, ParseError
 from server.namespaces import prefixes
-from server.saved_queries import load_catalog, load_saved_query
+from server.query_files import load_catalog, load_saved_query
 from server.settings import PROJECT_ROOT, Settings
 
 QUERIES = PROJECT_ROOT / "queries"

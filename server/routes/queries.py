@@ -23,13 +23,8 @@ from server.engine import QueryRequest
 from server.errors import BadParameter, NotFound
 from server.formats import negotiate
 from server.namespaces import prefixes
-from server.saved_queries import (
-    SavedQuery,
-    load_catalog,
-    membership_query,
-    membership_substitutions,
-    parse_iri,
-)
+from server.query_files import load_catalog
+from server.saved_queries import SavedQuery, membership_query, membership_substitutions, parse_iri
 from server.settings import Settings
 
 SPARQL_JSON = "application/sparql-results+json"
