@@ -9,7 +9,7 @@ shapes name their classes explicitly), which keeps a run over the bundled data t
     report.conforms, report.violations, report.warnings, report.format_text(), report.as_json()
 
 Each result carries ``location``, the ``file:line`` where its focus node is first written as a
-subject, found by a light Turtle/TriG/N-Triples scan (blank nodes take their referrer's line).
+subject (``server.source_lines``; blank nodes take their referrer's line).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import pyshacl
@@ -34,9 +33,9 @@ from server.dataset import bundled_sources, load_files, parse_file
 from server.errors import DataError
 from server.namespaces import graph_iri, prefixes
 from server.settings import DEFAULT_BASE_IRI, Settings
+from server.source_lines import Locator
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-_LOCATABLE = {".ttl", ".trig", ".nt", ".nq"}
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ def _run(data: Graph, shapes: Graph, settings: Settings, files: list[Path]) -> V
         )
     if not isinstance(report, Graph):  # pySHACL could not run the shapes at all
         raise DataError(f"The SHACL shapes could not be run (ontology/shapes.ttl): {text}")
-    locate = _Locator(files, settings)
+    locate = Locator(files, settings)
     results = sorted(
         (_result(report, node, data, locate) for node in _top_level_results(report)),
         key=lambda r: (
@@ -206,7 +205,7 @@ def _top_level_results(report: Graph) -> Iterator[Any]:
             yield node
 
 
-def _result(report: Graph, node: Any, data: Graph, locate: _Locator) -> ValidationResult:
+def _result(report: Graph, node: Any, data: Graph, locate: Locator) -> ValidationResult:
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
@@ -342,112 +341,3 @@ def _quiet_rdflib() -> Iterator[None]:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-# --------------------------------------------------------------------------------------------------
-# Locations: where is a node first written as a subject?
-# --------------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"(?P<ws>\s+)|(?P<comment>#[^\n]*)"
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r"|(?P<iri><[^>\s]*>)|(?P<punct>\^\^|[.;,\[\](){}])"
-    r'|(?P<word>[^\s.;,\[\](){}<>"\'^]+(?:\.[^\s.;,\[\](){}<>"\'^]+)*)',
-    re.DOTALL,
-)
-
-
-class _Locator:
-    """Maps a focus node to ``file:line``; files are scanned lazily, once."""
-
-    def __init__(self, files: list[Path], settings: Settings) -> None:
-        self._files = [Path(f) for f in files if Path(f).suffix.lower() in _LOCATABLE]
-        self._settings = settings
-        self._index: dict[str, str] | None = None
-
-    def __call__(self, node: Any, data: Graph, hops: int = 3) -> str | None:
-        if isinstance(node, BNode) and hops > 0:  # a blank node sits where its referrer is written
-            referrer = next(data.subjects(None, node), None)
-            return self(referrer, data, hops - 1) if referrer is not None else None
-        if not isinstance(node, URIRef):
-            return None
-        if self._index is None:
-            self._index = {}
-            for f in self._files:
-                for iri, line in subject_lines(f).items():
-                    self._index.setdefault(self._rebase(iri), f"{self._display(f)}:{line}")
-        return self._index.get(str(node))
-
-    def _rebase(self, iri: str) -> str:
-        base = self._settings.base_iri
-        return base + iri[len(DEFAULT_BASE_IRI) :] if iri.startswith(DEFAULT_BASE_IRI) else iri
-
-    def _display(self, f: Path) -> str:
-        try:
-            return str(f.resolve().relative_to(self._settings.project_root.resolve()))
-        except ValueError:
-            return str(f)
-
-
-def subject_lines(path: Path) -> dict[str, int]:
-    """IRI -> first line where it is the subject of a statement, for Turtle, TriG, N-Triples, N-Quads.
-
-    A token scan, not a parser: it follows statement ends ('.') and brackets, and expands prefixed
-    names and relative IRIs (against @base, else the default base, as the loader does).
-    """
-    text = path.read_text(encoding="utf-8", errors="replace")
-    found: dict[str, int] = {}
-    ns: dict[str, str] = {}
-    base = DEFAULT_BASE_IRI
-    depth, line, expect_subject = 0, 1, True
-    directive: list[str] = []  # tokens of a @prefix/@base/PREFIX/BASE line being read
-    pending: tuple[str, int] | None = None  # a subject candidate: a graph name if '{' follows
-    for m in _TOKEN.finditer(text):
-        kind, tok = m.lastgroup, m.group()
-        start_line = line
-        line += tok.count("\n")
-        if kind in ("ws", "comment"):
-            continue
-        if pending is not None:
-            if tok != "{":
-                found.setdefault(*pending)
-            pending = None
-        if directive:
-            directive.append(tok)
-            if directive[0].lower() in ("@base", "base") and kind == "iri":
-                base, directive = urljoin(base, tok[1:-1]), []
-            elif kind == "iri":
-                ns[directive[1].rstrip(":")] = urljoin(base, tok[1:-1])
-                directive = []
-            continue
-        if kind == "word" and tok.lower() in ("@prefix", "prefix", "@base", "base"):
-            directive = [tok]
-            continue
-        if kind == "punct":
-            if tok in "[(":
-                if expect_subject:
-                    expect_subject = False
-                depth += 1
-            elif tok in "])":
-                depth -= 1
-            elif tok in "{}" or (tok == "." and depth == 0):
-                expect_subject = True
-            continue
-        if expect_subject and depth == 0 and kind in ("iri", "word") and tok.upper() != "GRAPH":
-            iri = _expand(tok, kind, ns, base)
-            expect_subject = False
-            if iri is not None:
-                pending = (iri, start_line)
-    if pending is not None:
-        found.setdefault(*pending)
-    return found
-
-
-def _expand(tok: str, kind: str | None, ns: dict[str, str], base: str) -> str | None:
-    if kind == "iri":
-        return urljoin(base, tok[1:-1])
-    prefix, colon, local = tok.partition(":")
-    if not colon or prefix not in ns:
-        return None
-    return ns[prefix] + re.sub(r"\\(.)", r"\1", local)

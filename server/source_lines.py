@@ -1,0 +1,122 @@
+"""Where is a node first written as a subject? ``file:line`` for validation results.
+
+A light token scan of Turtle, TriG, N-Triples and N-Quads (RDF/XML and JSON-LD get no line): it follows
+statement ends and brackets and expands prefixed names and relative IRIs, which is all a location needs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from rdflib import BNode, Graph, URIRef
+
+from server.settings import DEFAULT_BASE_IRI, Settings
+
+_LOCATABLE = {".ttl", ".trig", ".nt", ".nq"}
+
+_TOKEN = re.compile(
+    r"(?P<ws>\s+)|(?P<comment>#[^\n]*)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r"|(?P<iri><[^>\s]*>)|(?P<punct>\^\^|[.;,\[\](){}])"
+    r'|(?P<word>[^\s.;,\[\](){}<>"\'^]+(?:\.[^\s.;,\[\](){}<>"\'^]+)*)',
+    re.DOTALL,
+)
+
+
+class Locator:
+    """Maps a focus node to ``file:line``; files are scanned lazily, once."""
+
+    def __init__(self, files: list[Path], settings: Settings) -> None:
+        self._files = [Path(f) for f in files if Path(f).suffix.lower() in _LOCATABLE]
+        self._settings = settings
+        self._index: dict[str, str] | None = None
+
+    def __call__(self, node: Any, data: Graph, hops: int = 3) -> str | None:
+        if isinstance(node, BNode) and hops > 0:  # a blank node sits where its referrer is written
+            referrer = next(data.subjects(None, node), None)
+            return self(referrer, data, hops - 1) if referrer is not None else None
+        if not isinstance(node, URIRef):
+            return None
+        if self._index is None:
+            self._index = {}
+            for f in self._files:
+                for iri, line in subject_lines(f).items():
+                    self._index.setdefault(self._rebase(iri), f"{self._display(f)}:{line}")
+        return self._index.get(str(node))
+
+    def _rebase(self, iri: str) -> str:
+        base = self._settings.base_iri
+        return base + iri[len(DEFAULT_BASE_IRI) :] if iri.startswith(DEFAULT_BASE_IRI) else iri
+
+    def _display(self, f: Path) -> str:
+        try:
+            return str(f.resolve().relative_to(self._settings.project_root.resolve()))
+        except ValueError:
+            return str(f)
+
+
+def subject_lines(path: Path) -> dict[str, int]:
+    """IRI -> first line where it is the subject of a statement, for Turtle, TriG, N-Triples, N-Quads.
+
+    A token scan, not a parser: it follows statement ends ('.') and brackets, and expands prefixed
+    names and relative IRIs (against @base, else the default base, as the loader does).
+    """
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found: dict[str, int] = {}
+    ns: dict[str, str] = {}
+    base = DEFAULT_BASE_IRI
+    depth, line, expect_subject = 0, 1, True
+    directive: list[str] = []  # tokens of a @prefix/@base/PREFIX/BASE line being read
+    pending: tuple[str, int] | None = None  # a subject candidate: a graph name if '{' follows
+    for m in _TOKEN.finditer(text):
+        kind, tok = m.lastgroup, m.group()
+        start_line = line
+        line += tok.count("\n")
+        if kind in ("ws", "comment"):
+            continue
+        if pending is not None:
+            if tok != "{":
+                found.setdefault(*pending)
+            pending = None
+        if directive:
+            directive.append(tok)
+            if directive[0].lower() in ("@base", "base") and kind == "iri":
+                base, directive = urljoin(base, tok[1:-1]), []
+            elif kind == "iri":
+                ns[directive[1].rstrip(":")] = urljoin(base, tok[1:-1])
+                directive = []
+            continue
+        if kind == "word" and tok.lower() in ("@prefix", "prefix", "@base", "base"):
+            directive = [tok]
+            continue
+        if kind == "punct":
+            if tok in "[(":
+                if expect_subject:
+                    expect_subject = False
+                depth += 1
+            elif tok in "])":
+                depth -= 1
+            elif tok in "{}" or (tok == "." and depth == 0):
+                expect_subject = True
+            continue
+        if expect_subject and depth == 0 and kind in ("iri", "word") and tok.upper() != "GRAPH":
+            iri = _expand(tok, kind, ns, base)
+            expect_subject = False
+            if iri is not None:
+                pending = (iri, start_line)
+    if pending is not None:
+        found.setdefault(*pending)
+    return found
+
+
+def _expand(tok: str, kind: str | None, ns: dict[str, str], base: str) -> str | None:
+    if kind == "iri":
+        return urljoin(base, tok[1:-1])
+    prefix, colon, local = tok.partition(":")
+    if not colon or prefix not in ns:
+        return None
+    return ns[prefix] + re.sub(r"\\(.)", r"\1", local)
