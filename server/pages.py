@@ -14,22 +14,20 @@ import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from server import templating
 from server.namespaces import curie, prefixes
+from server.templating import TEMPLATES
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"  # for readers whose browser asks for none of the three
 INCOMING_LIMIT = 200  # statements pointing at a resource shown on its page; the count is always exact
 MAX_BNODE_DEPTH = 8  # blank nodes nest this deep at most on a page (the RDF description has no limit)
 SUGGESTION_SCAN = 20_000  # typed resources looked at to suggest IRIs on a 404 page: bounded work per miss
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -391,14 +389,9 @@ def class_sizes(store: ox.Store) -> dict[str, int]:
     return {row["c"].value: int(row["n"].value) for row in rows}
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-
-
 def render(template: str, **context: Any) -> str:
     """A page of ``templates/``; ``context`` must hold ``lang`` (the template gets ``t``, its messages)."""
-    return _environment().get_template(template).render(t=MESSAGES[context["lang"]], languages=LANGUAGES, **context)
+    return templating.render(template, t=MESSAGES[context["lang"]], languages=LANGUAGES, **context)
 
 
 def serialize(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:

@@ -18,7 +18,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from server.app import state
-from server.editor import render
 from server.engine import QueryRequest
 from server.errors import BadParameter, NotFound
 from server.formats import negotiate
@@ -26,6 +25,7 @@ from server.namespaces import prefixes
 from server.query_files import load_catalog
 from server.saved_queries import SavedQuery, membership_query, membership_substitutions, parse_iri
 from server.settings import Settings
+from server.templating import render
 
 SPARQL_JSON = "application/sparql-results+json"
 # Extension -> media type of a run. HTML is rendered here from the JSON results; the rest is the engine's.
