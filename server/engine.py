@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from server.describe import constant_iris, describe
 from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong
 from server.federation import check_service
-from server.formats import GRAPH_TYPES, RESULT_TYPES, rdf_format, results_format
+from server.formats import GRAPH_TYPES, RESULT_TYPES, SPARQL_JSON, rdf_format, results_format
 from server.settings import Settings
 from server.store import Published
 
@@ -138,10 +138,9 @@ class _CappedWriter:
 
 def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
     """Run ``job`` on ``store``; a syntax or evaluation error comes back as an Outcome, not an exception."""
-    if not (job.default_graphs or job.named_graphs or job.substitutions):
-        nodes = constant_iris(job.text)
-        if nodes is not None:
-            return _described(store, nodes, job)
+    nodes = _constant_describe(job)
+    if nodes is not None:
+        return _described(store, nodes, job)
     kwargs: dict = {"base_iri": job.base_iri}
     if job.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in job.substitutions}
@@ -168,6 +167,14 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
         return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
     except (OSError, ValueError, RuntimeError) as e:
         return Outcome(None, error="failed", message=f"The query failed while running: {e}"), b""
+
+
+def _constant_describe(job: Job) -> tuple[ox.NamedNode, ...] | None:
+    """The IRIs of a ``DESCRIBE <iri> …`` that ``server.describe`` answers: none when the request names a
+    dataset or binds variables, which only the engine honours."""
+    if job.default_graphs or job.named_graphs or job.substitutions:
+        return None
+    return constant_iris(job.text)
 
 
 def _described(store: ox.Store, nodes: tuple[ox.NamedNode, ...], job: Job,
@@ -217,7 +224,7 @@ def _limited(kind: Kind, media: str, results, run: Callable, max_rows: int) -> t
     rows = tsv.count(b"\n") - 1
     body = tsv if media == "text/tab-separated-values" else \
         ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=results_format(media))
-    if truncated and media == "application/sparql-results+json":
+    if truncated and media == SPARQL_JSON:
         body = b'{"truncated":true,' + body[1:]  # first, where strict streaming parsers still accept it
     return Outcome(kind, media, truncated, rows), body
 
@@ -274,7 +281,7 @@ class Engine:
         job = self.job(request)
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
-        nodes = constant_iris(job.text) if not (job.default_graphs or job.named_graphs or job.substitutions) else None
+        nodes = _constant_describe(job)
         if nodes is not None:  # server.describe: no query set-up at all
             outcome, body = _described(self.published.store, nodes, job, min(job.max_rows, INLINE_ROWS))
             if not outcome.truncated or job.max_rows <= INLINE_ROWS:
