@@ -12,9 +12,10 @@ import pyoxigraph as ox
 
 from server.errors import BadParameter, NotAcceptable
 
+SPARQL_JSON = "application/sparql-results+json"
 # SELECT and ASK results, server preference first.
 RESULT_TYPES: tuple[str, ...] = (
-    "application/sparql-results+json",
+    SPARQL_JSON,
     "application/sparql-results+xml",
     "text/csv",
     "text/tab-separated-values",

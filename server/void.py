@@ -27,10 +27,10 @@ from server.catalog import (
 )
 from server.dumps import DumpSet, dump_plan
 from server.engine import Engine, QueryRequest
+from server.formats import SPARQL_JSON
 from server.namespaces import graph_iri, prefixes
 from server.store import Published
 
-JSON_RESULTS = "application/sparql-results+json"
 # Graphs that are not the dataset's own facts: the model, its shapes, and labels of what we link to.
 NOT_DATA_GRAPHS = ("ontology", "shapes", "links")
 
@@ -200,7 +200,7 @@ async def distinct_subjects(engine: Engine, published: Published) -> tuple[int, 
 
 
 async def _rows(engine: Engine, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal]) -> list[dict]:
-    result = await engine.run(QueryRequest(query, JSON_RESULTS, substitutions=substitutions, max_rows=1_000_000),
+    result = await engine.run(QueryRequest(query, SPARQL_JSON, substitutions=substitutions, max_rows=1_000_000),
                               time_limit=COUNT_TIME_LIMIT)
     return json.loads(result.body)["results"]["bindings"]
 

@@ -20,14 +20,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from server.app import state
 from server.engine import QueryRequest
 from server.errors import BadParameter, NotFound
-from server.formats import negotiate
+from server.formats import SPARQL_JSON, negotiate
 from server.namespaces import prefixes
 from server.query_files import load_catalog
 from server.saved_queries import SavedQuery, membership_query, membership_substitutions, parse_iri
 from server.settings import Settings
 from server.templating import render
 
-SPARQL_JSON = "application/sparql-results+json"
 # Extension -> media type of a run. HTML is rendered here from the JSON results; the rest is the engine's.
 RESULT_TYPES = {
     "html": "text/html",
