@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +63,21 @@ def client(settings: Settings) -> Iterator:
 
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@contextmanager
+def started_engine(files: tuple[Path, ...], **settings: Any) -> Iterator[Any]:
+    """A query engine with its worker processes over ``files`` (Settings ``settings``), closed on the way out."""
+    from server.engine import Engine
+    from server.store import open_files
+
+    config = Settings(files=tuple(files), **settings)
+    engine = Engine(open_files(config.files, config), config)
+    engine.start()
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 def free_port() -> int:

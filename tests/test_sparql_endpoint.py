@@ -14,6 +14,7 @@ from server.errors import BadParameter, NotAcceptable, ServiceRefused, UpdateRef
 from server.federation import check_service, service_endpoints
 from server.formats import GRAPH_ALIASES, GRAPH_TYPES, RESULT_TYPES, negotiate
 from server.protocol import parse_request
+from tests.conftest import started_engine
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -256,24 +257,17 @@ def test_the_allow_list_lets_only_its_endpoints_through() -> None:
 def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> None:
     import asyncio
 
-    from server.engine import INLINE_ROWS, Engine, QueryRequest
-    from server.settings import Settings
-    from server.store import open_files
+    from server.engine import INLINE_ROWS, QueryRequest
 
     big = tmp_path / "big.nt"
     big.write_text("".join(f"<http://ex.org/hub> <http://ex.org/p> <http://ex.org/o{i}> .\n"
                            for i in range(INLINE_ROWS + 500)))
-    settings = Settings(files=(big,), workers=1)
-    engine = Engine(open_files(settings.files, settings), settings)
-    engine.start()
-    try:
+    with started_engine((big,), workers=1) as engine:
         ask = QueryRequest("DESCRIBE <http://ex.org/hub>", None, graph_format="application/n-triples")
         result = asyncio.run(engine.run(ask))
         assert not result.truncated and result.body.count(b"\n") == INLINE_ROWS + 500
         small = asyncio.run(engine.run(QueryRequest("DESCRIBE <http://ex.org/o1>", "text/turtle")))
         assert small.kind == "graph" and small.body == b""
-    finally:
-        engine.close()
 
 
 def test_the_cache_keeps_to_its_budgets() -> None:
@@ -295,9 +289,7 @@ def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) 
     import http.server
     import threading
 
-    from server.engine import Engine, QueryRequest
-    from server.settings import Settings
-    from server.store import open_files
+    from server.engine import QueryRequest
 
     answer = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"remote"}}]}}'
     calls: list[str] = []
@@ -317,16 +309,13 @@ def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) 
     remote = http.server.HTTPServer(("127.0.0.1", 0), Remote)
     threading.Thread(target=remote.serve_forever, daemon=True).start()
     allowed = f"http://127.0.0.1:{remote.server_address[1]}/sparql"
-    settings = Settings(files=sample_files, workers=1, service_allowlist=(allowed,))
-    engine = Engine(open_files(sample_files, settings), settings)
-    engine.start()
     try:
-        query = f"SELECT ?x {{ SERVICE <{allowed}> {{ ?s ?p ?x }} }}"
-        result = asyncio.run(engine.run(QueryRequest(query, "text/tab-separated-values")))
-        assert result.body == b'?x\n"remote"\n' and len(calls) == 1
-        with pytest.raises(ServiceRefused):
-            asyncio.run(engine.run(QueryRequest(query.replace("/sparql", "/other"), "text/csv")))
-        assert len(calls) == 1
+        with started_engine(sample_files, workers=1, service_allowlist=(allowed,)) as engine:
+            query = f"SELECT ?x {{ SERVICE <{allowed}> {{ ?s ?p ?x }} }}"
+            result = asyncio.run(engine.run(QueryRequest(query, "text/tab-separated-values")))
+            assert result.body == b'?x\n"remote"\n' and len(calls) == 1
+            with pytest.raises(ServiceRefused):
+                asyncio.run(engine.run(QueryRequest(query.replace("/sparql", "/other"), "text/csv")))
+            assert len(calls) == 1
     finally:
-        engine.close()
         remote.shutdown()

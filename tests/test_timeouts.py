@@ -11,8 +11,7 @@ import httpx
 import pytest
 
 from server.engine import Engine, QueryRequest
-from server.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, started_engine
 
 # A five-way cross product of the 40 fixture triples: 10^8 solutions to count, far beyond a second.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -73,69 +72,46 @@ def test_a_bad_timeout_is_a_400_naming_it(sample_client, value: str) -> None:
 
 
 def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tuple[Path, ...]) -> None:
-    from server.store import open_files
-
-    settings = Settings(files=sample_files, workers=1, timeout=0.5)
-    engine = Engine(open_files(sample_files, settings), settings)
-    engine.start()
-
-    async def both() -> list:
+    async def both(engine: Engine) -> list:
         return await asyncio.gather(
             engine.run(QueryRequest(RUNAWAY, JSON)), engine.run(QueryRequest("ASK {}", JSON)),
             return_exceptions=True,
         )
 
-    try:
+    with started_engine(sample_files, workers=1, timeout=0.5) as engine:
         t0 = time.perf_counter()
-        slow, queued = asyncio.run(both())
+        slow, queued = asyncio.run(both(engine))
         assert type(slow).__name__ == "QueryTimeout" and type(queued).__name__ == "QueryTimeout"
         assert "No query worker became free" in queued.message
         assert time.perf_counter() - t0 < 1.5
-    finally:
-        engine.close()
 
 
 def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(sample_files: tuple[Path, ...]) -> None:
-    from server.store import open_files
-
-    settings = Settings(files=sample_files, workers=1, worker_memory_mb=64)
-    engine = Engine(open_files(sample_files, settings), settings)
-    engine.start()
     sort_everything = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY DESC(?a) LIMIT 1"
 
-    async def both() -> list:
+    async def both(engine: Engine) -> list:
         first = await asyncio.gather(engine.run(QueryRequest(sort_everything, JSON)), return_exceptions=True)
         return [*first, await engine.run(QueryRequest("ASK {}", JSON))]
 
-    try:
-        failed, after = asyncio.run(both())
+    with started_engine(sample_files, workers=1, worker_memory_mb=64) as engine:
+        failed, after = asyncio.run(both(engine))
         assert type(failed).__name__ == "Unavailable" and "more memory" in failed.message
         assert after.body == b'{"head":{},"boolean":true}'
-    finally:
-        engine.close()
 
 
 def test_workers_are_still_replaced_after_the_zygote_died(sample_files: tuple[Path, ...]) -> None:
     import os
     import signal
 
-    from server.store import open_files
-
-    settings = Settings(files=sample_files, workers=1, timeout=0.3)
-    engine = Engine(open_files(sample_files, settings), settings)
-    engine.start()
-    assert engine.pool is not None
-    os.kill(engine.pool._zygote_pid, signal.SIGKILL)  # its workers die with it
-    deadline = time.monotonic() + 2
-    while engine.pool.idle[0].alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-    async def timeout_then_ask() -> bytes:
+    async def timeout_then_ask(engine: Engine) -> bytes:
         with pytest.raises(Exception, match="time limit"):
             await engine.run(QueryRequest(RUNAWAY, JSON))
         return (await engine.run(QueryRequest("ASK {}", JSON, timeout=0.3))).body
 
-    try:
-        assert asyncio.run(timeout_then_ask()) == b'{"head":{},"boolean":true}'
-    finally:
-        engine.close()
+    with started_engine(sample_files, workers=1, timeout=0.3) as engine:
+        assert engine.pool is not None
+        os.kill(engine.pool._zygote_pid, signal.SIGKILL)  # its workers die with it
+        deadline = time.monotonic() + 2
+        while engine.pool.idle[0].alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert asyncio.run(timeout_then_ask(engine)) == b'{"head":{},"boolean":true}'
