@@ -16,12 +16,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) assets
 
 # The YASGUI query editor and Swagger UI, served by our own server (never committed as a vendored bundle).
-assets: server/static/vendor/.installed
-server/static/vendor/.installed: package.json
+assets: server/web/static/vendor/.installed
+server/web/static/vendor/.installed: package.json
 	npm install --no-audit --no-fund --silent
-	mkdir -p server/static/vendor
-	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/static/vendor/
-	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/static/vendor/
+	mkdir -p server/web/static/vendor
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/web/static/vendor/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/web/static/vendor/
 	touch $@
 
 # Debian's Chromium for the browser tests (needs root; skipped with a message otherwise).
@@ -41,11 +41,11 @@ test: setup browser
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) tests/benchmark.py
+	$(PY) bench/benchmark.py
 
 lint: setup
 	$(PY) -m pip install --quiet ruff
-	$(VENV)/bin/ruff check server tests scripts
+	$(VENV)/bin/ruff check server tests
 
 clean:
-	rm -rf build node_modules server/static/vendor tests/artifacts
+	rm -rf build node_modules server/web/static/vendor tests/artifacts

@@ -18,7 +18,7 @@
         ├── ParseError                  file:line of the first syntax error
         └── ValidationFailed            SHACL violations; carries the report
 
-The server renders all of these in one exception handler (``server.app``); the CLI maps
+The server renders all of these in one exception handler (``server.web.app``); the CLI maps
 ``ParseError`` to exit 2 and ``ValidationFailed`` to exit 1.
 """
 
@@ -82,7 +82,9 @@ class NotAcceptable(SmartHameError):
     status = 406
 
     def __init__(self, offered: list[str]) -> None:
-        super().__init__("None of the offered media types fits the Accept header. Offered: " + ", ".join(offered))
+        super().__init__(
+            "None of the offered media types fits the Accept header. Offered: " + ", ".join(offered)
+        )
         self.offered = offered
 
 

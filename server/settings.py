@@ -15,7 +15,9 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
-MAX_AUTO_PROCESSES = 8  # each server process brings its own query workers, each with its own copy of the store
+MAX_AUTO_PROCESSES = (
+    8  # each server process brings its own query workers, each with its own copy of the store
+)
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,24 @@ class Settings:
     )
     processes: int = field(
         default=0,
-        metadata={"help": "Server processes sharing the port (each answers HTTP on its own core); "
-                  "0 means one per CPU, at most 8."},
+        metadata={
+            "help": "Server processes sharing the port (each answers HTTP on its own core); "
+            "0 means one per CPU, at most 8."
+        },
     )
     workers: int = field(
         default=0,
-        metadata={"help": "Query worker processes per server process; each can be stopped when its query "
-                  "runs out of time, and each comes to hold its own copy of the store. 0 means two with up to "
-                  "two server processes, one with more."},
+        metadata={
+            "help": "Query worker processes per server process; each can be stopped when its query "
+            "runs out of time, and each comes to hold its own copy of the store. 0 means two with up to "
+            "two server processes, one with more."
+        },
     )
     worker_memory_mb: int = field(
         default=2048,
-        metadata={"help": "Memory a query worker may allocate beyond the shared store before its query fails."},
+        metadata={
+            "help": "Memory a query worker may allocate beyond the shared store before its query fails."
+        },
     )
     cache_entries: int = field(
         default=512, metadata={"help": "Responses kept in the result cache (per dataset version)."}
@@ -65,7 +73,8 @@ class Settings:
     cache_bytes: int = field(
         # 256 MiB: an entry may take a quarter, so a 21,000-row answer (8 MB, counted twice with its gzip copy)
         # is still kept; at 64 MiB it was refused every time in the 100,000-project benchmark.
-        default=256 * 1024 * 1024, metadata={"help": "Most bytes of responses kept in the result cache."}
+        default=256 * 1024 * 1024,
+        metadata={"help": "Most bytes of responses kept in the result cache."},
     )
     service_allowlist: tuple[str, ...] = field(
         default=(),
@@ -73,15 +82,19 @@ class Settings:
     )
     publisher_name: str = field(
         default="Smart Häme knowledge graph project",
-        metadata={"help": "Publisher named in the DCAT-AP catalogue and VoID; also the contact point's name."},
+        metadata={
+            "help": "Publisher named in the DCAT-AP catalogue and VoID; also the contact point's name."
+        },
     )
     publisher_homepage: str = field(
         default="", metadata={"help": "Publisher's home page for the catalogue; empty means the base IRI."}
     )
     contact_email: str = field(
         default="",
-        metadata={"help": "Organisational (never personal) e-mail address of the catalogue's contact point; "
-                  "empty publishes none."},
+        metadata={
+            "help": "Organisational (never personal) e-mail address of the catalogue's contact point; "
+            "empty publishes none."
+        },
     )
     files: tuple[Path, ...] = field(
         default=(),

@@ -49,7 +49,7 @@ def settings(build_dir: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def published(settings: Settings):
-    from server.store import open_published
+    from server.graph.versions import open_published
 
     return open_published(settings)
 
@@ -59,7 +59,7 @@ def client(settings: Settings) -> Iterator:
     """An in-process HTTP client over the app on the published bundled data."""
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.web.app import create_app
 
     with TestClient(create_app(settings)) as c:
         yield c
@@ -68,8 +68,8 @@ def client(settings: Settings) -> Iterator:
 @contextmanager
 def started_engine(files: tuple[Path, ...], **settings: Any) -> Iterator[Any]:
     """A query engine with its worker processes over ``files`` (Settings ``settings``), closed on the way out."""
-    from server.engine import Engine
-    from server.store import open_files
+    from server.graph.versions import open_files
+    from server.sparql.engine import Engine
 
     config = Settings(files=tuple(files), **settings)
     engine = Engine(open_files(config.files, config), config)
@@ -89,7 +89,9 @@ def free_port() -> int:
 class LiveServer:
     """A real `smarthame serve` process on a free loopback port."""
 
-    def __init__(self, build_dir: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, build_dir: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir), **(env or {})}
@@ -182,16 +184,20 @@ def sample_client(sample_settings: Settings) -> Iterator:
     """An in-process client over the app serving the fixture files (max_rows 20)."""
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.web.app import create_app
 
     with TestClient(create_app(sample_settings)) as c:
         yield c
 
 
 @pytest.fixture(scope="session")
-def sample_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def sample_server(
+    sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     """`smarthame serve FILES` on the fixture files, as a real process (max_rows 20)."""
-    server = LiveServer(tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), env={"SMARTHAME_MAX_ROWS": "20"})
+    server = LiveServer(
+        tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), env={"SMARTHAME_MAX_ROWS": "20"}
+    )
     yield server
     server.stop()
 
@@ -199,8 +205,15 @@ def sample_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempP
 CHROMIUM = "/usr/bin/chromium"
 # The flags the machine's probe found necessary: without the background-networking ones Chromium keeps
 # trying hosts this closed network refuses.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -238,4 +251,3 @@ def _guard(context, base_url: str) -> list[str]:
 
     context.route("**/*", guard)
     return refused
-

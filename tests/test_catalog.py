@@ -22,8 +22,10 @@ DCATAP = rdflib.Namespace("http://data.europa.eu/r5r/")
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 SHAPE_FILES = ("dcat-ap-SHACL.ttl", "ranges.ttl", "shapes_recommended.ttl")
 # Recommended (sh:Warning) properties we cannot fill honestly: no verified geometry for Kanta-Häme.
-ACCEPTED_WARNINGS = {("http://data.europa.eu/nuts/code/FI1C2", str(DCAT.bbox)),
-                     ("http://data.europa.eu/nuts/code/FI1C2", str(DCAT.centroid))}
+ACCEPTED_WARNINGS = {
+    ("http://data.europa.eu/nuts/code/FI1C2", str(DCAT.bbox)),
+    ("http://data.europa.eu/nuts/code/FI1C2", str(DCAT.centroid)),
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +55,14 @@ def test_catalogue_conforms_to_dcat_ap_3_0_1(catalog, dcat_shapes) -> None:
 
     conforms, report, text = pyshacl.validate(catalog, shacl_graph=dcat_shapes, allow_warnings=True)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    results = [(report.value(r, sh.resultSeverity), str(report.value(r, sh.focusNode)), str(report.value(r, sh.resultPath)))
-               for r in report.subjects(RDF.type, sh.ValidationResult)]
+    results = [
+        (
+            report.value(r, sh.resultSeverity),
+            str(report.value(r, sh.focusNode)),
+            str(report.value(r, sh.resultPath)),
+        )
+        for r in report.subjects(RDF.type, sh.ValidationResult)
+    ]
     violations = [r for r in results if r[0] == sh.Violation]
     assert conforms and not violations, text
     warnings = {(focus, path) for severity, focus, path in results if severity == sh.Warning}
@@ -81,7 +89,8 @@ def test_distributions_match_the_downloaded_files(client, catalog) -> None:
         assert str(catalog.value(d, DCTERMS["format"])).startswith(AUTHORITY + "file-type/RDF_")
         if url.endswith(".gz"):
             assert catalog.value(d, DCAT.compressFormat) == rdflib.URIRef(
-                "http://www.iana.org/assignments/media-types/application/gzip")
+                "http://www.iana.org/assignments/media-types/application/gzip"
+            )
 
 
 def test_dataset_description(catalog) -> None:
@@ -110,8 +119,10 @@ def test_sparql_service(catalog) -> None:
     assert (rdflib.URIRef(f"{BASE}catalog"), DCAT.service, service) in catalog
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-                                              ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"), ("application/n-triples", "nt")],
+)
 def test_every_syntax_says_the_same(client, catalog, accept, fmt) -> None:
     r = client.get("/catalog", headers={"accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept)

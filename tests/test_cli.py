@@ -16,7 +16,9 @@ import pytest
 from server.settings import PROJECT_ROOT
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
         check=False,
@@ -114,10 +116,15 @@ def test_query_syntax_error_exits_nonzero(build_dir: Path) -> None:
     assert "syntax" in result.stderr.lower()
 
 
-@pytest.mark.parametrize("fmt,parser", [("trig", "trig"), ("nquads", "nq"), ("turtle", "ttl"), ("ntriples", "nt")])
+@pytest.mark.parametrize(
+    "fmt,parser", [("trig", "trig"), ("nquads", "nq"), ("turtle", "ttl"), ("ntriples", "nt")]
+)
 def test_dump_round_trips(build_dir: Path, tmp_path: Path, fmt: str, parser: str) -> None:
     out = tmp_path / f"dump.{parser}"
-    assert run("dump", "--format", fmt, "-o", str(out), env={"SMARTHAME_BUILD_DIR": str(build_dir)}).returncode == 0
+    assert (
+        run("dump", "--format", fmt, "-o", str(out), env={"SMARTHAME_BUILD_DIR": str(build_dir)}).returncode
+        == 0
+    )
     quads = list(ox.parse(path=str(out), format=ox.RdfFormat.from_extension(parser)))
     published = build_dir / "current" / "dataset.nq"
     expected = list(ox.parse(path=str(published), format=ox.RdfFormat.N_QUADS))

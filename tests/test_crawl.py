@@ -70,7 +70,9 @@ def _crawl(client) -> None:
                 seen.add(absolute)
                 referrer[absolute] = url
                 queue.append(absolute)
-    assert not dead, f"{len(dead)} dead links, e.g. " + "; ".join(f"{p} -> {u} ({s})" for p, u, s in dead[:10])
+    assert not dead, f"{len(dead)} dead links, e.g. " + "; ".join(
+        f"{p} -> {u} ({s})" for p, u, s in dead[:10]
+    )
     missing = [(p, t, f) for p, t, f in anchors if t in ids and f not in ids[t]]
     assert not missing, f"links to missing anchors: {missing[:10]}"
     assert pages > 300, f"the crawl reached only {pages} pages"

@@ -6,16 +6,14 @@ from data/*.ttl. Skipped, with the reason, where ../shared is absent (a user's f
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
 
-from server.dataset import bundled_sources, load_sources
+from server.graph.loading import bundled_sources, load_sources
 from server.settings import PROJECT_ROOT, Settings
 
 REAL_DATA = PROJECT_ROOT.parent / "shared" / "reference" / "real-data"
@@ -69,8 +67,10 @@ def business_id_valid(business_id: str) -> bool:
 def records() -> dict:
     if not REAL_DATA.is_dir():
         pytest.skip("../shared/reference/real-data is absent (a user's fresh clone); CI has it")
-    return {name: json.loads((REAL_DATA / f"{name}.json").read_text(encoding="utf-8"))
-            for name in ("strategy", "projects", "actors")}
+    return {
+        name: json.loads((REAL_DATA / f"{name}.json").read_text(encoding="utf-8"))
+        for name in ("strategy", "projects", "actors")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +106,12 @@ def count(store: ox.Store, query: str) -> int:
 
 
 def concepts_by_notation(store: ox.Store, cls: str, scheme: str) -> dict[str, ox.NamedNode]:
-    rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
-        ?c a smh:{cls} ; skos:inScheme ?scheme ; skos:notation ?n }} }}""", scheme=ox.NamedNode(BASE + scheme))
+    rows = select(
+        store,
+        f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
+        ?c a smh:{cls} ; skos:inScheme ?scheme ; skos:notation ?n }} }}""",
+        scheme=ox.NamedNode(BASE + scheme),
+    )
     return {row["n"].value: row["c"] for row in rows}
 
 
@@ -116,7 +120,9 @@ def test_spearheads_have_the_source_names(records: dict, store: ox.Store) -> Non
     found = concepts_by_notation(store, "Spearhead", "scheme/spearheads")
     assert len(found) == len(spearheads) == 4
     for item in spearheads:
-        assert labels_of(store, found[str(item["n"])], "strategy") == {(item[lang], lang) for lang in ("fi", "sv", "en")}
+        assert labels_of(store, found[str(item["n"])], "strategy") == {
+            (item[lang], lang) for lang in ("fi", "sv", "en")
+        }
 
 
 def test_strategic_choices_have_the_source_names(records: dict, store: ox.Store) -> None:
@@ -124,12 +130,17 @@ def test_strategic_choices_have_the_source_names(records: dict, store: ox.Store)
     found = concepts_by_notation(store, "StrategicChoice", "scheme/strategic-choices")
     assert len(found) == len(items) == 3
     for item in items:
-        assert labels_of(store, found[str(item["n"])], "strategy") == {(item[lang], lang) for lang in ("fi", "sv", "en")}
+        assert labels_of(store, found[str(item["n"])], "strategy") == {
+            (item[lang], lang) for lang in ("fi", "sv", "en")
+        }
 
 
 def test_spearheads_are_under_the_rdi_choice(records: dict, store: ox.Store) -> None:
-    rdi = next(i for i in records["strategy"]["programme_2022_2025"]["strategic_choices"]["items"]
-               if i.get("contains_smart_specialisation_spearheads"))
+    rdi = next(
+        i
+        for i in records["strategy"]["programme_2022_2025"]["strategic_choices"]["items"]
+        if i.get("contains_smart_specialisation_spearheads")
+    )
     choice = concepts_by_notation(store, "StrategicChoice", "scheme/strategic-choices")[str(rdi["n"])]
     for spearhead in concepts_by_notation(store, "Spearhead", "scheme/spearheads").values():
         assert ask(store, f"ASK {{ GRAPH {G('strategy')} {{ ?s skos:broader ?c }} }}", s=spearhead, c=choice)
@@ -145,21 +156,28 @@ def test_smart_tavastia_spearheads_are_finnish_only(records: dict, store: ox.Sto
 
 def test_smart_tavastia_mappings_carry_source_and_basis(store: ox.Store) -> None:
     """Each Smart Tavastia -> Smart Häme mapping is a judgement: a reified statement gives its basis and pages."""
-    rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
+    rows = select(
+        store,
+        f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
         ?a skos:inScheme ?st ; ?p ?b . ?b skos:inScheme ?sh .
         FILTER(?p IN (skos:narrowMatch, skos:closeMatch, skos:relatedMatch, skos:exactMatch, skos:broadMatch))
         OPTIONAL {{ ?m rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; dct:source [] ; rdfs:comment [] }} }} }}""",
-                  st=ox.NamedNode(BASE + "scheme/smart-tavastia-spearheads"), sh=ox.NamedNode(BASE + "scheme/spearheads"))
+        st=ox.NamedNode(BASE + "scheme/smart-tavastia-spearheads"),
+        sh=ox.NamedNode(BASE + "scheme/spearheads"),
+    )
     assert rows, "no Smart Tavastia -> Smart Häme mapping"
     assert [(r["a"].value, r["b"].value) for r in rows if r["m"] is None] == []
 
 
 def test_programme_renaming_vote(records: dict, store: ox.Store) -> None:
     rename = records["strategy"]["programme_2022_2025"]["rename"]
-    rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
+    rows = select(
+        store,
+        f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
         ?e a smh:ProgrammeEvent ; dct:date ?d ; dct:source ?src ; smh:votesFor ?for ; smh:votesAgainst ?against }} }}""",
-                  d=ox.Literal(rename["date"], datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
-                  src=ox.NamedNode(rename["source"]))
+        d=ox.Literal(rename["date"], datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        src=ox.NamedNode(rename["source"]),
+    )
     votes = re.search(r"(\d+)-(\d+)", rename["fact"])
     assert [(int(r["for"].value), int(r["against"].value)) for r in rows] == [(int(votes[1]), int(votes[2]))]
 
@@ -169,11 +187,21 @@ def test_programme_renaming_vote(records: dict, store: ox.Store) -> None:
 
 def test_every_project_record_is_present_with_its_source(records: dict, store: ox.Store) -> None:
     projects = records["projects"]
-    assert count(store, f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH {G('projects')} {{ ?p a smh:Project }} }}") \
-        == len(projects) == 72
+    assert (
+        count(
+            store,
+            f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ GRAPH {G('projects')} {{ ?p a smh:Project }} }}",
+        )
+        == len(projects)
+        == 72
+    )
     for record in projects:
-        rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("projects")} {{
-            ?p a smh:Project ; dct:source ?src ; skos:prefLabel ?l }} }}""", src=ox.NamedNode(record["source"]))
+        rows = select(
+            store,
+            f"""SELECT * WHERE {{ GRAPH {G("projects")} {{
+            ?p a smh:Project ; dct:source ?src ; skos:prefLabel ?l }} }}""",
+            src=ox.NamedNode(record["source"]),
+        )
         names = {row["l"].value for row in rows}
         assert any(record["name"] == n or record["name"].startswith(n + " (") for n in names), record["name"]
 
@@ -182,8 +210,12 @@ def test_register_codes(records: dict, store: ox.Store) -> None:
     for record in records["projects"]:
         if record["code"]:
             code = record["code"].split()[0]
-            assert ask(store, f"ASK {{ GRAPH {G('projects')} {{ ?p smh:registerCode ?c ; dct:source ?src }} }}",
-                       c=ox.Literal(code), src=ox.NamedNode(record["source"])), code
+            assert ask(
+                store,
+                f"ASK {{ GRAPH {G('projects')} {{ ?p smh:registerCode ?c ; dct:source ?src }} }}",
+                c=ox.Literal(code),
+                src=ox.NamedNode(record["source"]),
+            ), code
 
 
 def test_funds_follow_the_fund_table(records: dict, store: ox.Store) -> None:
@@ -192,59 +224,88 @@ def test_funds_follow_the_fund_table(records: dict, store: ox.Store) -> None:
         code = FUND_CODES.get((record["fund"], record["period"]))
         if record["code"] and code:
             checked += 1
-            assert ask(store, f"""ASK {{ GRAPH {G("projects")} {{
-                ?p smh:registerCode ?c ; smh:fund ?f ; smh:fundAsWritten ?w }} }}""", c=ox.Literal(record["code"]),
-                       f=ox.NamedNode(PREFIXES["euprog"] + code), w=ox.Literal(record["fund"], language="fi")), record["code"]
+            assert ask(
+                store,
+                f"""ASK {{ GRAPH {G("projects")} {{
+                ?p smh:registerCode ?c ; smh:fund ?f ; smh:fundAsWritten ?w }} }}""",
+                c=ox.Literal(record["code"]),
+                f=ox.NamedNode(PREFIXES["euprog"] + code),
+                w=ox.Literal(record["fund"], language="fi"),
+            ), record["code"]
     assert checked >= 20
 
 
 def test_every_project_is_in_kanta_hame(store: ox.Store) -> None:
-    assert not ask(store, f"""ASK {{ GRAPH {G("projects")} {{ ?p a smh:Project
-        FILTER NOT EXISTS {{ ?p dct:spatial <http://data.europa.eu/nuts/code/FI1C2> }} }} }}""")
+    assert not ask(
+        store,
+        f"""ASK {{ GRAPH {G("projects")} {{ ?p a smh:Project
+        FILTER NOT EXISTS {{ ?p dct:spatial <http://data.europa.eu/nuts/code/FI1C2> }} }} }}""",
+    )
 
 
 def test_responsible_authority_as_written(records: dict, store: ox.Store) -> None:
     for record in records["projects"]:
         if record["vastuuviranomainen"]:
-            assert ask(store, f"""ASK {{ GRAPH {G("projects")} {{ ?x smh:registerCode ?c ; smh:responsibleAuthority ?o }}
+            assert ask(
+                store,
+                f"""ASK {{ GRAPH {G("projects")} {{ ?x smh:registerCode ?c ; smh:responsibleAuthority ?o }}
                                          GRAPH {G("actors")} {{ ?o skos:prefLabel ?name }} }}""",
-                       c=ox.Literal(record["code"]), name=ox.Literal(record["vastuuviranomainen"], language="fi"))
+                c=ox.Literal(record["code"]),
+                name=ox.Literal(record["vastuuviranomainen"], language="fi"),
+            )
 
 
 def test_responsible_authority_and_selecting_body_are_apart(records: dict, store: ox.Store) -> None:
     """README §5.1: ERDF 2014–2020 projects decided by Uudenmaan liitto, selected by Hämeen liitto's MYR."""
     myr_pages = {r["source"] for r in records["projects"] if re.search(r"MYR \d", r.get("decision") or "")}
-    expected = [r for r in records["projects"] if r["vastuuviranomainen"] == "Uudenmaan liitto"
-                and r["fund"] == "EAKR" and r.get("budget_source") in myr_pages]
+    expected = [
+        r
+        for r in records["projects"]
+        if r["vastuuviranomainen"] == "Uudenmaan liitto"
+        and r["fund"] == "EAKR"
+        and r.get("budget_source") in myr_pages
+    ]
     assert expected, "the records hold ERDF projects endorsed on MYR pages"
     for record in expected:
-        rows = select(store, f"""SELECT * WHERE {{
+        rows = select(
+            store,
+            f"""SELECT * WHERE {{
             GRAPH {G("projects")} {{ ?x smh:registerCode ?c ; smh:responsibleAuthority ?ra ; smh:selectedBy ?sel ;
                                      smh:fund euprog:ERDF }}
             GRAPH {G("actors")} {{ ?ra skos:prefLabel "Uudenmaan liitto"@fi . ?sel skos:prefLabel|skos:altLabel ?name }} }}""",
-                      c=ox.Literal(record["code"]))
+            c=ox.Literal(record["code"]),
+        )
         assert "MYR" in {r["name"].value for r in rows}, record["code"]
 
 
 def test_selected_by_only_where_a_source_says_so(records: dict, store: ox.Store) -> None:
-    rows = select(store, f"SELECT * WHERE {{ GRAPH {G('projects')} {{ ?p smh:selectedBy ?o ; dct:source ?src }} }}")
+    rows = select(
+        store, f"SELECT * WHERE {{ GRAPH {G('projects')} {{ ?p smh:selectedBy ?o ; dct:source ?src }} }}"
+    )
     assert rows
     by_source: dict[str, list[dict]] = {}
     for r in records["projects"]:
         by_source.setdefault(r["source"], []).append(r)
     for row in rows:
-        evidence = [" ".join(filter(None, [r.get("decision"), r.get("budget_source"), *r.get("other_sources", [])]))
-                    for r in by_source[row["src"].value]]
+        evidence = [
+            " ".join(filter(None, [r.get("decision"), r.get("budget_source"), *r.get("other_sources", [])]))
+            for r in by_source[row["src"].value]
+        ]
         assert any(re.search(r"MYR|yhteisty[öo]ryhm", e) for e in evidence), row["src"].value
 
 
 def test_amounts_keep_label_and_value_as_written(records: dict, store: ox.Store) -> None:
     for record in records["projects"]:
         for label, written in (record.get("budget") or {}).items():
-            rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("projects")} {{ ?p dct:source ?src ; smh:amount ?a .
+            rows = select(
+                store,
+                f"""SELECT * WHERE {{ GRAPH {G("projects")} {{ ?p dct:source ?src ; smh:amount ?a .
                 ?a smh:amountLabel ?label ; smh:valueAsWritten ?w ; smh:amountType [] .
                 OPTIONAL {{ ?a <http://schema.org/value> ?v }} }} }}""",
-                          src=ox.NamedNode(record["source"]), label=ox.Literal(label), w=ox.Literal(written))
+                src=ox.NamedNode(record["source"]),
+                label=ox.Literal(label),
+                w=ox.Literal(written),
+            )
             assert rows, (record["name"], label)
             simple = re.fullmatch(r"(\d{1,3}(?:[ .]\d{3})+)\s*(?:€|euroa|euron)", written.strip())
             if simple:
@@ -255,19 +316,28 @@ def test_amounts_keep_label_and_value_as_written(records: dict, store: ox.Store)
 
 
 def organisations_by_label(store: ox.Store) -> dict[str, ox.NamedNode]:
-    rows = select(store, f"SELECT * WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; skos:prefLabel ?l }} }}")
+    rows = select(
+        store, f"SELECT * WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; skos:prefLabel ?l }} }}"
+    )
     return {r["l"].value: r["o"] for r in rows}
 
 
 def test_every_actor_is_present_with_its_sources(records: dict, store: ox.Store) -> None:
-    n = count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; dct:source [] }} }}")
+    n = count(
+        store,
+        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; dct:source [] }} }}",
+    )
     assert n >= len(records["actors"]) == 60
     by_label = organisations_by_label(store)
     for entry in records["actors"]:
         assert entry["name"] in by_label, entry["name"]
         for source in entry["sources"]:
-            assert ask(store, f"ASK {{ GRAPH {G('actors')} {{ ?o dct:source ?src }} }}", o=by_label[entry["name"]],
-                       src=ox.NamedNode(source)), (entry["name"], source)
+            assert ask(
+                store,
+                f"ASK {{ GRAPH {G('actors')} {{ ?o dct:source ?src }} }}",
+                o=by_label[entry["name"]],
+                src=ox.NamedNode(source),
+            ), (entry["name"], source)
 
 
 def source_business_ids(records: dict) -> set[str]:
@@ -292,26 +362,38 @@ def test_business_id_sits_on_the_named_organisation_or_its_parent(records: dict,
     query = f"ASK {{ GRAPH {G('actors')} {{ ?o (org:unitOf?)/smh:businessId ?id }} }}"
     for entry in records["actors"]:
         if entry["y_tunnus"]:
-            assert ask(store, query, o=by_label[entry["name"]], id=ox.Literal(entry["y_tunnus"])), entry["name"]
+            assert ask(store, query, o=by_label[entry["name"]], id=ox.Literal(entry["y_tunnus"])), entry[
+                "name"
+            ]
 
 
 def test_people_are_those_of_the_strategy_with_every_role(records: dict, store: ox.Store) -> None:
     people = records["strategy"]["people"]
-    rows = select(store, f"SELECT * WHERE {{ GRAPH {G('actors')} {{ ?p a person:Person ; foaf:name ?name }} }}")
+    rows = select(
+        store, f"SELECT * WHERE {{ GRAPH {G('actors')} {{ ?p a person:Person ; foaf:name ?name }} }}"
+    )
     assert sorted(r["name"].value for r in rows) == sorted(p["name"] for p in people)
-    rows = select(store, f"""SELECT * WHERE {{ GRAPH {G("actors")} {{ ?m a org:Membership ; org:member ?p ;
-        org:organization [] ; smh:roleTitle ?t ; dct:source ?src . ?p foaf:name ?name }} }}""")
+    rows = select(
+        store,
+        f"""SELECT * WHERE {{ GRAPH {G("actors")} {{ ?m a org:Membership ; org:member ?p ;
+        org:organization [] ; smh:roleTitle ?t ; dct:source ?src . ?p foaf:name ?name }} }}""",
+    )
     published = {(r["name"].value, r["t"].value, r["src"].value) for r in rows}
-    expected = {(p["name"], role["role"], src) for p in people for role in p["roles"] for src in role["sources"]}
+    expected = {
+        (p["name"], role["role"], src) for p in people for role in p["roles"] for src in role["sources"]
+    }
     assert expected - published == set()
 
 
 def test_no_person_has_contact_details(store: ox.Store) -> None:
-    assert not ask(store, """ASK { ?p a person:Person .
+    assert not ask(
+        store,
+        """ASK { ?p a person:Person .
         { ?p ?contact [] } UNION { ?m org:member ?p ; ?contact [] }
         FILTER(?contact IN (foaf:mbox, foaf:phone, <http://schema.org/email>, <http://schema.org/telephone>,
             <http://www.w3.org/2006/vcard/ns#hasEmail>, <http://www.w3.org/2006/vcard/ns#hasTelephone>,
-            <http://data.europa.eu/m8g/email>, <http://data.europa.eu/m8g/telephone>, <http://data.europa.eu/m8g/contactPoint>)) }""")
+            <http://data.europa.eu/m8g/email>, <http://data.europa.eu/m8g/telephone>, <http://data.europa.eu/m8g/contactPoint>)) }""",
+    )
     # No e-mail address or phone number anywhere in the data graphs, whoever it would belong to.
     contact = re.compile(r"[\w.+-]+(@|\(at\))[\w-]+\.\w|\+358|\b0\d{1,3}[ -]\d{3}[ -]?\d{3,4}\b")
     for name in ("strategy", "actors", "projects"):
@@ -324,23 +406,44 @@ def test_no_person_has_contact_details(store: ox.Store) -> None:
 
 def test_classifications_have_provenance_and_are_declared_judgements(store: ox.Store) -> None:
     # The graph says of itself that its classifications are made for the graph, not source facts.
-    assert ask(store, f"ASK {{ GRAPH {G('classification')} {{ {G('classification')} rdfs:comment ?c "
-                      "FILTER(CONTAINS(STR(?c), 'source')) } }")
-    assert count(store, f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH {G('classification')} {{ ?c a smh:Classification }} }}") > 0
-    assert select(store, f"""SELECT * WHERE {{ GRAPH {G("classification")} {{ ?c a smh:Classification
+    assert ask(
+        store,
+        f"ASK {{ GRAPH {G('classification')} {{ {G('classification')} rdfs:comment ?c "
+        "FILTER(CONTAINS(STR(?c), 'source')) } }",
+    )
+    assert (
+        count(
+            store,
+            f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH {G('classification')} {{ ?c a smh:Classification }} }}",
+        )
+        > 0
+    )
+    assert (
+        select(
+            store,
+            f"""SELECT * WHERE {{ GRAPH {G("classification")} {{ ?c a smh:Classification
         FILTER NOT EXISTS {{ ?c smh:classifiedProject ?p ; prov:wasAttributedTo [] ; prov:generatedAtTime [] ; smh:basis [] }}
-        }} }}""") == []
+        }} }}""",
+        )
+        == []
+    )
     assert not ask(store, f"ASK {{ GRAPH {G('projects')} {{ ?p smh:contributesTo ?x }} }}")
 
 
 def test_every_linked_external_iri_has_a_label_and_source(store: ox.Store) -> None:
     linked = set()
     for name in ("strategy", "actors", "projects", "classification"):
-        rows = select(store, f"SELECT DISTINCT ?o WHERE {{ GRAPH {G(name)} {{ ?s ?p ?o FILTER(isIRI(?o)) }} }}")
+        rows = select(
+            store, f"SELECT DISTINCT ?o WHERE {{ GRAPH {G(name)} {{ ?s ?p ?o FILTER(isIRI(?o)) }} }}"
+        )
         linked |= {r["o"] for r in rows if r["o"].value.startswith(EXTERNAL)}
     assert linked
     for iri in linked:
-        assert ask(store, f"ASK {{ GRAPH {G('links')} {{ ?o skos:prefLabel|rdfs:label ?l ; dct:source ?src }} }}", o=iri), iri.value
+        assert ask(
+            store,
+            f"ASK {{ GRAPH {G('links')} {{ ?o skos:prefLabel|rdfs:label ?l ; dct:source ?src }} }}",
+            o=iri,
+        ), iri.value
 
 
 # --- the converter's number reading ---------------------------------------------------------------
@@ -348,15 +451,9 @@ def test_every_linked_external_iri_has_a_label_and_source(store: ox.Store) -> No
 
 @pytest.fixture(scope="module")
 def parse_euros():
-    scripts = PROJECT_ROOT / "scripts"
-    sys.path.insert(0, str(scripts))
-    try:
-        spec = importlib.util.spec_from_file_location("projects_graph", scripts / "projects_graph.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(scripts))
-    return module
+    from server.graph.records import projects
+
+    return projects
 
 
 @pytest.mark.parametrize(

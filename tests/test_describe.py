@@ -1,4 +1,4 @@
-"""``server.describe`` gives what pyoxigraph's own DESCRIBE gives, triple for triple."""
+"""``server.sparql.describe`` gives what pyoxigraph's own DESCRIBE gives, triple for triple."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import collections
 import pyoxigraph as ox
 import pytest
 
-from server.describe import constant_iris, describe
-from server.engine import Job, execute
+from server.sparql.describe import constant_iris, describe
+from server.sparql.engine import Job, execute
 
 
 def engine_describe(store: ox.Store, query: str) -> collections.Counter[str]:
@@ -35,40 +35,49 @@ def test_every_subject_of_the_published_data_is_described_as_the_engine_does(pub
 @pytest.fixture(scope="module")
 def tricky_store() -> ox.Store:
     store = ox.Store()
-    store.load(b"""
+    store.load(
+        b"""
         <http://g1> { <http://a> <http://p> _:b . _:b <http://q> _:c . _:c <http://r> 1 . _:c <http://s> _:b .
                       <http://a> <http://p> 2 . <http://x> <http://p> <http://a> . <http://a> <http://p> _:c . }
         <http://g2> { <http://a> <http://p> 2 . <http://a> <http://p> 3 . <http://x> <http://p> "x"@fi . }
         { <http://a> <http://p> 2 . <http://a> <http://p> <http://x> . }
-    """, format=ox.RdfFormat.TRIG)
+    """,
+        format=ox.RdfFormat.TRIG,
+    )
     return store
 
 
-@pytest.mark.parametrize("query", [
-    "DESCRIBE <http://a>",  # blank-node chain with a cycle, a blank node reached twice, repeats across graphs
-    "DESCRIBE <http://a> <http://x>",
-    "DESCRIBE <http://a> <http://a>",
-    "describe<http://x>",
-    "# a comment\nDESCRIBE <http://a>  # another\n# nonce 17\n",
-    "DESCRIBE <http://nothing>",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "DESCRIBE <http://a>",  # blank-node chain with a cycle, a blank node reached twice, repeats across graphs
+        "DESCRIBE <http://a> <http://x>",
+        "DESCRIBE <http://a> <http://a>",
+        "describe<http://x>",
+        "# a comment\nDESCRIBE <http://a>  # another\n# nonce 17\n",
+        "DESCRIBE <http://nothing>",
+    ],
+)
 def test_tricky_descriptions_match_the_engine(tricky_store: ox.Store, query: str) -> None:
     assert fast_describe(tricky_store, query) == engine_describe(tricky_store, query)
 
 
-@pytest.mark.parametrize("query", [
-    "PREFIX ex: <http://ex/> DESCRIBE ex:a",
-    "BASE <http://ex/> DESCRIBE <a>",
-    "DESCRIBE <a>",  # relative: the engine resolves it against the base IRI
-    "DESCRIBE <http://a/%zz>",  # invalid: the engine reports the syntax error
-    "DESCRIBE <http://a> FROM <http://g1>",
-    "DESCRIBE <http://a> WHERE {}",
-    "DESCRIBE ?x WHERE { ?x ?p ?o }",
-    "DESCRIBE *",
-    "DESCRIBE",
-    "SELECT * { <http://a> ?p ?o }",
-    "DESCRIBE <http://a> LIMIT 1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX ex: <http://ex/> DESCRIBE ex:a",
+        "BASE <http://ex/> DESCRIBE <a>",
+        "DESCRIBE <a>",  # relative: the engine resolves it against the base IRI
+        "DESCRIBE <http://a/%zz>",  # invalid: the engine reports the syntax error
+        "DESCRIBE <http://a> FROM <http://g1>",
+        "DESCRIBE <http://a> WHERE {}",
+        "DESCRIBE ?x WHERE { ?x ?p ?o }",
+        "DESCRIBE *",
+        "DESCRIBE",
+        "SELECT * { <http://a> ?p ?o }",
+        "DESCRIBE <http://a> LIMIT 1",
+    ],
+)
 def test_anything_else_goes_to_the_engine(query: str) -> None:
     assert constant_iris(query) is None
 
@@ -86,8 +95,13 @@ def test_execute_takes_this_path_only_without_a_dataset_clause(tricky_store: ox.
     job = Job("DESCRIBE <http://a>", None, "application/n-triples", ("http://g2",), (), (), 100, None)
     outcome, body = execute(tricky_store, job)
     assert outcome.kind == "graph"
-    assert sorted(body.decode().splitlines()) == sorted(f"{t} ." for t in tricky_store.query(
-        "DESCRIBE <http://a>", default_graph=[ox.NamedNode("http://g2")]))
+    assert sorted(body.decode().splitlines()) == sorted(
+        f"{t} ." for t in tricky_store.query("DESCRIBE <http://a>", default_graph=[ox.NamedNode("http://g2")])
+    )
     assert body.count(b"\n") == 2  # g2 alone: 2 and 3
-    unioned, _ = execute(tricky_store, Job("DESCRIBE <http://a>", None, "application/n-triples", (), (), (), 100, None))
-    assert unioned.kind == "graph" and unioned.rows == sum(engine_describe(tricky_store, "DESCRIBE <http://a>").values())
+    unioned, _ = execute(
+        tricky_store, Job("DESCRIBE <http://a>", None, "application/n-triples", (), (), (), 100, None)
+    )
+    assert unioned.kind == "graph" and unioned.rows == sum(
+        engine_describe(tricky_store, "DESCRIBE <http://a>").values()
+    )

@@ -16,9 +16,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from server.dumps import GRAPH_KINDS, KINDS, dump_plan, open_dumps, write_dump
+from server.graph.versions import open_published, publish
+from server.publish.dumps import GRAPH_KINDS, KINDS, dump_plan, open_dumps, write_dump
 from server.settings import Settings
-from server.store import open_published, publish
 
 # rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
@@ -107,7 +107,7 @@ def own_build(build_dir, tmp_path_factory) -> Path:
 def own_client(own_build):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.web.app import create_app
 
     with TestClient(create_app(Settings(build_dir=own_build))) as c:
         yield c
@@ -133,7 +133,10 @@ def test_cli_dump_of_one_graph_writes_the_served_bytes(own_client, own_build, fm
     graph = f"{BASE}graph/projects"
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "dump", "--format", fmt, "--graph", graph],
-        capture_output=True, env={**os.environ, "SMARTHAME_BUILD_DIR": str(own_build)}, timeout=120, check=False,
+        capture_output=True,
+        env={**os.environ, "SMARTHAME_BUILD_DIR": str(own_build)},
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == own_client.get(f"/dumps/graph-projects.{KINDS[fmt].extension}").content
@@ -142,7 +145,10 @@ def test_cli_dump_of_one_graph_writes_the_served_bytes(own_client, own_build, fm
 def test_cli_refuses_an_unknown_graph(build_dir) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "dump", "--graph", f"{BASE}graph/nope"],
-        capture_output=True, text=True, env={**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir)}, timeout=120,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir)},
+        timeout=120,
         check=False,
     )
     assert result.returncode != 0
@@ -170,13 +176,18 @@ def test_every_gzip_file_holds_its_plain_file(client, dumps) -> None:
     for f in dumps.files:
         if f.compressed:
             packed = client.get(f"/dumps/{f.name}").content
-            assert gzip.decompress(packed) == client.get(f"/dumps/{f.name.removesuffix('.gz')}").content, f.name
+            assert gzip.decompress(packed) == client.get(f"/dumps/{f.name.removesuffix('.gz')}").content, (
+                f.name
+            )
             assert packed[4:8] == b"\0\0\0\0", "a time stamp in the gzip header would change the checksum"
 
 
 def test_conditional_head_and_range_requests(client, dumps) -> None:
     f = dumps.get("smart-hame.nq")
-    assert client.get(f"/dumps/{f.name}", headers={**IDENTITY, "if-none-match": f'"{f.sha256}"'}).status_code == 304
+    assert (
+        client.get(f"/dumps/{f.name}", headers={**IDENTITY, "if-none-match": f'"{f.sha256}"'}).status_code
+        == 304
+    )
     head = client.head(f"/dumps/{f.name}", headers=IDENTITY)
     assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) == f.size
     part = client.get(f"/dumps/{f.name}", headers={**IDENTITY, "range": "bytes=0-99"})
@@ -275,8 +286,8 @@ def test_a_slow_dump_set_answers_503_until_written(tmp_path, monkeypatch) -> Non
 
     from fastapi.testclient import TestClient
 
-    import server.routes.dumps as routes
-    from server.app import create_app
+    import server.web.routes.dumps as routes
+    from server.web.app import create_app
 
     published = fixture_published(tmp_path)
     release = threading.Event()

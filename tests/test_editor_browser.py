@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.editor import VENDOR_FILES
 from server.settings import Settings
+from server.web.editor import VENDOR_FILES
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,9 @@ def test_editor_runs_a_query_with_no_request_to_another_host(page, live_server, 
     page.screenshot(path=str(artifacts_dir / "editor-results.png"))
     with page.expect_download() as download:  # YASR's table download: a CSV built in the page
         page.click(".yasr_downloadIcon")
-    assert Path(download.value.path()).read_text(encoding="utf-8").splitlines()[0] == '"project","code","name"'
+    assert (
+        Path(download.value.path()).read_text(encoding="utf-8").splitlines()[0] == '"project","code","name"'
+    )
     options = page.locator("#examples option").count()
     assert options >= 16  # the placeholder and every saved query
     assert page.outside == [], page.outside

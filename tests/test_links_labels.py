@@ -5,11 +5,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from server.namespaces import graph_iri
-from server.void import LINK_TARGETS, NOT_DATA_GRAPHS
+from server.graph.vocabulary import graph_iri
+from server.publish.void import LINK_TARGETS, NOT_DATA_GRAPHS
 
-LABELS = tuple(ox.NamedNode(p) for p in ("http://www.w3.org/2004/02/skos/core#prefLabel",
-                                         "http://www.w3.org/2000/01/rdf-schema#label"))
+LABELS = tuple(
+    ox.NamedNode(p)
+    for p in ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+)
 
 
 @pytest.mark.parametrize("target", LINK_TARGETS, ids=[t.key for t in LINK_TARGETS])
@@ -20,10 +22,13 @@ def test_every_linked_external_iri_has_a_label(published, target) -> None:
     linked = {
         q.object.value
         for q in store.quads_for_pattern(None, None, None)
-        if q.graph_name not in skip and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(target.namespace)
+        if q.graph_name not in skip
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value.startswith(target.namespace)
     }
     unlabelled = sorted(
-        iri for iri in linked
+        iri
+        for iri in linked
         if not any(next(store.quads_for_pattern(ox.NamedNode(iri), p, None, links), None) for p in LABELS)
     )
     assert not unlabelled, (

@@ -26,8 +26,11 @@ def test_iris_resolve_where_they_point(rebased_server) -> None:
     """Every IRI in the rebased dump is an address on this server that answers (sampled: one per kind)."""
     base = rebased_server.url + "/"
     dump = httpx.get(f"{base}dumps/smart-hame.nq", timeout=60).content
-    subjects = {q.subject.value for q in ox.parse(dump, format=ox.RdfFormat.N_QUADS)
-                if isinstance(q.subject, ox.NamedNode)}
+    subjects = {
+        q.subject.value
+        for q in ox.parse(dump, format=ox.RdfFormat.N_QUADS)
+        if isinstance(q.subject, ox.NamedNode)
+    }
     assert not any(s.startswith("https://w3id.org/smart-hame/") for s in subjects), "the dump is rebased"
     ours = sorted(s for s in subjects if s.startswith(base))
     one_per_kind = {s.removeprefix(base).split("/")[0]: s for s in ours}
@@ -45,8 +48,9 @@ def test_project_page_renders_with_no_external_request(page, rebased_server, art
     assert response is not None and response.status == 200
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith("Alueellisten innovaatiokeskittymien")
-    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex", \
+    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex", (
         "the stylesheet loaded"
+    )
     page.screenshot(path=str(artifacts_dir / "project-page.png"), full_page=True)
     for path in ("/", "/ontology", "/shapes", "/dumps/", "/concept/spearheads/circular-economy"):
         assert page.goto(rebased_server.url + path).status == 200

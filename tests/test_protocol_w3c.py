@@ -19,8 +19,12 @@ HT = "http://www.w3.org/2011/http#"
 CNT = "http://www.w3.org/2011/content#"
 HTS = "http://www.w3.org/2011/http-statusCodes#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values")
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
 RDF_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
 
 
@@ -62,32 +66,40 @@ def load_cases() -> list[Case]:
             yield one(head, RDF + "first")
             head = one(head, RDF + "rest")
 
-    manifest = next(store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(MF + "Manifest"))).subject
+    manifest = next(
+        store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(MF + "Manifest"))
+    ).subject
     cases = []
     for entry in items(one(manifest, MF + "entries")):
         steps = []
         for request in items(one(one(entry, MF + "action"), HT + "requests")):
-            headers = {one(h, HT + "fieldName").value: one(h, HT + "fieldValue").value
-                       for h in items(one(request, HT + "headers"))}
+            headers = {
+                one(h, HT + "fieldName").value: one(h, HT + "fieldValue").value
+                for h in items(one(request, HT + "headers"))
+            }
             body_node = one(request, HT + "body")
             body = None
             if body_node is not None:
                 encoding = one(body_node, CNT + "characterEncoding")
                 body = one(body_node, CNT + "chars").value.encode(encoding.value if encoding else "utf-8")
             response = one(request, HT + "resp")
-            statuses = {q.object.value.removeprefix(HTS + "StatusCode")
-                        for q in store.quads_for_pattern(response, ox.NamedNode(MF + "expectedStatus"), None)}
+            statuses = {
+                q.object.value.removeprefix(HTS + "StatusCode")
+                for q in store.quads_for_pattern(response, ox.NamedNode(MF + "expectedStatus"), None)
+            }
             fmt = one(response, MF + "expectedFormat")
             boolean = one(response, MF + "expectedBoolean")
-            steps.append(Step(
-                method=one(request, HT + "methodName").value,
-                path=one(request, HT + "absolutePath").value.replace("/sparql/", "/sparql", 1),
-                headers=headers,
-                body=body,
-                statuses=statuses,
-                expected_format=fmt.value if fmt else None,
-                expected_boolean=boolean.value == "true" if boolean else None,
-            ))
+            steps.append(
+                Step(
+                    method=one(request, HT + "methodName").value,
+                    path=one(request, HT + "absolutePath").value.replace("/sparql/", "/sparql", 1),
+                    headers=headers,
+                    body=body,
+                    statuses=statuses,
+                    expected_format=fmt.value if fmt else None,
+                    expected_boolean=boolean.value == "true" if boolean else None,
+                )
+            )
         cases.append(Case(entry.value.rsplit("#", 1)[-1], steps))
     return cases
 
@@ -102,7 +114,9 @@ def test_the_manifest_is_read(shared_dir: Path) -> None:
 
 
 def _send(server, step: Step) -> httpx.Response:
-    return httpx.request(step.method, server.url + step.path, headers=step.headers, content=step.body, timeout=10)
+    return httpx.request(
+        step.method, server.url + step.path, headers=step.headers, content=step.body, timeout=10
+    )
 
 
 @pytest.mark.http
@@ -135,7 +149,10 @@ def test_update_case_is_refused_and_changes_nothing(case: Case, sample_server, s
 
 
 def _dataset(server) -> bytes:
-    r = httpx.get(server.url + "/sparql", params={"query": "SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } ORDER BY ?g ?s ?p ?o"},
-                  headers={"accept": "text/tab-separated-values"})
+    r = httpx.get(
+        server.url + "/sparql",
+        params={"query": "SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } ORDER BY ?g ?s ?p ?o"},
+        headers={"accept": "text/tab-separated-values"},
+    )
     assert r.status_code == 200
     return r.content

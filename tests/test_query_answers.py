@@ -39,7 +39,10 @@ FUND_CONCEPTS = {"EAKR": "erdf-2014-2020", "ESR": "esf-2014-2020", "ESR (REACT-E
 @pytest.fixture(scope="module")
 def real(shared_dir: Path) -> dict[str, Any]:
     folder = shared_dir / "reference" / "real-data"
-    return {name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8")) for name in ("projects", "actors", "strategy")}
+    return {
+        name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        for name in ("projects", "actors", "strategy")
+    }
 
 
 def rows(client, name: str, **params: str) -> list[dict[str, str]]:
@@ -56,10 +59,15 @@ class Facts:
         self.store = store
 
     def objects(self, s: str, p: str) -> set[str]:
-        return {q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+        return {
+            q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+        }
 
     def subjects(self, p: str, o: str) -> set[str]:
-        return {q.subject.value for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)}
+        return {
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)
+        }
 
     def one(self, s: str, p: str) -> str | None:
         values = self.objects(s, p)
@@ -67,7 +75,12 @@ class Facts:
         return next(iter(values), None)
 
     def name(self, s: str) -> str:
-        labels = {q.object.language: q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(SKOS + "prefLabel"), None, None)}
+        labels = {
+            q.object.language: q.object.value
+            for q in self.store.quads_for_pattern(
+                ox.NamedNode(s), ox.NamedNode(SKOS + "prefLabel"), None, None
+            )
+        }
         return labels.get("fi") or next(iter(labels.values()))
 
     def spearheads(self) -> set[str]:
@@ -91,7 +104,11 @@ class Facts:
     def amounts(self, project: str) -> Iterable[tuple[str | None, str, Decimal]]:
         """(year, amount type, value) of each of the project's amounts."""
         for amount in self.objects(project, SMH + "amount"):
-            yield self.one(amount, SMH + "year"), self.one(amount, SMH + "amountType"), Decimal(self.one(amount, SCHEMA + "value"))
+            yield (
+                self.one(amount, SMH + "year"),
+                self.one(amount, SMH + "amountType"),
+                Decimal(self.one(amount, SCHEMA + "value")),
+            )
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +162,10 @@ def endorsed_by_year_and_fund(records: list[dict[str, Any]]) -> dict[tuple[str, 
 
 def test_funding_by_year_and_fund_matches_the_endorsements_in_the_source_records(client, real) -> None:
     expected = endorsed_by_year_and_fund(real["projects"])
-    assert expected[("2016", "erdf-2014-2020")] == (4, Decimal(772292))  # 332 654 + 174 840 + 188 448 + 76 350
+    assert expected[("2016", "erdf-2014-2020")] == (
+        4,
+        Decimal(772292),
+    )  # 332 654 + 174 840 + 188 448 + 76 350
     got = {
         (r["amount_year"], short(r["fund"])): (int(r["projects"]), Decimal(r["total_eur"]))
         for r in rows(client, "funding-by-year-and-fund")
@@ -153,9 +173,9 @@ def test_funding_by_year_and_fund_matches_the_endorsements_in_the_source_records
     }
     assert got == expected
     only_2016 = rows(client, "funding-by-year-and-fund", year="2016", amount_type=ENDORSED)
-    assert {(r["amount_year"], short(r["fund"])): (int(r["projects"]), Decimal(r["total_eur"])) for r in only_2016} == {
-        k: v for k, v in expected.items() if k[0] == "2016"
-    }
+    assert {
+        (r["amount_year"], short(r["fund"])): (int(r["projects"]), Decimal(r["total_eur"])) for r in only_2016
+    } == {k: v for k, v in expected.items() if k[0] == "2016"}
     assert {r["year"] for r in only_2016} == {"2016"}
 
 
@@ -178,7 +198,10 @@ def spearhead_funding(facts: Facts, concepts_of) -> dict[tuple, tuple[int, Decim
 
 def funding_rows(client, name: str, concept_var: str, **params: str) -> dict[tuple, tuple[int, Decimal]]:
     return {
-        (r[concept_var], r.get("amount_year"), r.get("fund"), r["amount_type"]): (int(r["projects"]), Decimal(r["total_eur"]))
+        (r[concept_var], r.get("amount_year"), r.get("fund"), r["amount_type"]): (
+            int(r["projects"]),
+            Decimal(r["total_eur"]),
+        )
         for r in rows(client, name, **params)
     }
 
@@ -189,7 +212,9 @@ def test_funding_by_spearhead_matches_a_second_formulation(client, facts) -> Non
     assert expected, "the classification gives some spearhead amounts"
     assert funding_rows(client, "funding-by-spearhead", "spearhead") == expected
     one = BASE + "concept/spearheads/circular-economy"
-    assert funding_rows(client, "funding-by-spearhead", "spearhead", spearhead=one) == {k: v for k, v in expected.items() if k[0] == one}
+    assert funding_rows(client, "funding-by-spearhead", "spearhead", spearhead=one) == {
+        k: v for k, v in expected.items() if k[0] == one
+    }
 
 
 def test_funding_by_strategic_choice_counts_each_project_once_per_choice(client, facts) -> None:
@@ -203,7 +228,9 @@ def test_funding_by_strategic_choice_counts_each_project_once_per_choice(client,
     expected = spearhead_funding(facts, choices_of)
     assert funding_rows(client, "funding-by-strategic-choice", "choice") == expected
     rdi = BASE + "concept/strategic-choices/sustainable-growth-rdi"
-    assert funding_rows(client, "funding-by-strategic-choice", "choice", choice=rdi) == {k: v for k, v in expected.items() if k[0] == rdi}
+    assert funding_rows(client, "funding-by-strategic-choice", "choice", choice=rdi) == {
+        k: v for k, v in expected.items() if k[0] == rdi
+    }
 
 
 # --- Spearheads, projects, organisations ------------------------------------------------------------------
@@ -212,11 +239,15 @@ def test_funding_by_strategic_choice_counts_each_project_once_per_choice(client,
 def test_projects_by_spearhead_and_their_leads(client, facts, real) -> None:
     got = rows(client, "projects-by-spearhead")
     spearheads = facts.spearheads()
-    expected = {(s, p) for p in facts.projects() for s in facts.objects(p, SMH + "contributesTo") & spearheads}
+    expected = {
+        (s, p) for p in facts.projects() for s in facts.objects(p, SMH + "contributesTo") & spearheads
+    }
     assert {(r["spearhead"], r["project"]) for r in got} == expected
     for r in got:
         assert {r.get("lead")} - {None} == facts.objects(r["project"], SMH + "applicant")
-    applicants = {r["code"]: r["applicant"]["name"] for r in real["projects"] if r.get("code") and r.get("applicant")}
+    applicants = {
+        r["code"]: r["applicant"]["name"] for r in real["projects"] if r.get("code") and r.get("applicant")
+    }
     for r in got:
         if r.get("code") in applicants:
             assert r["lead_name"] == applicants[r["code"]]
@@ -231,7 +262,9 @@ def test_spearhead_overview_names_the_four_spearheads_of_the_source(client, fact
     for r in got:
         projects = facts.subjects(SMH + "contributesTo", r["spearhead"])
         assert int(r["projects"]) == len(projects)
-        assert int(r["lead_organisations"]) == len(set().union(*(facts.objects(p, SMH + "applicant") for p in projects)) if projects else set())
+        assert int(r["lead_organisations"]) == len(
+            set().union(*(facts.objects(p, SMH + "applicant") for p in projects)) if projects else set()
+        )
 
 
 def test_organisations_across_spearheads(client, facts) -> None:
@@ -240,7 +273,10 @@ def test_organisations_across_spearheads(client, facts) -> None:
         for org in facts.participants(project):
             spearheads_of[org] |= facts.objects(project, SMH + "contributesTo") & facts.spearheads()
     for threshold in ("1", "2", "3"):
-        got = {r["organisation"]: int(r["spearheads"]) for r in rows(client, "organisations-across-spearheads", min_spearheads=threshold)}
+        got = {
+            r["organisation"]: int(r["spearheads"])
+            for r in rows(client, "organisations-across-spearheads", min_spearheads=threshold)
+        }
         assert got == {o: len(s) for o, s in spearheads_of.items() if len(s) >= int(threshold)}
     assert [r["min_spearheads"] for r in rows(client, "organisations-across-spearheads")] == ["2"] * len(
         [o for o, s in spearheads_of.items() if len(s) >= 2]
@@ -248,17 +284,25 @@ def test_organisations_across_spearheads(client, facts) -> None:
 
 
 def test_organisation_pairs_include_every_pair_of_the_register_pages(client, facts, real) -> None:
-    by_business_id = {q.object.value: q.subject.value for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "businessId"), None, None)}
+    by_business_id = {
+        q.object.value: q.subject.value
+        for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "businessId"), None, None)
+    }
     by_name = {
         q.object.value: q.subject.value
         for p in ("prefLabel", "altLabel")
-        for q in facts.store.quads_for_pattern(None, ox.NamedNode(SKOS + p), None, ox.NamedNode(BASE + "graph/actors"))
+        for q in facts.store.quads_for_pattern(
+            None, ox.NamedNode(SKOS + p), None, ox.NamedNode(BASE + "graph/actors")
+        )
     }
 
     def organisation(member: dict[str, str]) -> str | None:
         # By name first: a unit (Lammin biologinen asema) is listed with its university's business ID.
         return by_name.get(member["name"]) or by_business_id.get(member.get("y_tunnus") or "")
-    got = {(r["first"], r["second"]): set(r["projects"].split(", ")) for r in rows(client, "organisation-pairs")}
+
+    got = {
+        (r["first"], r["second"]): set(r["projects"].split(", ")) for r in rows(client, "organisation-pairs")
+    }
     checked = 0
     for record in real["projects"]:
         if not record.get("code") or not record.get("applicant"):
@@ -277,15 +321,26 @@ def test_organisation_pairs_include_every_pair_of_the_register_pages(client, fac
     assert {k: len(v) for k, v in got.items()} == {k: len(v) for k, v in shared.items()}
     hamk = BASE + "organisation/hameen-ammattikorkeakoulu-oy"
     with_hamk = rows(client, "organisation-pairs", organisation=hamk, min_shared="2")
-    assert {(r["first"], r["second"]) for r in with_hamk} == {k for k, v in shared.items() if hamk in k and len(v) >= 2}
+    assert {(r["first"], r["second"]) for r in with_hamk} == {
+        k for k, v in shared.items() if hamk in k and len(v) >= 2
+    }
 
 
 def test_organisations_by_type_match_the_source_types(client, real) -> None:
-    municipalities = {r["name"] for r in rows(client, "organisations-by-type", type=BASE + "concept/organisation-types/municipality")}
+    municipalities = {
+        r["name"]
+        for r in rows(client, "organisations-by-type", type=BASE + "concept/organisation-types/municipality")
+    }
     assert municipalities == {a["name"] for a in real["actors"] if a.get("organisaatiotyyppi") == "Kunta"}
     every = rows(client, "organisations-by-type")
-    assert {r["business_id"] for r in every if "business_id" in r} <= {a["y_tunnus"] for a in real["actors"] if a.get("y_tunnus")}
-    uas = {r["name"] for r in every if r["type"] == BASE + "concept/organisation-types/university-of-applied-sciences"}
+    assert {r["business_id"] for r in every if "business_id" in r} <= {
+        a["y_tunnus"] for a in real["actors"] if a.get("y_tunnus")
+    }
+    uas = {
+        r["name"]
+        for r in every
+        if r["type"] == BASE + "concept/organisation-types/university-of-applied-sciences"
+    }
     assert "Hämeen ammattikorkeakoulu Oy" in uas
 
 
@@ -294,10 +349,13 @@ def test_organisation_projects_of_hamk_match_the_register_pages(client, real) ->
     expected = {
         r["code"]
         for r in real["projects"]
-        if r.get("code") and any(m.get("y_tunnus") == hamk for m in [r.get("applicant") or {}, *r.get("partners", [])])
+        if r.get("code")
+        and any(m.get("y_tunnus") == hamk for m in [r.get("applicant") or {}, *r.get("partners", [])])
     }
     got = rows(client, "organisation-projects")
-    assert {r["code"] for r in got if "code" in r and r["role"] in (SMH + "applicant", SMH + "partner")} >= expected
+    assert {
+        r["code"] for r in got if "code" in r and r["role"] in (SMH + "applicant", SMH + "partner")
+    } >= expected
     coded_from_eura = {r["code"] for r in got if r.get("code", "").startswith(("A7", "S2", "S1"))}
     assert coded_from_eura == {c for c in expected if c.startswith(("A7", "S2", "S1"))}
 
@@ -309,7 +367,11 @@ def test_organisation_projects_of_hamk_match_the_register_pages(client, real) ->
 def test_projects_active_on_a_date_match_the_planned_periods_of_the_source(client, real, day: str) -> None:
     params = {} if day == "2019-01-01" else {"date": day}  # 2019-01-01 is the default
     got = {row_key(r) for r in rows(client, "projects-active-on-date", **params)}
-    expected = {project_key(r) for r in real["projects"] if r.get("start") and r.get("end") and r["start"] <= day <= r["end"]}
+    expected = {
+        project_key(r)
+        for r in real["projects"]
+        if r.get("start") and r.get("end") and r["start"] <= day <= r["end"]
+    }
     assert got == expected
     assert got, day
 
@@ -327,30 +389,49 @@ def test_projects_in_forssa_by_target_area_and_by_applicant(client, real) -> Non
     assert {r["municipality_label"] for r in got} == {"Forssa"}
     target = {row_key(r) for r in got if r["how"] == "target area"}
     assert target == {project_key(r) for r in real["projects"] if forssa_target_area(r)}
-    forssa_actors = {name for a in real["actors"] if a.get("municipality") == "Forssa" for name in [a["name"], *a["aliases"]]}
+    forssa_actors = {
+        name
+        for a in real["actors"]
+        if a.get("municipality") == "Forssa"
+        for name in [a["name"], *a["aliases"]]
+    }
     seat = {row_key(r) for r in got if r["how"] == "applicant's seat"}
     # Decision lists write the applicant with notes ("Lounais-Hämeen koulutuskuntayhtymä (LHKK, koordinoi)").
     assert seat == {
-        project_key(r) for r in real["projects"]
+        project_key(r)
+        for r in real["projects"]
         if any(name in (r.get("applicant") or {}).get("name", "") for name in forssa_actors)
     }
     hml = rows(client, "projects-in-municipality", municipality="kunta:109")
-    assert {r["municipality_label"] for r in hml} == {"Hämeenlinna"} and "A71929" in {r.get("code") for r in hml}
+    assert {r["municipality_label"] for r in hml} == {"Hämeenlinna"} and "A71929" in {
+        r.get("code") for r in hml
+    }
 
 
 def test_responsible_authority_differs_from_selector(client, facts, real) -> None:
     got = rows(client, "authority-differs-from-selector")
     expected = {
-        p for p in facts.projects()
-        for a in facts.objects(p, SMH + "responsibleAuthority") for s in facts.objects(p, SMH + "selectedBy") if a != s
+        p
+        for p in facts.projects()
+        for a in facts.objects(p, SMH + "responsibleAuthority")
+        for s in facts.objects(p, SMH + "selectedBy")
+        if a != s
     }
     assert {r["project"] for r in got} == expected
-    authority = {r["code"]: r["vastuuviranomainen"] for r in real["projects"] if r.get("code") and r.get("vastuuviranomainen")}
+    authority = {
+        r["code"]: r["vastuuviranomainen"]
+        for r in real["projects"]
+        if r.get("code") and r.get("vastuuviranomainen")
+    }
     for r in got:
         if r.get("code") in authority:
             assert r["authority_name"] == authority[r["code"]]
     uusimaa = {r["code"] for r in got if r["authority_name"] == "Uudenmaan liitto"}
-    assert {"A70870", "A71929", "A71931"} <= uusimaa  # EAKR pages: Uudenmaan liitto decided, the Häme MYR endorsed
+    assert {
+        "A70870",
+        "A71929",
+        "A71931",
+    } <= uusimaa  # EAKR pages: Uudenmaan liitto decided, the Häme MYR endorsed
 
 
 def test_project_record_holds_the_register_page_fields(client, real) -> None:
@@ -371,10 +452,14 @@ def test_project_record_holds_the_register_page_fields(client, real) -> None:
     assert ("applicant", source["applicant"]["name"]) in labels
     assert ("responsibleAuthority", source["vastuuviranomainen"]) in labels
     assert ("statusValue", source["status"]) in {(short(r["property"]), r["value"]) for r in got}
-    assert ("value", str(euros(source["budget"]["eu_ja_valtio_myr_2015"]))) in {(short(r["property"]), r["value"]) for r in got}
+    assert ("value", str(euros(source["budget"]["eu_ja_valtio_myr_2015"]))) in {
+        (short(r["property"]), r["value"]) for r in got
+    }
     assert {r["code"] for r in got} == {"A70870"}
     other = rows(client, "project-record", code="S21285")
-    assert {r["value"] for r in other if short(r["property"]) == "prefLabel"} == {"International talents in Kanta-Häme"}
+    assert {r["value"] for r in other if short(r["property"]) == "prefLabel"} == {
+        "International talents in Kanta-Häme"
+    }
 
 
 # --- Strategy ---------------------------------------------------------------------------------------------
@@ -392,16 +477,23 @@ def test_strategy_labels_in_three_languages_match_the_source(client, real) -> No
 def test_smart_tavastia_mapping_and_funding(client, facts, real) -> None:
     got = rows(client, "smart-tavastia-to-smart-hame")
     source = real["strategy"]["previous_smart_specialisation_smart_tavastia"]["spearheads_fi"]
-    assert sorted({(r["tavastia_notation"], r["tavastia_label"]) for r in got}) == [(str(s["n"]), s["fi"]) for s in source]
+    assert sorted({(r["tavastia_notation"], r["tavastia_label"]) for r in got}) == [
+        (str(s["n"]), s["fi"]) for s in source
+    ]
     matches = ("exactMatch", "closeMatch", "narrowMatch", "broadMatch", "relatedMatch")
     expected = {
         (t, m, sh)
         for t in facts.subjects(SKOS + "inScheme", BASE + "scheme/smart-tavastia-spearheads")
-        for m in matches for sh in facts.objects(t, SKOS + m) & facts.spearheads()
+        for m in matches
+        for sh in facts.objects(t, SKOS + m) & facts.spearheads()
     }
-    assert {(r["tavastia_spearhead"], r["relation"], r["smart_hame_spearhead"]) for r in got if "relation" in r} == expected
+    assert {
+        (r["tavastia_spearhead"], r["relation"], r["smart_hame_spearhead"]) for r in got if "relation" in r
+    } == expected
     built = BASE + "concept/smart-tavastia-spearheads/rakennettu-ymparisto"
-    assert [set(r) & {"relation", "smart_hame_spearhead"} for r in got if r["tavastia_spearhead"] == built] == [set()]
+    assert [
+        set(r) & {"relation", "smart_hame_spearhead"} for r in got if r["tavastia_spearhead"] == built
+    ] == [set()]
     for r in got:
         if "smart_hame_spearhead" not in r:
             continue
@@ -411,7 +503,11 @@ def test_smart_tavastia_mapping_and_funding(client, facts, real) -> None:
         for p in projects:
             for _, kind, value in facts.amounts(p):
                 totals[facts.name(kind)] += value
-        shown = dict(part.rsplit(": ", 1) for part in r["amounts_by_type"].split(" | ")) if "amounts_by_type" in r else {}
+        shown = (
+            dict(part.rsplit(": ", 1) for part in r["amounts_by_type"].split(" | "))
+            if "amounts_by_type" in r
+            else {}
+        )
         assert {k: Decimal(v.removesuffix(" €")) for k, v in shown.items()} == dict(totals)
 
 
@@ -433,14 +529,22 @@ def test_programme_timeline(client, real) -> None:
 
 def test_projects_without_classification(client, facts) -> None:
     got = {r["project"] for r in rows(client, "projects-without-classification")}
-    classified = {q.object.value for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "classifiedProject"), None, None)}
-    expected = {p for p in facts.projects() if not facts.objects(p, SMH + "contributesTo") and p not in classified}
+    classified = {
+        q.object.value
+        for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "classifiedProject"), None, None)
+    }
+    expected = {
+        p for p in facts.projects() if not facts.objects(p, SMH + "contributesTo") and p not in classified
+    }
     assert got == expected
 
 
 def test_organisations_without_business_id(client, facts, real) -> None:
     got = {r["name"] for r in rows(client, "organisations-without-business-id")}
-    recorded = {q.object.value for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "businessId"), None, None)}
+    recorded = {
+        q.object.value
+        for q in facts.store.quads_for_pattern(None, ox.NamedNode(SMH + "businessId"), None, None)
+    }
     for actor in real["actors"]:
         names = {actor["name"], *actor["aliases"]}
         if not actor.get("y_tunnus"):
@@ -453,7 +557,9 @@ def test_organisations_without_business_id(client, facts, real) -> None:
 
 def test_facts_without_source(client, facts) -> None:
     graphs = [BASE + f"graph/{g}" for g in ("strategy", "actors", "projects", "links")]
-    sourced = {q.subject.value for q in facts.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None, None)}
+    sourced = {
+        q.subject.value for q in facts.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None, None)
+    }
     expected = {
         (g, q.object.value, q.subject.value)
         for g in graphs
@@ -463,4 +569,6 @@ def test_facts_without_source(client, facts) -> None:
     got = {(r["graph"], r["class"], r["resource"]) for r in rows(client, "facts-without-source")}
     assert got == expected
     amounts = rows(client, "facts-without-source", **{"class": SMH + "MonetaryAmount"})
-    assert {(r["graph"], r["class"], r["resource"]) for r in amounts} == {e for e in expected if e[1] == SMH + "MonetaryAmount"}
+    assert {(r["graph"], r["class"], r["resource"]) for r in amounts} == {
+        e for e in expected if e[1] == SMH + "MonetaryAmount"
+    }

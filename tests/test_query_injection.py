@@ -13,10 +13,10 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from server.engine import QueryRequest
-from server.namespaces import prefixes
-from server.query_files import load_catalog
+from server.graph.vocabulary import prefixes
 from server.settings import PROJECT_ROOT
+from server.sparql.engine import QueryRequest
+from server.sparql.query_files import load_catalog
 
 CATALOG = load_catalog(PROJECT_ROOT / "queries", prefixes())
 
@@ -42,7 +42,7 @@ HOSTILE = [
     "urn:x:{}",
     "kunta:061 }",
     "2016) || true || (1",
-    "2019-01-01\"^^<http://www.w3.org/2001/XMLSchema#date> ) || (true",
+    '2019-01-01"^^<http://www.w3.org/2001/XMLSchema#date> ) || (true',
     "-1",
     "99999999999999999999",
     "\x00",
@@ -87,7 +87,9 @@ def test_hostile_values_are_bound_as_terms_or_refused(client, spy: Spy, query: s
             assert response.status_code in (200, 400), (value, response.status_code, response.text[:300])
             if response.status_code == 400:
                 body = response.json()
-                assert body["error"] == "BadParameter" and body["message"].startswith(f"Parameter '{param}': ")
+                assert body["error"] == "BadParameter" and body["message"].startswith(
+                    f"Parameter '{param}': "
+                )
             elif accept == "text/html":
                 assert "<script>alert(1)</script>" not in response.text
         runs = [r for r in spy.requests if r.text == saved.text]
@@ -110,12 +112,24 @@ def test_a_quoted_union_in_a_register_code_finds_nothing(client) -> None:
     assert response.json()["results"]["bindings"] == []
     benign = client.get("/queries/project-record.json", params={"code": "NO-SUCH-CODE"}).json()
     assert response.json() == benign
-    assert len(client.get("/queries/project-record.json", params={"code": "A70870"}).json()["results"]["bindings"]) > 10
+    assert (
+        len(
+            client.get("/queries/project-record.json", params={"code": "A70870"}).json()["results"][
+                "bindings"
+            ]
+        )
+        > 10
+    )
 
 
 @pytest.mark.parametrize(
     "value",
-    ["http://example.org/a b", "https://w3id.org/smart-hame/concept/spearheads/design}", "<http://x> } UNION {", "urn:x:{}"],
+    [
+        "http://example.org/a b",
+        "https://w3id.org/smart-hame/concept/spearheads/design}",
+        "<http://x> } UNION {",
+        "urn:x:{}",
+    ],
 )
 def test_iris_with_spaces_or_braces_are_refused(client, value: str) -> None:
     response = client.get("/queries/funding-by-spearhead", params={"spearhead": value})
@@ -127,11 +141,18 @@ def test_parameter_names_outside_the_query_are_refused(client) -> None:
     for name in ("query", "default-graph-uri", "named-graph-uri", "update", "format", "timeout"):
         response = client.get("/queries/spearhead-overview", params={name: "SELECT * WHERE { ?s ?p ?o }"})
         assert response.status_code == 400, name
-        assert response.json()["message"] == f"Parameter '{name}': 'spearhead-overview' does not take it; it takes: no parameters"
+        assert (
+            response.json()["message"]
+            == f"Parameter '{name}': 'spearhead-overview' does not take it; it takes: no parameters"
+        )
 
 
 def test_hostile_value_is_escaped_in_the_form(client) -> None:
-    page = client.get("/queries/project-record", params={"code": '"><script>alert(1)</script>'}, headers={"Accept": "text/html"})
+    page = client.get(
+        "/queries/project-record",
+        params={"code": '"><script>alert(1)</script>'},
+        headers={"Accept": "text/html"},
+    )
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page.text

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from server.errors import BadParameter, ParseError
-from server.namespaces import prefixes
-from server.query_files import load_catalog, load_saved_query
+from server.graph.vocabulary import prefixes
 from server.settings import PROJECT_ROOT, Settings
+from server.sparql.query_files import load_catalog, load_saved_query
 
 QUERIES = PROJECT_ROOT / "queries"
 PREFIXES = prefixes()
@@ -79,23 +79,59 @@ PARAM = """\
 
 BAD_CASES = [
     ("no-title", "#+ description:\n#+   fi: a\n#+   en: b\nSELECT * WHERE { ?s ?p ?o }\n", 1, "no 'title'"),
-    ("title-without-english", "#+ title:\n#+   fi: a\n#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n", 1, "no 'en'"),
+    (
+        "title-without-english",
+        "#+ title:\n#+   fi: a\n#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n",
+        1,
+        "no 'en'",
+    ),
     ("unknown-key", GOOD_HEADER + "#+ summary: x\nSELECT * {}\n", 8, "unknown header key 'summary'"),
     ("not-key-value", GOOD_HEADER + "#+ just words\nSELECT * {}\n", 8, "expected 'key: value'"),
     ("duplicate-key", GOOD_HEADER + "#+ title: again\nSELECT * {}\n", 8, "given twice"),
     ("unknown-type", GOOD_HEADER + PARAM.format(type="float") + "SELECT ?year {}\n", 10, "needs a type"),
-    ("bad-default", GOOD_HEADER + PARAM.format(type="year") + "#+     default: 20x6\nSELECT ?year {}\n", 14, "default of 'year'"),
-    ("param-not-in-query", GOOD_HEADER + PARAM.format(type="year") + "SELECT ?s WHERE { ?s ?p ?o }\n", 9, "not a variable"),
-    ("param-not-projected", GOOD_HEADER + PARAM.format(type="year") + "#+     default: 2016\nSELECT ?s WHERE { ?s ?p ?year }\n", None, "cannot be bound"),
-    ("bound-trap", GOOD_HEADER + PARAM.format(type="year") + "SELECT ?year WHERE {\n  ?s ?p ?o\n  FILTER(!BOUND(?year))\n}\n", 16, "BOUND(?year)"),
+    (
+        "bad-default",
+        GOOD_HEADER + PARAM.format(type="year") + "#+     default: 20x6\nSELECT ?year {}\n",
+        14,
+        "default of 'year'",
+    ),
+    (
+        "param-not-in-query",
+        GOOD_HEADER + PARAM.format(type="year") + "SELECT ?s WHERE { ?s ?p ?o }\n",
+        9,
+        "not a variable",
+    ),
+    (
+        "param-not-projected",
+        GOOD_HEADER + PARAM.format(type="year") + "#+     default: 2016\nSELECT ?s WHERE { ?s ?p ?year }\n",
+        None,
+        "cannot be bound",
+    ),
+    (
+        "bound-trap",
+        GOOD_HEADER
+        + PARAM.format(type="year")
+        + "SELECT ?year WHERE {\n  ?s ?p ?o\n  FILTER(!BOUND(?year))\n}\n",
+        16,
+        "BOUND(?year)",
+    ),
     ("syntax-error", GOOD_HEADER + "SELECT * WHERE {\n  ?s foo:p ?o .\n}\n", 9, "SPARQL syntax error"),
     ("ask-query", GOOD_HEADER + "ASK { ?s ?p ?o }\n", None, "must be a SELECT"),
-    ("unknown-prefix", GOOD_HEADER + PARAM.format(type="iri") + "#+     class: nope:Thing\nSELECT ?year {}\n", 14, "unknown prefix 'nope:'"),
+    (
+        "unknown-prefix",
+        GOOD_HEADER + PARAM.format(type="iri") + "#+     class: nope:Thing\nSELECT ?year {}\n",
+        14,
+        "unknown prefix 'nope:'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [c[1:] for c in BAD_CASES], ids=[c[0] for c in BAD_CASES])
-def test_bad_saved_query_names_file_and_line(tmp_path: Path, text: str, line: int | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "message"), [c[1:] for c in BAD_CASES], ids=[c[0] for c in BAD_CASES]
+)
+def test_bad_saved_query_names_file_and_line(
+    tmp_path: Path, text: str, line: int | None, message: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ParseError) as caught:
         load_saved_query(path, PREFIXES)
@@ -110,7 +146,7 @@ def test_file_name_must_be_a_route(tmp_path: Path) -> None:
 
 
 def test_app_refuses_to_start_on_a_bad_saved_query(tmp_path: Path) -> None:
-    from server.app import create_app
+    from server.web.app import create_app
 
     (tmp_path / "queries").mkdir()
     write(tmp_path / "queries", GOOD_HEADER + "SELECT * WHERE {\n  ?s foo:p ?o .\n}\n", "broken.rq")
@@ -127,7 +163,11 @@ def test_serve_exits_with_file_and_line_of_a_bad_saved_query(tmp_path: Path, bui
 
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(free_port())],
-        check=False, capture_output=True, text=True, env=env, timeout=120,
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 2, result.stderr
     assert f"{tmp_path / 'queries' / 'broken.rq'}:8: unknown header key 'colour'" in result.stderr
@@ -138,7 +178,9 @@ def test_serve_exits_with_file_and_line_of_a_bad_saved_query(tmp_path: Path, bui
 
 def test_values_become_typed_terms() -> None:
     funding = CATALOG["funding-by-spearhead"]
-    bound = funding.bind({"year": "2016", "spearhead": "res:concept/spearheads/design", "amount_type": ""}, PREFIXES)
+    bound = funding.bind(
+        {"year": "2016", "spearhead": "res:concept/spearheads/design", "amount_type": ""}, PREFIXES
+    )
     assert bound == {
         "year": ox.Literal("2016", datatype=ox.NamedNode(XSD + "gYear")),
         "spearhead": ox.NamedNode("https://w3id.org/smart-hame/concept/spearheads/design"),
@@ -165,7 +207,9 @@ def test_values_become_typed_terms() -> None:
         ("funding-by-spearhead", "spearhead", "circular-economy", "absolute IRI"),
     ],
 )
-def test_bad_values_are_refused_with_the_parameter_name(query: str, name: str, value: str, message: str) -> None:
+def test_bad_values_are_refused_with_the_parameter_name(
+    query: str, name: str, value: str, message: str
+) -> None:
     with pytest.raises(BadParameter) as caught:
         CATALOG[query].bind({name: value}, PREFIXES)
     assert caught.value.message.startswith(f"Parameter '{name}': ") and message in caught.value.message
@@ -210,9 +254,11 @@ def test_every_query_runs_with_defaults_in_every_format_under_a_second(client, n
     table = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8"))))
     assert table[0] == variables and len(table) == len(rows) + 1
     as_tsv = client.get(f"/queries/{name}.tsv")
-    assert as_tsv.status_code == 200 and as_tsv.text.splitlines()[0].split("\t") == [f"?{v}" for v in variables]
+    assert as_tsv.status_code == 200 and as_tsv.text.splitlines()[0].split("\t") == [
+        f"?{v}" for v in variables
+    ]
     page = client.get(f"/queries/{name}", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "<table class=\"results\">" in page.text
+    assert page.status_code == 200 and '<table class="results">' in page.text
     assert page.text.count("<tr>") == len(rows) + 1
     assert client.get(f"/queries/{name}.rq").text == CATALOG[name].text
 
@@ -220,8 +266,13 @@ def test_every_query_runs_with_defaults_in_every_format_under_a_second(client, n
 def test_csv_quotes_finnish_text_and_opens_as_utf8(client) -> None:
     response = client.get("/queries/strategy-spearheads-and-choices.csv")
     body = response.content
-    assert not body.startswith(b"\xef\xbb\xbf"), "no byte-order mark: the charset is in the Content-Type header"
-    assert response.headers["content-disposition"] == 'attachment; filename="strategy-spearheads-and-choices.csv"'
+    assert not body.startswith(b"\xef\xbb\xbf"), (
+        "no byte-order mark: the charset is in the Content-Type header"
+    )
+    assert (
+        response.headers["content-disposition"]
+        == 'attachment; filename="strategy-spearheads-and-choices.csv"'
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     labels = {row["label_fi"] for row in rows}
     assert "Älykäs, vastuullinen ja kestävä muotoilu" in labels  # a comma inside: quoted
@@ -232,8 +283,10 @@ def test_csv_quotes_finnish_text_and_opens_as_utf8(client) -> None:
 def test_format_by_accept_and_by_extension(client) -> None:
     path = "/queries/spearhead-overview"
     assert client.get(path, headers={"Accept": "text/csv"}).headers["content-type"].startswith("text/csv")
-    assert client.get(path, headers={"Accept": "text/tab-separated-values"}).headers["content-type"].startswith(
-        "text/tab-separated-values"
+    assert (
+        client.get(path, headers={"Accept": "text/tab-separated-values"})
+        .headers["content-type"]
+        .startswith("text/tab-separated-values")
     )
     assert client.get(path, headers={"Accept": "application/json"}).json()["head"]["vars"][0] == "spearhead"
     assert client.get(path + ".json").headers["content-type"].startswith("application/sparql-results+json")
@@ -246,7 +299,10 @@ def test_errors_are_typed(client) -> None:
     assert client.get("/queries/spearhead-overview.pdf").status_code == 404
     unknown = client.get("/queries/projects-active-on-date?day=2019-01-01")
     assert unknown.status_code == 400
-    assert unknown.json()["message"] == "Parameter 'day': 'projects-active-on-date' does not take it; it takes: date"
+    assert (
+        unknown.json()["message"]
+        == "Parameter 'day': 'projects-active-on-date' does not take it; it takes: date"
+    )
     wrong = client.get("/queries/funding-by-spearhead?spearhead=smh:Project")
     assert wrong.status_code == 400 and "not a resource of class" in wrong.json()["message"]
     refused = client.get("/queries/spearhead-overview", headers={"Accept": "image/png"})
@@ -262,7 +318,10 @@ def test_html_page_has_a_form_the_sparql_text_and_an_editor_link(client) -> None
     assert 'class="open-in-editor" href="/sparql#query=' in page
     assert 'href="/queries/funding-by-spearhead.csv?year=2016"' in page
     forssa = client.get("/queries/projects-in-municipality", headers={"Accept": "text/html"}).text
-    assert '<option value="http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/061" selected>Forssa</option>' in forssa
+    assert (
+        '<option value="http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/061" selected>Forssa</option>'
+        in forssa
+    )
 
 
 def test_openapi_lists_every_saved_query_with_typed_parameters(client) -> None:
@@ -291,7 +350,7 @@ def test_openapi_lists_every_saved_query_with_typed_parameters(client) -> None:
 def app_client(settings: Settings):
     from fastapi.testclient import TestClient
 
-    from server.app import create_app
+    from server.web.app import create_app
 
     return TestClient(create_app(settings))
 
@@ -316,14 +375,17 @@ def test_queries_follow_a_configured_base_iri(settings: Settings) -> None:
     with app_client(settings.replace(base_iri="http://example.org/kg/")) as moved:
         got = moved.get("/queries/spearhead-overview.json").json()["results"]["bindings"]
         assert got[0]["spearhead"]["value"] == "http://example.org/kg/concept/spearheads/circular-economy"
-        one = moved.get("/queries/funding-by-spearhead.json", params={"spearhead": "res:concept/spearheads/circular-economy"})
+        one = moved.get(
+            "/queries/funding-by-spearhead.json",
+            params={"spearhead": "res:concept/spearheads/circular-economy"},
+        )
         assert one.status_code == 200 and one.json()["results"]["bindings"]
 
 
 def test_editor_page_loads_only_from_this_server(client) -> None:
     page = client.get("/sparql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    from server.editor import assets_installed
+    from server.web.editor import assets_installed
 
     if not assets_installed(Settings()):
         pytest.skip("the YASGUI assets are not installed (make assets)")
@@ -336,9 +398,9 @@ def test_editor_page_loads_only_from_this_server(client) -> None:
 
 
 def test_editor_page_without_assets_says_how_to_install_them(client, monkeypatch: pytest.MonkeyPatch) -> None:
-    import server.editor
+    import server.web.editor
 
-    monkeypatch.setattr(server.editor, "assets_installed", lambda settings: False)
+    monkeypatch.setattr(server.web.editor, "assets_installed", lambda settings: False)
     page = client.get("/sparql", headers={"Accept": "text/html"}).text
     assert "make assets" in page and "yasgui.min.js" not in page
     assert '<form method="get" action="http://testserver/sparql">' in page

@@ -1,4 +1,4 @@
-"""Several server processes on one port (``server.serving``): shared metrics, replacement, clean stop."""
+"""Several server processes on one port (``server.web.serving``): shared metrics, replacement, clean stop."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.metrics import Board, Metrics
+from server.web.metrics import Board, Metrics
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.http
@@ -105,7 +105,10 @@ def test_a_server_process_that_dies_is_replaced(two_processes: LiveServer) -> No
     assert wait_until(lambda: len(children(supervisor)) == 2 and first not in children(supervisor))
     assert second in children(supervisor)
     for i in range(10):  # whichever process gets the connection answers
-        assert httpx.get(two_processes.url + "/sparql", params={"query": f"ASK {{}} # after {i}"}).status_code == 200
+        assert (
+            httpx.get(two_processes.url + "/sparql", params={"query": f"ASK {{}} # after {i}"}).status_code
+            == 200
+        )
     assert wait_until(lambda: not alive(first))
 
 
@@ -125,8 +128,21 @@ def test_a_port_in_use_is_one_clear_error(sample_files: tuple[Path, ...], tmp_pa
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "server.cli", "serve", *map(str, sample_files), "--port", str(port), "--processes", "2"],
-            capture_output=True, text=True, timeout=60, check=False,
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                *map(str, sample_files),
+                "--port",
+                str(port),
+                "--processes",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
             env={**os.environ, "SMARTHAME_BUILD_DIR": str(tmp_path)},
         )
     assert result.returncode == 1
@@ -158,7 +174,7 @@ def test_one_process_serves_without_a_supervisor(sample_files: tuple[Path, ...],
 
 def test_server_processes_that_keep_dying_stop_the_server(two_processes: LiveServer) -> None:
     """A crash loop ends with exit 1 and a message, instead of forking forever."""
-    from server.serving import MAX_RESTARTS, RESTART_WINDOW
+    from server.web.serving import MAX_RESTARTS, RESTART_WINDOW
 
     supervisor = two_processes.proc
     killed: set[int] = set()

@@ -20,8 +20,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from server.errors import DataError
+from server.graph.validation import ValidationReport, validate_files
 from server.settings import PROJECT_ROOT, Settings
-from server.validation import ValidationReport, validate_files
 
 CASES_DIR = Path(__file__).parent / "shapes_cases"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"

@@ -9,11 +9,11 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from server.engine import Job, execute
 from server.errors import BadParameter, NotAcceptable, ServiceRefused, UpdateRefused
-from server.federation import check_service, service_endpoints
-from server.formats import GRAPH_ALIASES, GRAPH_TYPES, RESULT_TYPES, negotiate
-from server.protocol import parse_request
+from server.sparql.engine import Job, execute
+from server.sparql.federation import check_service, service_endpoints
+from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, RESULT_TYPES, negotiate
+from server.sparql.protocol import parse_request
 from tests.conftest import started_engine
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -37,17 +37,40 @@ SD_SCHEMA: dict[str, tuple[str, str | None]] = {
     "graph": ("NamedGraph", "Graph"),
     "entailmentRegime": ("NamedGraph", "EntailmentRegime"),
 }
-SD_CLASSES = {"Service", "Feature", "EntailmentRegime", "Language", "Dataset", "GraphCollection", "Function",
-              "Aggregate", "Graph", "NamedGraph", "EntailmentProfile"}
+SD_CLASSES = {
+    "Service",
+    "Feature",
+    "EntailmentRegime",
+    "Language",
+    "Dataset",
+    "GraphCollection",
+    "Function",
+    "Aggregate",
+    "Graph",
+    "NamedGraph",
+    "EntailmentProfile",
+}
 SUPERCLASSES = {"Dataset": {"GraphCollection"}}
-SD_INSTANCES = {"SPARQL10Query", "SPARQL11Query", "SPARQL11Update", "DereferencesURIs", "UnionDefaultGraph",
-                "RequiresDataset", "EmptyGraphs", "BasicFederatedQuery"}
+SD_INSTANCES = {
+    "SPARQL10Query",
+    "SPARQL11Query",
+    "SPARQL11Update",
+    "DereferencesURIs",
+    "UnionDefaultGraph",
+    "RequiresDataset",
+    "EmptyGraphs",
+    "BasicFederatedQuery",
+}
 
 
 def schema_violations(store: ox.Store) -> list[str]:
     """Uses of the SD vocabulary that break its domains and ranges, or terms it does not define."""
+
     def types(node) -> set[str]:
-        found = {q.object.value.removeprefix(SD) for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)}
+        found = {
+            q.object.value.removeprefix(SD)
+            for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)
+        }
         return found | {sup for t in found for sup in SUPERCLASSES.get(t, ())}
 
     problems = []
@@ -71,19 +94,23 @@ def schema_violations(store: ox.Store) -> list[str]:
 
 # --- negotiation -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("accept, fmt, expected", [
-    (None, None, "application/sparql-results+json"),
-    ("", None, "application/sparql-results+json"),
-    ("text/csv", None, "text/csv"),
-    ("text/csv;q=0.2, application/sparql-results+xml", None, "application/sparql-results+xml"),
-    ("text/*", None, "text/csv"),
-    ("text/*;q=0.9, text/tab-separated-values", None, "text/tab-separated-values"),
-    ("*/*;q=0.1, text/csv;q=0", None, "application/sparql-results+json"),
-    ("application/json", None, "application/sparql-results+json"),
-    ("text/csv", "xml", "application/sparql-results+xml"),
-    (None, "application/sparql-results+json", "application/sparql-results+json"),
-    ("garbage, text/tab-separated-values;q=abc", None, "text/tab-separated-values"),
-])
+
+@pytest.mark.parametrize(
+    "accept, fmt, expected",
+    [
+        (None, None, "application/sparql-results+json"),
+        ("", None, "application/sparql-results+json"),
+        ("text/csv", None, "text/csv"),
+        ("text/csv;q=0.2, application/sparql-results+xml", None, "application/sparql-results+xml"),
+        ("text/*", None, "text/csv"),
+        ("text/*;q=0.9, text/tab-separated-values", None, "text/tab-separated-values"),
+        ("*/*;q=0.1, text/csv;q=0", None, "application/sparql-results+json"),
+        ("application/json", None, "application/sparql-results+json"),
+        ("text/csv", "xml", "application/sparql-results+xml"),
+        (None, "application/sparql-results+json", "application/sparql-results+json"),
+        ("garbage, text/tab-separated-values;q=abc", None, "text/tab-separated-values"),
+    ],
+)
 def test_negotiate_results(accept, fmt, expected) -> None:
     assert negotiate(accept, RESULT_TYPES, fmt) == expected
 
@@ -104,31 +131,57 @@ def test_negotiate_graphs_and_refusals() -> None:
 
 # --- protocol parsing -------------------------------------------------------------------------------------
 
+
 def test_parse_the_three_ways_to_send_a_query() -> None:
-    get = parse_request("GET", b"query=ASK%20%7B%7D&default-graph-uri=http%3A%2F%2Fa%2F&timeout=2.5", None, b"")
+    get = parse_request(
+        "GET", b"query=ASK%20%7B%7D&default-graph-uri=http%3A%2F%2Fa%2F&timeout=2.5", None, b""
+    )
     assert get.query == "ASK {}" and get.default_graph_uris == ("http://a/",) and get.timeout == 2.5
-    form = parse_request("POST", b"named-graph-uri=http%3A%2F%2Fb%2F", "application/x-www-form-urlencoded",
-                         b"query=ASK+%7B%7D&format=csv")
+    form = parse_request(
+        "POST",
+        b"named-graph-uri=http%3A%2F%2Fb%2F",
+        "application/x-www-form-urlencoded",
+        b"query=ASK+%7B%7D&format=csv",
+    )
     assert form.query == "ASK {}" and form.named_graph_uris == ("http://b/",) and form.format == "csv"
-    direct = parse_request("POST", b"", "application/sparql-query; charset=UTF-8", "ASK { ?s ?p 'ä' }".encode())
+    direct = parse_request(
+        "POST", b"", "application/sparql-query; charset=UTF-8", "ASK { ?s ?p 'ä' }".encode()
+    )
     assert direct.query == "ASK { ?s ?p 'ä' }"
     assert parse_request("GET", b"", None, b"").query is None
 
 
-@pytest.mark.parametrize("method, qs, ctype, body, error, name", [
-    ("GET", b"query=ASK%7B%7D&query=ASK%7B%7D", None, b"", BadParameter, "query"),
-    ("GET", b"query=", None, b"", BadParameter, "query"),
-    ("GET", b"query=ASK%7B%7D&default-graph-uri=not%20an%20iri", None, b"", BadParameter, "default-graph-uri"),
-    ("GET", b"query=ASK%7B%7D&named-graph-uri=relative", None, b"", BadParameter, "named-graph-uri"),
-    ("GET", b"query=ASK%7B%7D&format=a&format=b", None, b"", BadParameter, "format"),
-    ("GET", b"query=%ff", None, b"", BadParameter, "parameters in the URL"),
-    ("POST", b"", "application/sparql-query", b"\xff\xfe", BadParameter, "query"),
-    ("POST", b"query=ASK%7B%7D", "application/sparql-query", b"ASK {}", BadParameter, "query"),
-    ("GET", b"update=CLEAR%20ALL", None, b"", UpdateRefused, None),
-    ("POST", b"", "application/x-www-form-urlencoded", b"update=CLEAR+ALL", UpdateRefused, None),
-    ("POST", b"", "application/sparql-update", b"CLEAR ALL", UpdateRefused, None),
-    ("POST", b"using-graph-uri=http%3A%2F%2Fa%2F", "application/sparql-query", b"ASK {}", UpdateRefused, None),
-])
+@pytest.mark.parametrize(
+    "method, qs, ctype, body, error, name",
+    [
+        ("GET", b"query=ASK%7B%7D&query=ASK%7B%7D", None, b"", BadParameter, "query"),
+        ("GET", b"query=", None, b"", BadParameter, "query"),
+        (
+            "GET",
+            b"query=ASK%7B%7D&default-graph-uri=not%20an%20iri",
+            None,
+            b"",
+            BadParameter,
+            "default-graph-uri",
+        ),
+        ("GET", b"query=ASK%7B%7D&named-graph-uri=relative", None, b"", BadParameter, "named-graph-uri"),
+        ("GET", b"query=ASK%7B%7D&format=a&format=b", None, b"", BadParameter, "format"),
+        ("GET", b"query=%ff", None, b"", BadParameter, "parameters in the URL"),
+        ("POST", b"", "application/sparql-query", b"\xff\xfe", BadParameter, "query"),
+        ("POST", b"query=ASK%7B%7D", "application/sparql-query", b"ASK {}", BadParameter, "query"),
+        ("GET", b"update=CLEAR%20ALL", None, b"", UpdateRefused, None),
+        ("POST", b"", "application/x-www-form-urlencoded", b"update=CLEAR+ALL", UpdateRefused, None),
+        ("POST", b"", "application/sparql-update", b"CLEAR ALL", UpdateRefused, None),
+        (
+            "POST",
+            b"using-graph-uri=http%3A%2F%2Fa%2F",
+            "application/sparql-query",
+            b"ASK {}",
+            UpdateRefused,
+            None,
+        ),
+    ],
+)
 def test_parse_errors_name_the_parameter(method, qs, ctype, body, error, name) -> None:
     with pytest.raises(error) as e:
         parse_request(method, qs, ctype, body)
@@ -137,14 +190,24 @@ def test_parse_errors_name_the_parameter(method, qs, ctype, body, error, name) -
 
 
 def test_parse_refuses_other_bodies_and_methods(sample_client) -> None:
-    assert sample_client.post("/sparql", content="ASK {}", headers={"content-type": "text/plain"}).status_code == 415
-    assert sample_client.post("/sparql", content="ASK {}".encode("utf-16"),
-                              headers={"content-type": "application/sparql-query; charset=UTF-16"}).status_code == 415
+    assert (
+        sample_client.post("/sparql", content="ASK {}", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )
+    assert (
+        sample_client.post(
+            "/sparql",
+            content="ASK {}".encode("utf-16"),
+            headers={"content-type": "application/sparql-query; charset=UTF-16"},
+        ).status_code
+        == 415
+    )
     r = sample_client.put("/sparql", content="ASK {}")
     assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, POST"
 
 
 # --- errors -------------------------------------------------------------------------------------------------
+
 
 def test_a_syntax_error_gives_the_parsers_message_and_position(sample_client) -> None:
     r = sample_client.get("/sparql", params={"query": "SELECT ?s\nWHERE { ?s ?p }"})
@@ -163,7 +226,7 @@ WEIRD = [
     {"query": "ASK {}", "default-graph-uri": ""},
     {"query": "SELECT * {} VALUES ?x { 1 }", "format": "html"},
     {"query": "\x00\x01"},
-    {"query": "PREFIX : <http://a/> SELECT * { :a :b \"\\ud800\" }"},
+    {"query": 'PREFIX : <http://a/> SELECT * { :a :b "\\ud800" }'},
     {"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://nowhere/> { ?s ?p ?o } }", "format": "jsonld"},
     {"query": "SELECT * { ?s ?p ?o }", "timeout": "1e309"},
     {"query": "ASK {}", "format": ""},
@@ -178,18 +241,39 @@ def test_nothing_a_client_sends_gives_a_500(sample_client, params) -> None:
 
 # --- limits ---------------------------------------------------------------------------------------------------
 
+
 def _random_store(seed: int) -> ox.Store:
     rng = random.Random(seed)
     store = ox.Store()
-    texts = ["plain", "with, comma", "line\nbreak", "tab\there", 'quote " here', "},{\"x\":1}", "<result>", "ä € 🙂", ""]
+    texts = [
+        "plain",
+        "with, comma",
+        "line\nbreak",
+        "tab\there",
+        'quote " here',
+        '},{"x":1}',
+        "<result>",
+        "ä € 🙂",
+        "",
+    ]
     for i in range(300):
-        s = ox.NamedNode(f"http://ex.org/s{rng.randrange(40)}") if rng.random() < 0.8 else ox.BlankNode(f"b{i % 7}")
+        s = (
+            ox.NamedNode(f"http://ex.org/s{rng.randrange(40)}")
+            if rng.random() < 0.8
+            else ox.BlankNode(f"b{i % 7}")
+        )
         p = ox.NamedNode(f"http://ex.org/p{rng.randrange(5)}")
-        o = rng.choice([
-            ox.Literal(rng.choice(texts), language=rng.choice(["fi", "en"])) if rng.random() < 0.3 else ox.Literal(rng.choice(texts)),
-            ox.Literal(str(rng.randrange(100)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-            ox.NamedNode(f"http://ex.org/o{rng.randrange(50)}"),
-        ])
+        o = rng.choice(
+            [
+                ox.Literal(rng.choice(texts), language=rng.choice(["fi", "en"]))
+                if rng.random() < 0.3
+                else ox.Literal(rng.choice(texts)),
+                ox.Literal(
+                    str(rng.randrange(100)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                ),
+                ox.NamedNode(f"http://ex.org/o{rng.randrange(50)}"),
+            ]
+        )
         store.add(ox.Quad(s, p, o))
     return store
 
@@ -205,8 +289,11 @@ def test_row_limit_is_exact_in_every_format(media: str, max_rows: int) -> None:
     store = _random_store(max_rows)
     graph = media in GRAPH_TYPES
     text = "CONSTRUCT WHERE { ?s ?p ?o }" if graph else "SELECT * { ?s ?p ?o OPTIONAL { ?o ?q ?r } }"
-    full = len(store.query(text).serialize(format=ox.RdfFormat.N_TRIPLES).splitlines()) if graph else \
-        len(list(store.query(text)))
+    full = (
+        len(store.query(text).serialize(format=ox.RdfFormat.N_TRIPLES).splitlines())
+        if graph
+        else len(list(store.query(text)))
+    )
     outcome, body = execute(store, _job(text, media, max_rows))
     assert outcome.error is None and outcome.truncated is (full > max_rows)
     if graph:
@@ -222,26 +309,33 @@ def test_row_limit_is_exact_in_every_format(media: str, max_rows: int) -> None:
 
 # --- SERVICE guard ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", [
-    "SELECT ?service { ?service a <https://schema.org/Service> }",
-    "SELECT * { ?s <http://x/service> \"SERVICE <http://a/> {}\" } # SERVICE <http://a/>",
-    "PREFIX schema: <https://schema.org/> SELECT * { ?s a schema:Service ; schema:serviceType ?t }",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service { ?service a <https://schema.org/Service> }",
+        'SELECT * { ?s <http://x/service> "SERVICE <http://a/> {}" } # SERVICE <http://a/>',
+        "PREFIX schema: <https://schema.org/> SELECT * { ?s a schema:Service ; schema:serviceType ?t }",
+    ],
+)
 def test_service_guard_lets_the_word_pass_elsewhere(query: str) -> None:
     assert service_endpoints(query) == []
     check_service(query, ())
 
 
-@pytest.mark.parametrize("query, endpoints", [
-    ("SELECT * { SERVICE <http://a/> { ?s ?p ?o } }", ["http://a/"]),
-    ("SELECT * { ?s ?p 1SERVICE <http://a/> {} }", ["http://a/"]),
-    ("SELECT * { ?s ?p trueSERVICE <http://a/> {} }", ["http://a/"]),
-    ("SELECT * { FILTER(?a<?b)SERVICE<http://a/>{} }", ["http://a/"]),
-    ("SELECT * { SERVICE <\\u0068ttp://a/> {} }", ["http://a/"]),
-    ("PREFIX : <http://a/> SELECT * { SERVICE:x {} }", [None]),
-    ("SELECT * { SERVICE ?u {} }", [None]),
-    ("BASE <http://a/> SELECT * { SERVICE <x> {} }", [None]),
-])
+@pytest.mark.parametrize(
+    "query, endpoints",
+    [
+        ("SELECT * { SERVICE <http://a/> { ?s ?p ?o } }", ["http://a/"]),
+        ("SELECT * { ?s ?p 1SERVICE <http://a/> {} }", ["http://a/"]),
+        ("SELECT * { ?s ?p trueSERVICE <http://a/> {} }", ["http://a/"]),
+        ("SELECT * { FILTER(?a<?b)SERVICE<http://a/>{} }", ["http://a/"]),
+        ("SELECT * { SERVICE <\\u0068ttp://a/> {} }", ["http://a/"]),
+        ("PREFIX : <http://a/> SELECT * { SERVICE:x {} }", [None]),
+        ("SELECT * { SERVICE ?u {} }", [None]),
+        ("BASE <http://a/> SELECT * { SERVICE <x> {} }", [None]),
+    ],
+)
 def test_service_guard_finds_every_form_the_parser_accepts(query: str, endpoints: list) -> None:
     assert service_endpoints(query) == endpoints
 
@@ -257,11 +351,15 @@ def test_the_allow_list_lets_only_its_endpoints_through() -> None:
 def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> None:
     import asyncio
 
-    from server.engine import INLINE_ROWS, QueryRequest
+    from server.sparql.engine import INLINE_ROWS, QueryRequest
 
     big = tmp_path / "big.nt"
-    big.write_text("".join(f"<http://ex.org/hub> <http://ex.org/p> <http://ex.org/o{i}> .\n"
-                           for i in range(INLINE_ROWS + 500)))
+    big.write_text(
+        "".join(
+            f"<http://ex.org/hub> <http://ex.org/p> <http://ex.org/o{i}> .\n"
+            for i in range(INLINE_ROWS + 500)
+        )
+    )
     with started_engine((big,), workers=1) as engine:
         ask = QueryRequest("DESCRIBE <http://ex.org/hub>", None, graph_format="application/n-triples")
         result = asyncio.run(engine.run(ask))
@@ -271,7 +369,7 @@ def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> 
 
 
 def test_the_cache_keeps_to_its_budgets() -> None:
-    from server.cache import CachedResponse, ResultCache
+    from server.sparql.cache import CachedResponse, ResultCache
 
     cache = ResultCache(max_entries=3, max_bytes=10_000)
     for i in range(5):
@@ -289,7 +387,7 @@ def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) 
     import http.server
     import threading
 
-    from server.engine import QueryRequest
+    from server.sparql.engine import QueryRequest
 
     answer = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"remote"}}]}}'
     calls: list[str] = []

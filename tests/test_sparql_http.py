@@ -38,16 +38,19 @@ def get(server: LiveServer, **kwargs) -> httpx.Response:
     return client.get(server.url + "/sparql", **kwargs)
 
 
-@pytest.mark.parametrize("accept, expected", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/*;q=0.8, application/sparql-results+json;q=0.1", "text/csv"),
-    ("*/*", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/*;q=0.8, application/sparql-results+json;q=0.1", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
 def test_select_results_follow_accept(sample_server: LiveServer, accept: str, expected: str) -> None:
     r = get(sample_server, params={"query": SELECT}, headers={"accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == expected
@@ -56,17 +59,22 @@ def test_select_results_follow_accept(sample_server: LiveServer, accept: str, ex
         assert len(rows) == 6
 
 
-@pytest.mark.parametrize("accept, expected", [
-    ("text/turtle", "text/turtle"),
-    ("application/n-triples", "application/n-triples"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/rdf+xml", "application/rdf+xml"),
-    ("application/trig", "application/trig"),
-    ("application/n-quads", "application/n-quads"),
-    ("application/json", "application/ld+json"),
-    (None, "text/turtle"),
-])
-def test_construct_results_follow_accept(sample_server: LiveServer, accept: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/trig", "application/trig"),
+        ("application/n-quads", "application/n-quads"),
+        ("application/json", "application/ld+json"),
+        (None, "text/turtle"),
+    ],
+)
+def test_construct_results_follow_accept(
+    sample_server: LiveServer, accept: str | None, expected: str
+) -> None:
     r = get(sample_server, params={"query": CONSTRUCT}, headers={"accept": accept} if accept else {})
     assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == expected
     triples = list(ox.parse(r.content, format=ox.RdfFormat.from_media_type(expected)))
@@ -75,7 +83,11 @@ def test_construct_results_follow_accept(sample_server: LiveServer, accept: str 
 
 
 def test_the_format_parameter_wins_over_accept(sample_server: LiveServer) -> None:
-    r = get(sample_server, params={"query": SELECT, "format": "tsv"}, headers={"accept": "application/sparql-results+xml"})
+    r = get(
+        sample_server,
+        params={"query": SELECT, "format": "tsv"},
+        headers={"accept": "application/sparql-results+xml"},
+    )
     assert r.headers["content-type"].startswith("text/tab-separated-values")
 
 
@@ -89,8 +101,12 @@ def test_406_lists_the_offered_types(sample_server: LiveServer) -> None:
 
 def test_service_description_meets_the_three_w3c_checks(sample_server: LiveServer) -> None:
     endpoint = sample_server.url + "/sparql"
-    for accept, fmt in [("text/turtle", ox.RdfFormat.TURTLE), ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-                        ("application/ld+json", ox.RdfFormat.JSON_LD), (None, ox.RdfFormat.TURTLE)]:
+    for accept, fmt in [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        (None, ox.RdfFormat.TURTLE),
+    ]:
         r = get(sample_server, headers={"accept": accept} if accept else {})
         assert r.status_code == 200  # returns-rdf: it parses as RDF
         store = ox.Store()
@@ -121,7 +137,9 @@ def test_truncated_results_say_so_in_a_header_and_the_json(sample_server: LiveSe
 
 def test_a_too_long_query_is_refused(sample_server: LiveServer) -> None:
     long = "ASK {}" + " " * 100_001
-    r = httpx.post(sample_server.url + "/sparql", content=long, headers={"content-type": "application/sparql-query"})
+    r = httpx.post(
+        sample_server.url + "/sparql", content=long, headers={"content-type": "application/sparql-query"}
+    )
     assert r.status_code == 400 and r.json()["error"] == "QueryTooLong"
 
 
@@ -131,7 +149,9 @@ def test_etag_last_modified_and_304(sample_server: LiveServer) -> None:
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     assert first.headers["x-cache"] == "miss"
     again = get(sample_server, params=params)
-    assert again.headers["x-cache"] == "hit" and again.headers["etag"] == etag and again.content == first.content
+    assert (
+        again.headers["x-cache"] == "hit" and again.headers["etag"] == etag and again.content == first.content
+    )
     assert get(sample_server, params=params, headers={"if-none-match": etag}).status_code == 304
     assert get(sample_server, params=params, headers={"if-none-match": '"other"'}).status_code == 200
     assert get(sample_server, params=params, headers={"if-modified-since": modified}).status_code == 304
@@ -150,18 +170,28 @@ def test_repeated_post_queries_are_cached_too(sample_server: LiveServer) -> None
 
 
 def test_cors_preflight_and_headers(sample_server: LiveServer) -> None:
-    pre = httpx.options(sample_server.url + "/sparql", headers={
-        "origin": "https://example.net", "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type"})
+    pre = httpx.options(
+        sample_server.url + "/sparql",
+        headers={
+            "origin": "https://example.net",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert pre.status_code == 204
     assert pre.headers["access-control-allow-origin"] == "*"
     assert "POST" in pre.headers["access-control-allow-methods"]
     assert pre.headers["access-control-allow-headers"] == "content-type"
-    refused = httpx.options(sample_server.url + "/sparql", headers={
-        "origin": "https://example.net", "access-control-request-method": "DELETE"})
+    refused = httpx.options(
+        sample_server.url + "/sparql",
+        headers={"origin": "https://example.net", "access-control-request-method": "DELETE"},
+    )
     assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
     r = get(sample_server, params={"query": "ASK {}"}, headers={"origin": "https://example.net"})
-    assert r.headers["access-control-allow-origin"] == "*" and "ETag" in r.headers["access-control-expose-headers"]
+    assert (
+        r.headers["access-control-allow-origin"] == "*"
+        and "ETag" in r.headers["access-control-expose-headers"]
+    )
 
 
 def test_gzip_when_asked(sample_server: LiveServer) -> None:
@@ -175,7 +205,9 @@ def test_gzip_when_asked(sample_server: LiveServer) -> None:
             assert json.loads(r.content)["truncated"] is True
     plain = httpx.get(sample_server.url + "/sparql", params=params, headers={"accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers
-    with httpx.stream("GET", sample_server.url + "/sparql", params=params, headers={"accept-encoding": "gzip"}) as r:
+    with httpx.stream(
+        "GET", sample_server.url + "/sparql", params=params, headers={"accept-encoding": "gzip"}
+    ) as r:
         raw = b"".join(r.iter_raw())
     assert raw[:2] == b"\x1f\x8b" and gzip.decompress(raw) == plain.content
 
@@ -206,14 +238,19 @@ def listener() -> Iterator[tuple[int, list]]:
     sock.close()
 
 
-@pytest.mark.parametrize("form", [
-    "SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
-    "SELECT * {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "PREFIX : <http://127.0.0.1:{port}/> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",
-    "SELECT * {{ ?s ?p ?o . SERVICE#comment\n<\\u0068ttp://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
-    "BASE <http://127.0.0.1:{port}/> SELECT * {{ SERVICE <x> {{ ?s ?p ?o }} }}",
-])
-def test_service_is_refused_and_never_reaches_the_port(sample_server: LiveServer, listener, form: str) -> None:
+@pytest.mark.parametrize(
+    "form",
+    [
+        "SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        "SELECT * {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "PREFIX : <http://127.0.0.1:{port}/> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",
+        "SELECT * {{ ?s ?p ?o . SERVICE#comment\n<\\u0068ttp://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        "BASE <http://127.0.0.1:{port}/> SELECT * {{ SERVICE <x> {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_service_is_refused_and_never_reaches_the_port(
+    sample_server: LiveServer, listener, form: str
+) -> None:
     port, connections = listener
     r = get(sample_server, params={"query": form.format(port=port)})
     assert r.status_code == 400 and r.json()["error"] == "ServiceRefused"
@@ -227,9 +264,12 @@ def test_healthz_and_metrics(sample_server: LiveServer) -> None:
     health = httpx.get(sample_server.url + "/healthz")
     assert health.status_code == 200 and health.json()["status"] == "ok" and health.json()["workers"] == 2
     text = httpx.get(sample_server.url + "/metrics").text
-    for name in ("smarthame_http_requests_total{route=\"/sparql\",status=\"200\"}",
-                 "smarthame_http_request_duration_seconds_bucket{le=\"+Inf\"}",
-                 "smarthame_query_timeouts_total", "smarthame_cache_hits_total"):
+    for name in (
+        'smarthame_http_requests_total{route="/sparql",status="200"}',
+        'smarthame_http_request_duration_seconds_bucket{le="+Inf"}',
+        "smarthame_query_timeouts_total",
+        "smarthame_cache_hits_total",
+    ):
         assert name in text
     hits = next(line for line in text.splitlines() if line.startswith("smarthame_cache_hits_total"))
     assert float(hits.split()[1]) >= 1
@@ -242,7 +282,9 @@ def test_head_and_unsupported_methods(sample_server: LiveServer) -> None:
     assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, POST"
 
 
-def test_files_served_keep_their_named_graphs(sample_server: LiveServer, sample_files: tuple[Path, ...]) -> None:
+def test_files_served_keep_their_named_graphs(
+    sample_server: LiveServer, sample_files: tuple[Path, ...]
+) -> None:
     r = get(sample_server, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"})
     graphs = [b["g"]["value"] for b in r.json()["results"]["bindings"]]
     assert graphs[:2] == ["http://example.org/actors", "http://example.org/projects"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import synthetic
 
-from server.dataset import bundled_sources, parse_file
-from server.namespaces import graph_iri
+from bench import synthetic
+from server.graph.loading import bundled_sources, parse_file
+from server.graph.vocabulary import graph_iri
 from server.settings import Settings
 
 SMALL = 50
@@ -33,7 +33,7 @@ def context(settings: Settings) -> ox.Dataset:
 
 
 def test_small_graph_conforms_to_the_shapes_without_warnings(small: list[ox.Quad]) -> None:
-    from server.validation import validate
+    from server.graph.validation import validate
 
     settings = Settings()
     ds = context(settings)
@@ -48,8 +48,15 @@ def test_small_graph_conforms_to_the_shapes_without_warnings(small: list[ox.Quad
 
 def test_every_linked_concept_exists_in_the_real_vocabulary() -> None:
     subjects = {q.subject for q in context(Settings())}
-    linked = [*synthetic.SPEARHEADS, synthetic.RDI_CHOICE, *synthetic.OTHER_CHOICES, *synthetic.AMOUNT_TYPES,
-              *synthetic.ORGANISATION_TYPES, *synthetic.MUNICIPALITIES, *(f[0] for f in synthetic.FUNDS)]
+    linked = [
+        *synthetic.SPEARHEADS,
+        synthetic.RDI_CHOICE,
+        *synthetic.OTHER_CHOICES,
+        *synthetic.AMOUNT_TYPES,
+        *synthetic.ORGANISATION_TYPES,
+        *synthetic.MUNICIPALITIES,
+        *(f[0] for f in synthetic.FUNDS),
+    ]
     assert [c.value for c in linked if c not in subjects] == []
 
 
@@ -73,10 +80,18 @@ def test_business_ids_are_valid_and_unique(small: list[ox.Quad]) -> None:
     assert len(set(many)) == len(many) and all(map(synthetic.is_valid_business_id, many))
 
 
-@pytest.mark.parametrize("value,valid", [
-    ("2617489-3", True), ("0146921-4", True), ("0145626-1", True),  # HAMK, Hämeenlinna, Forssa
-    ("2617489-4", False), ("261748-3", False), ("2617489", False), ("A617489-3", False),
-])
+@pytest.mark.parametrize(
+    "value,valid",
+    [
+        ("2617489-3", True),
+        ("0146921-4", True),
+        ("0145626-1", True),  # HAMK, Hämeenlinna, Forssa
+        ("2617489-4", False),
+        ("261748-3", False),
+        ("2617489", False),
+        ("A617489-3", False),
+    ],
+)
 def test_business_id_check_digit(value: str, valid: bool) -> None:
     assert synthetic.is_valid_business_id(value) is valid
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.engine import Engine, QueryRequest
+from server.sparql.engine import Engine, QueryRequest
 from tests.conftest import LiveServer, started_engine
 
 # A five-way cross product of the 40 fixture triples: 10^8 solutions to count, far beyond a second.
@@ -19,7 +19,9 @@ JSON = "application/sparql-results+json"
 
 
 @pytest.fixture(scope="module")
-def timeout_server(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def timeout_server(
+    sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path_factory.mktemp("nobuild"), *map(str, sample_files), "--timeout", "1")
     yield server
     server.stop()
@@ -31,14 +33,18 @@ async def _runaway_and_simple(url: str) -> tuple[httpx.Response, float, float, h
         runaway = asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY}))
         await asyncio.sleep(0.3)  # the runaway query is now holding a worker
         t0 = time.perf_counter()
-        simple = await client.get("/sparql", params={"query": "SELECT ?s { ?s a <http://example.org/Project> }"})
+        simple = await client.get(
+            "/sparql", params={"query": "SELECT ?s { ?s a <http://example.org/Project> }"}
+        )
         simple_seconds = time.perf_counter() - t0
         slow = await runaway
         return slow, time.perf_counter() - started, simple_seconds, simple
 
 
 @pytest.mark.http
-def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(timeout_server: LiveServer) -> None:
+def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(
+    timeout_server: LiveServer,
+) -> None:
     slow, slow_seconds, simple_seconds, simple = asyncio.run(_runaway_and_simple(timeout_server.url))
     assert slow.status_code == 503
     assert slow.json()["error"] == "QueryTimeout" and "time limit of 1 s" in slow.json()["message"]
@@ -58,10 +64,14 @@ def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(tim
 @pytest.mark.http
 def test_the_timeout_parameter_lowers_the_limit_but_cannot_raise_it(timeout_server: LiveServer) -> None:
     t0 = time.perf_counter()
-    r = httpx.get(timeout_server.url + "/sparql", params={"query": RUNAWAY + " # lowered", "timeout": "0.2"}, timeout=30)
+    r = httpx.get(
+        timeout_server.url + "/sparql", params={"query": RUNAWAY + " # lowered", "timeout": "0.2"}, timeout=30
+    )
     assert r.status_code == 503 and "time limit of 0.2 s" in r.json()["message"]
     assert time.perf_counter() - t0 < 0.8
-    r = httpx.get(timeout_server.url + "/sparql", params={"query": RUNAWAY + " # raised", "timeout": "60"}, timeout=30)
+    r = httpx.get(
+        timeout_server.url + "/sparql", params={"query": RUNAWAY + " # raised", "timeout": "60"}, timeout=30
+    )
     assert r.status_code == 503 and "time limit of 1 s" in r.json()["message"]
 
 
@@ -74,7 +84,8 @@ def test_a_bad_timeout_is_a_400_naming_it(sample_client, value: str) -> None:
 def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tuple[Path, ...]) -> None:
     async def both(engine: Engine) -> list:
         return await asyncio.gather(
-            engine.run(QueryRequest(RUNAWAY, JSON)), engine.run(QueryRequest("ASK {}", JSON)),
+            engine.run(QueryRequest(RUNAWAY, JSON)),
+            engine.run(QueryRequest("ASK {}", JSON)),
             return_exceptions=True,
         )
 
@@ -86,7 +97,9 @@ def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tupl
         assert time.perf_counter() - t0 < 1.5
 
 
-def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(sample_files: tuple[Path, ...]) -> None:
+def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(
+    sample_files: tuple[Path, ...],
+) -> None:
     sort_everything = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY DESC(?a) LIMIT 1"
 
     async def both(engine: Engine) -> list:

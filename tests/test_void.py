@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from server.void import LINK_TARGETS
+from server.publish.void import LINK_TARGETS
 
 # rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
@@ -56,16 +56,25 @@ def test_dataset_counts(void, union) -> None:
 
 def test_class_and_property_partitions(void, union) -> None:
     instances = Counter(o for _, p, o in union if p == RDF.type)
-    parts = {void.value(b, VOID["class"]): count(void, b, VOID.entities) for b in void.objects(DATASET, VOID.classPartition)}
+    parts = {
+        void.value(b, VOID["class"]): count(void, b, VOID.entities)
+        for b in void.objects(DATASET, VOID.classPartition)
+    }
     assert parts == dict(instances)
     per_property = Counter(p for _, p, _ in union)
-    parts = {void.value(b, VOID.property): count(void, b, VOID.triples) for b in void.objects(DATASET, VOID.propertyPartition)}
+    parts = {
+        void.value(b, VOID.property): count(void, b, VOID.triples)
+        for b in void.objects(DATASET, VOID.propertyPartition)
+    }
     assert parts == dict(per_property)
 
 
 def test_graph_subsets(void, graphs) -> None:
-    subsets = {str(s): count(void, s, VOID.triples) for s in void.objects(DATASET, VOID.subset)
-               if (s, RDF.type, VOID.Linkset) not in void}
+    subsets = {
+        str(s): count(void, s, VOID.triples)
+        for s in void.objects(DATASET, VOID.subset)
+        if (s, RDF.type, VOID.Linkset) not in void
+    }
     assert subsets == {g: len(triples) for g, triples in graphs.items()}
     for g in graphs:
         dumps = {str(d) for d in void.objects(rdflib.URIRef(g), VOID.dataDump)}
@@ -76,7 +85,11 @@ def test_linksets_count_links_to_each_target(void, graphs) -> None:
     data = set().union(*(t for g, t in graphs.items() if g not in NOT_DATA))
     found = 0
     for target in LINK_TARGETS:
-        links = [(s, p, o) for s, p, o in data if isinstance(o, rdflib.URIRef) and str(o).startswith(target.namespace)]
+        links = [
+            (s, p, o)
+            for s, p, o in data
+            if isinstance(o, rdflib.URIRef) and str(o).startswith(target.namespace)
+        ]
         linkset = rdflib.URIRef(f"{BASE}.well-known/void#links-{target.key}")
         if not links:
             assert (linkset, None, None) not in void
@@ -84,8 +97,10 @@ def test_linksets_count_links_to_each_target(void, graphs) -> None:
         found += 1
         assert (linkset, RDF.type, VOID.Linkset) in void
         assert count(void, linkset, VOID.triples) == len(links), target.key
-        per_predicate = {void.value(p, VOID.linkPredicate): count(void, p, VOID.triples)
-                         for p in void.objects(linkset, VOID.subset)}
+        per_predicate = {
+            void.value(p, VOID.linkPredicate): count(void, p, VOID.triples)
+            for p in void.objects(linkset, VOID.subset)
+        }
         assert per_predicate == dict(Counter(p for _, p, _ in links)), target.key
         other = void.value(linkset, VOID.objectsTarget)
         assert str(void.value(other, VOID.uriSpace)) == target.namespace
@@ -97,5 +112,9 @@ def test_endpoint_dumps_and_vocabularies(void) -> None:
     dumps = {str(d) for d in void.objects(DATASET, VOID.dataDump)}
     assert f"{BASE}dumps/smart-hame.nq.gz" in dumps and f"{BASE}dumps/smart-hame.ttl" in dumps
     vocabularies = {str(v) for v in void.objects(DATASET, VOID.vocabulary)}
-    assert {f"{BASE}ontology/", "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/"} <= vocabularies
+    assert {
+        f"{BASE}ontology/",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+    } <= vocabularies
     assert str(void.value(DATASET, VOID.uriSpace)) == BASE

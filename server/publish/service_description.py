@@ -1,0 +1,95 @@
+"""The SPARQL 1.1 Service Description a GET of the endpoint without a query returns.
+
+It names the endpoint (the URL the client asked, so it matches behind any host name), the language,
+result formats, features, and the default dataset with each named graph and its size. Every node is
+typed explicitly (``sd:Language``, ``sd:Feature``, ``formats:Format``…) so that a checker needs no
+inference to see the description conform to the vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, rdf_format
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+}
+DEFAULT_GRAPH_KEY = "(default graph)"  # how server.graph.versions.count_dataset names the default graph
+
+
+def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> list[ox.Triple]:
+    """Triples describing the endpoint at ``endpoint`` over ``graphs`` (graph IRI -> triples)."""
+    service = ox.BlankNode("service")
+    triples: list[ox.Triple] = []
+
+    def add(s: Any, p: str, o: Any) -> None:
+        triples.append(ox.Triple(s, ox.NamedNode(p) if isinstance(p, str) else p, o))
+
+    def typed(node: Any, cls: str) -> Any:
+        add(node, RDF_TYPE, ox.NamedNode(cls))
+        return node
+
+    typed(service, SD + "Service")
+    add(service, SD + "endpoint", ox.NamedNode(endpoint))
+    add(
+        service,
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        ox.Literal("Smart Häme SPARQL endpoint", language="en"),
+    )
+    add(service, SD + "supportedLanguage", typed(ox.NamedNode(SD + "SPARQL11Query"), SD + "Language"))
+    for media in (*RESULT_TYPES, *GRAPH_TYPES):
+        add(
+            service,
+            SD + "resultFormat",
+            typed(ox.NamedNode(FORMATS + FORMAT_IRIS[media]), FORMATS + "Format"),
+        )
+    features = ["UnionDefaultGraph", *(["BasicFederatedQuery"] if federated else [])]
+    for feature in features:
+        add(service, SD + "feature", typed(ox.NamedNode(SD + feature), SD + "Feature"))
+    simple = ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
+    add(service, SD + "defaultEntailmentRegime", typed(simple, SD + "EntailmentRegime"))
+
+    dataset = typed(ox.BlankNode("dataset"), SD + "Dataset")
+    add(service, SD + "defaultDataset", dataset)
+    default = typed(ox.BlankNode("defaultGraph"), SD + "Graph")
+    add(dataset, SD + "defaultGraph", default)
+    # The default graph is the union of all graphs (sd:UnionDefaultGraph), so its size is the total.
+    add(default, VOID + "triples", ox.Literal(str(sum(graphs.values())), datatype=XSD_INTEGER))
+    for i, (name, count) in enumerate(sorted(graphs.items())):
+        if name == DEFAULT_GRAPH_KEY:
+            continue
+        named = typed(ox.BlankNode(f"named{i}"), SD + "NamedGraph")
+        add(dataset, SD + "namedGraph", named)
+        add(named, SD + "name", ox.NamedNode(name))
+        graph = typed(ox.BlankNode(f"graph{i}"), SD + "Graph")
+        add(named, SD + "graph", graph)
+        add(graph, VOID + "triples", ox.Literal(str(count), datatype=XSD_INTEGER))
+    order = {
+        t.subject: i for i, t in reversed(list(enumerate(triples)))
+    }  # group by subject, first seen first
+    return sorted(triples, key=lambda t: order[t.subject])
+
+
+def serialize_description(triples: list[ox.Triple], media_type: str) -> bytes:
+    prefixes = {"sd": SD, "formats": FORMATS, "void": VOID}
+    fmt = rdf_format(media_type)
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return ox.serialize(triples, format=fmt)

@@ -1,0 +1,181 @@
+"""Content negotiation and the media-type tables for query results and RDF graphs.
+
+``negotiate(accept, offered, format_param)`` is general: pages, saved queries and the SPARQL endpoint all
+call it with their own list of offered media types (the server's preference order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from server.errors import BadParameter, NotAcceptable
+from server.graph.vocabulary import prefixes
+
+SPARQL_JSON = "application/sparql-results+json"
+# SELECT and ASK results, server preference first.
+RESULT_TYPES: tuple[str, ...] = (
+    SPARQL_JSON,
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+# CONSTRUCT and DESCRIBE results (and other RDF documents), server preference first.
+GRAPH_TYPES: tuple[str, ...] = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+)
+HTML = "text/html"
+
+# Other names clients use for the types above (Accept values and `format=` values alike).
+ALIASES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf/xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "trig": "application/trig",
+    "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
+    "nq": "application/n-quads",
+    "html": HTML,
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+}
+# Where a generic alias means something else for graphs ("json" asked of a CONSTRUCT means JSON-LD).
+GRAPH_ALIASES: dict[str, str] = {
+    "json": "application/ld+json",
+    "application/json": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str  # "text/turtle", "text/*" or "*/*"
+    q: float
+    order: int
+
+    def specificity(self, media_type: str) -> int:
+        """How specifically this range matches ``media_type``: 3 exact, 2 ``type/*``, 1 ``*/*``, 0 no match."""
+        if self.type == media_type:
+            return 3
+        if self.type == "*/*":
+            return 1
+        major, _, sub = self.type.partition("/")
+        return 2 if sub == "*" and media_type.startswith(major + "/") else 0
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an Accept header; malformed parts are skipped, a bad q counts as 1."""
+    ranges: list[MediaRange] = []
+    for order, part in enumerate((header or "").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 1.0
+        ranges.append(MediaRange(media, q, order))
+    return ranges
+
+
+def negotiate(
+    accept: str | None,
+    offered: tuple[str, ...] | list[str],
+    format_param: str | None = None,
+    aliases: dict[str, str] | None = None,
+) -> str:
+    """The offered media type that best fits ``format_param`` or else the Accept header.
+
+    ``format_param`` (a short name such as ``json``/``turtle`` or a media type) wins over Accept. With no
+    Accept header, or ``*/*``, the first offered type is chosen. Raises NotAcceptable (406, listing the
+    offered types) when nothing fits, and BadParameter when ``format`` names no format we know.
+    """
+    names = {**ALIASES, **(aliases or {})}
+    if format_param is not None:
+        wanted = format_param.strip().lower()
+        wanted = names.get(wanted, wanted)
+        if wanted in offered:
+            return wanted
+        if "/" not in wanted and wanted not in names:
+            raise BadParameter("format", f"unknown format '{format_param}'; use one of {', '.join(offered)}")
+        raise NotAcceptable(list(offered))
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = [MediaRange(names.get(r.type, r.type), r.q, r.order) for r in parse_accept(accept)]
+    best: tuple[float, int] | None = None
+    chosen: str | None = None
+    for rank, media_type in enumerate(offered):
+        matches = [(r.specificity(media_type), r) for r in ranges]
+        matches = [m for m in matches if m[0] > 0]
+        if not matches:
+            continue
+        q = max(matches, key=lambda m: (m[0], -m[1].order))[1].q  # the most specific range decides q
+        if q > 0 and (best is None or q > best[0]):
+            best, chosen = (q, rank), media_type
+    if chosen is None:
+        raise NotAcceptable(list(offered))
+    return chosen
+
+
+def results_format(media_type: str) -> ox.QueryResultsFormat:
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"not a query results media type: {media_type}")
+    return fmt
+
+
+def rdf_format(media_type: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise ValueError(f"not an RDF media type: {media_type}")
+    return fmt
+
+
+def content_type(media_type: str) -> str:
+    """The Content-Type header value: text types say they are UTF-8."""
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:
+    """Triples as ``media_type`` (an RDF syntax), grouped by subject, with our prefixes where the syntax has them."""
+    fmt = rdf_format(media_type)
+    ordered = sorted(
+        triples,
+        key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject), str(t.predicate), str(t.object)),
+    )
+    names = None
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        names = {k: v for k, v in prefixes(base).items() if k != "res"}
+    return ox.serialize(ordered, format=fmt, prefixes=names)

@@ -1,0 +1,283 @@
+"""Query workers: processes that each hold the store and are killed when their query runs out of time.
+
+pyoxigraph has no timeout and holds the GIL while it evaluates, so a thread can neither stop a query nor
+keep the server answering during one. Queries therefore run in processes::
+
+    server ──control socket──> zygote  (forked once, right after the store is loaded; one thread)
+      │                          └── fork ──> worker 1..n  (the store's pages shared copy-on-write)
+      └──── one Unix socket pair per worker: a pickled Job in; an Outcome and the serialised body out
+
+The zygote forks each worker and passes its socket back to the server (SCM_RIGHTS), so a worker is never
+forked from the server process, whose threads, event loop and sockets it must not inherit. When a query
+passes its deadline the server kills that worker (SIGKILL through a pidfd, so a reused pid is never hit):
+the kernel frees everything it held, and a fresh worker is forked in the background while the others go on
+answering. Measured round trip for ``ASK {}`` through a worker: 0.38 ms on a quiet moment of the shared
+2-core machine, 1.6 ms under a load average of 7 (in process: 0.12 ms) - the cost is the two process
+wake-ups, so it matters for tiny queries only; ``Engine.run`` answers DESCRIBE of IRIs in process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import pickle
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+from collections import deque
+
+import pyoxigraph as ox
+
+from server.errors import QueryTimeout, Unavailable
+from server.settings import Settings
+from server.sparql import sandbox
+from server.sparql.evaluation import Job, Outcome, execute
+
+_FRAME = struct.Struct("!IQ")  # header length, body length
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = sock.recv_into(view[got:])
+        if k == 0:
+            return None
+        got += k
+    return bytes(buf)
+
+
+def _worker_main(sock: socket.socket, store: ox.Store, settings: Settings) -> None:
+    """Answer jobs until the server closes the socket."""
+    sandbox.die_with_parent()
+    if not settings.service_allowlist:
+        sandbox.forbid_network()
+    sandbox.limit_memory(settings.worker_memory_mb * 1024 * 1024)
+    while True:
+        head = _recv_exactly(sock, _FRAME.size)
+        if head is None:
+            return
+        header_len, _ = _FRAME.unpack(head)
+        header = _recv_exactly(sock, header_len)
+        if header is None:
+            return
+        outcome, body = execute(store, pickle.loads(header))
+        reply = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        sock.sendmsg([_FRAME.pack(len(reply), len(body)), reply, body])
+
+
+def _zygote_main(control: socket.socket, store: ox.Store, settings: Settings) -> None:
+    """Fork a worker for every byte received on ``control``; send back its pid and socket."""
+    sandbox.die_with_parent()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    while control.recv(1):
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            ours.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            sandbox.run_forked(functools.partial(_worker_main, theirs, store, settings))
+        theirs.close()
+        socket.send_fds(control, [struct.pack("!i", pid)], [ours.fileno()])
+        ours.close()
+
+
+class Worker:
+    """The server's handle on one worker process."""
+
+    def __init__(self, pid: int, sock: socket.socket) -> None:
+        self.pid = pid
+        self.sock = sock
+        self.pidfd = os.pidfd_open(pid)  # taken while the worker surely lives
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def call(self, job: Job) -> tuple[Outcome, bytes]:
+        if self.reader is None:
+            self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock)
+        assert self.writer is not None
+        header = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.write(_FRAME.pack(len(header), 0) + header)
+        header_len, body_len = _FRAME.unpack(await self.reader.readexactly(_FRAME.size))
+        outcome = pickle.loads(await self.reader.readexactly(header_len))
+        body = await self.reader.readexactly(body_len) if body_len else b""
+        return outcome, body
+
+    def alive(self) -> bool:
+        """False once the process has ended (its pidfd turns readable); one non-blocking syscall."""
+        ready, _, _ = select.select([self.pidfd], [], [], 0)
+        return not ready
+
+    def kill(self) -> None:
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.pidfd)
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except RuntimeError:  # its event loop has already closed
+                pass
+        self.sock.close()
+
+
+class WorkerPool:
+    """``settings.query_workers`` workers; a request waits for a free one within its own time limit."""
+
+    def __init__(self, store: ox.Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.idle: list[Worker] = []
+        self.waiters: deque[asyncio.Future[Worker]] = deque()
+        self.busy = 0
+        self.timeouts = 0
+        self.restarts = 0
+        self._spawn_lock = threading.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._zygote_pid = 0
+        self._control: socket.socket | None = None
+        self._closed = False
+
+    @property
+    def size(self) -> int:
+        return self.settings.query_workers
+
+    def start(self) -> None:
+        self._start_zygote()
+        self.idle = [self._spawn() for _ in range(self.settings.query_workers)]
+
+    def _start_zygote(self) -> None:
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            sandbox.run_forked(functools.partial(_zygote_main, theirs, self.store, self.settings))
+        theirs.close()
+        self._zygote_pid, self._control = pid, ours
+
+    def _spawn(self) -> Worker:
+        """Ask the zygote for one more worker (blocking; a few milliseconds)."""
+        with self._spawn_lock:
+            if self._closed:
+                raise Unavailable("The query workers have been shut down.")
+            try:
+                return self._ask_zygote()
+            except (OSError, Unavailable):
+                # The zygote is gone (the kernel's out-of-memory killer, say): fork another and ask again.
+                self._stop_zygote()
+                self._start_zygote()
+                return self._ask_zygote()
+
+    def _ask_zygote(self) -> Worker:
+        assert self._control is not None
+        self._control.sendall(b"w")
+        msg, fds, _, _ = socket.recv_fds(self._control, 4, 1)
+        if len(msg) != 4 or not fds:
+            raise Unavailable("Could not start a query worker; the server needs a restart.")
+        return Worker(struct.unpack("!i", msg)[0], socket.socket(fileno=fds[0]))
+
+    def _stop_zygote(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._zygote_pid:
+            try:
+                os.kill(self._zygote_pid, signal.SIGKILL)
+                os.waitpid(self._zygote_pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._zygote_pid = 0
+
+    async def run(self, job: Job, timeout: float) -> tuple[Outcome, bytes]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        worker = await self._acquire(deadline, timeout)
+        self.busy += 1
+        try:
+            result = await asyncio.wait_for(worker.call(job), max(deadline - loop.time(), 0))
+        except BaseException as e:  # every way out of the call costs the worker; re-raised below
+            self.busy -= 1
+            # Whatever stopped the call (time up, client gone, worker died), the worker's state is unknown.
+            self._replace(worker)
+            if isinstance(e, TimeoutError):
+                self.timeouts += 1
+                raise QueryTimeout(
+                    f"The query ran longer than its time limit of {timeout:g} s and was stopped. Simplify it, "
+                    "add a LIMIT, or ask the operator about the server's timeout setting."
+                ) from None
+            if isinstance(e, (ConnectionError, asyncio.IncompleteReadError)):
+                raise Unavailable(
+                    "The query worker stopped while running this query (it may have needed more memory "
+                    "than a worker may use); try a smaller query."
+                ) from None
+            raise
+        self.busy -= 1
+        self._release(worker)
+        return result
+
+    async def _acquire(self, deadline: float, timeout: float) -> Worker:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive():
+                return worker
+            self._replace(worker)  # it died while idle (the zygote ended, or the OOM killer chose it)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Worker] = loop.create_future()
+        self.waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, max(deadline - loop.time(), 0))
+        except BaseException as e:  # a worker handed over at the last moment goes back first
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            else:
+                waiter.cancel()
+            if not isinstance(e, TimeoutError):
+                raise
+            self.timeouts += 1
+            raise QueryTimeout(
+                f"No query worker became free within the time limit of {timeout:g} s; the server is busy, "
+                "try again shortly."
+            ) from None
+
+    def _release(self, worker: Worker) -> None:
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self.idle.append(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        self.restarts += 1
+        task = asyncio.get_running_loop().create_task(self._respawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self) -> None:
+        if self._closed:
+            return
+        try:
+            worker = await asyncio.to_thread(self._spawn)
+        except (OSError, Unavailable) as e:
+            print(f"could not replace a query worker: {e}", file=sys.stderr, flush=True)
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._release(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        for worker in self.idle:
+            worker.kill()
+        self.idle.clear()
+        with self._spawn_lock:
+            self._stop_zygote()

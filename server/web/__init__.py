@@ -1,0 +1,1 @@
+"""The web: the ASGI edge, app state, the app factory, routes, pages, metrics and server processes."""

@@ -1,0 +1,103 @@
+"""``create_app(settings)``: the FastAPI application.
+
+The lifespan opens the dataset (the published version, or the files given to ``serve``), starts the
+query engine, and keeps both in ``app.state.smarthame``; routes live in ``server.web.routes.*`` and reach
+them through :func:`server.web.state.state`. Errors from ``server.errors`` become responses in one handler here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from server.errors import SmartHameError
+from server.graph.versions import Published, open_dataset
+from server.settings import Settings
+from server.sparql.cache import ResultCache
+from server.sparql.engine import Engine
+from server.web.edge import Edge, render_error
+from server.web.metrics import Metrics
+from server.web.routes import apidocs, catalog, dumps, ops, queries, resources, sparql
+from server.web.state import AppState
+
+
+def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
+    """The application over ``published`` (or what ``settings`` points at, opened at start-up).
+
+    Several server processes serve one app object built before they fork (``server.web.serving``); each sets
+    ``app.state.metrics`` to its own slot of their shared metrics board before it starts.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        data = published if published is not None else open_dataset(settings)
+        engine = Engine(data, settings)
+        engine.start()
+        cache = ResultCache(settings.cache_entries, settings.cache_bytes)
+        app.state.smarthame = AppState(
+            settings=settings,
+            published=data,
+            engine=engine,
+            cache=cache,
+            metrics=_metrics(engine, cache, getattr(app.state, "metrics", None) or Metrics()),
+        )
+        try:
+            yield
+        finally:
+            engine.close()
+
+    app = FastAPI(
+        title="Smart Häme knowledge graph",
+        description="SPARQL endpoint, Linked Data pages, saved analyst queries and dumps of the open "
+        "knowledge graph of Kanta-Häme's smart specialisation strategy.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,  # server.web.routes.apidocs serves /docs from our own assets, not a CDN
+        redoc_url=None,
+        # /metrics is our own; FastAPI's OpenTelemetry bridge asked for its providers (reading the
+        # environment) on every request, about 3% of a one-entity DESCRIBE's time.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+
+    @app.exception_handler(SmartHameError)
+    async def handle_error(request: Request, exc: SmartHameError) -> Response:
+        status, headers, body = render_error(exc)
+        return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
+
+    # CORS, ETag/304, gzip, metrics, and the /sparql fast path (no framework routing on the hot path)
+    app.add_middleware(Edge, endpoints={sparql.ENDPOINT: sparql.sparql_endpoint})
+
+    # One router per responsibility; the saved queries get one route per file. `resources` answers every
+    # other path (an IRI under the base is served at its path), so it comes last.
+    for router in (
+        sparql.router,
+        ops.router,
+        apidocs.router,
+        queries.make_router(settings),
+        dumps.router,
+        catalog.router,
+        resources.router,
+    ):
+        app.include_router(router)
+    return app
+
+
+def _metrics(engine: Engine, cache: ResultCache, metrics: Metrics) -> Metrics:
+    pool = engine.pool
+    metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", lambda: cache.hits)
+    metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", lambda: cache.misses)
+    metrics.gauge("smarthame_cache_entries", "Responses held in the result cache.", lambda: len(cache))
+    metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: cache.bytes)
+    if pool is not None:
+        metrics.gauge(
+            "smarthame_query_timeouts_total", "Queries stopped at their time limit.", lambda: pool.timeouts
+        )
+        metrics.gauge(
+            "smarthame_worker_restarts_total", "Query workers killed and replaced.", lambda: pool.restarts
+        )
+        metrics.gauge("smarthame_workers_busy", "Query workers running a query now.", lambda: pool.busy)
+        metrics.gauge("smarthame_workers_idle", "Query workers waiting for a query.", lambda: len(pool.idle))
+    return metrics

@@ -1,0 +1,284 @@
+"""The HTTP edge: one pure-ASGI layer in front of FastAPI's routing.
+
+For every request it answers CORS preflights, adds ``ETag``/``Last-Modified`` (tied to the dataset
+version) and answers ``If-None-Match``/``If-Modified-Since`` with 304, gzips when asked, adds CORS headers
+and records metrics. It also serves repeated ``GET /sparql`` queries straight from the result cache (a dict
+lookup and one ``send``) and hands other ``/sparql`` requests to the endpoint without FastAPI's routing,
+because the endpoint's throughput is what the benchmark measures.
+
+A route opts out of ETags (and 304s) with ``Cache-Control: no-store``; ``/metrics`` and ``/healthz`` do.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+import zlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+
+from server.errors import MethodNotAllowed, NotAcceptable, SmartHameError
+from server.sparql.cache import GZIP_LEVEL, CachedResponse
+from server.web.metrics import route_label
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+
+CORS_METHODS = ("GET", "HEAD", "POST")
+EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache"
+MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
+COMPRESSIBLE = (
+    b"text/",
+    b"application/sparql-results",
+    b"application/ld+json",
+    b"application/json",
+    b"application/rdf+xml",
+    b"application/n-triples",
+    b"application/n-quads",
+    b"application/trig",
+    b"application/xml",
+    b"application/javascript",
+    b"image/svg",
+)
+
+
+def render_error(exc: SmartHameError) -> tuple[int, Headers, bytes]:
+    """The one JSON shape of every error response."""
+    body = exc.as_json()
+    headers: Headers = [(b"content-type", b"application/json"), (b"vary", b"Accept")]
+    if isinstance(exc, NotAcceptable):
+        body["offered"] = exc.offered
+    if isinstance(exc, MethodNotAllowed):
+        headers.append((b"allow", ", ".join(exc.allowed).encode()))
+    return exc.status, headers, json.dumps(body, ensure_ascii=False).encode()
+
+
+def request_headers(scope: Scope) -> dict[bytes, bytes]:
+    """Lower-cased request headers; a repeated header keeps its last value."""
+    return dict(scope["headers"])
+
+
+@functools.lru_cache(maxsize=64)  # clients send few distinct Accept-Encoding values
+def accepts_gzip(accept_encoding: bytes | None) -> bool:
+    for part in (accept_encoding or b"").lower().split(b","):
+        coding, _, params = part.partition(b";")
+        if coding.strip() in (b"gzip", b"x-gzip", b"*"):
+            return _q(params) > 0
+    return False
+
+
+def _q(params: bytes) -> float:
+    for param in params.split(b";"):
+        name, _, value = param.partition(b"=")
+        if name.strip() == b"q":
+            try:
+                return float(value)
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+@functools.lru_cache(maxsize=256)
+def etag_for(version: str, content_type: bytes, encoding: bytes) -> bytes:
+    variant = zlib.crc32(content_type + b"|" + encoding)
+    return b'W/"%s-%08x"' % (version.encode(), variant)
+
+
+def not_modified(headers: dict[bytes, bytes], etag: bytes, last_modified: bytes) -> bool:
+    """Whether the client's validators show it already has this representation."""
+    inm = headers.get(b"if-none-match")
+    if inm is not None:
+        tags = {t.strip().removeprefix(b"W/") for t in inm.split(b",")}
+        return b"*" in tags or etag.removeprefix(b"W/") in tags
+    ims = headers.get(b"if-modified-since")
+    return ims is not None and ims.strip() == last_modified
+
+
+class Edge:
+    """Pure-ASGI middleware; see the module docstring. State comes from ``scope["app"].state.smarthame``."""
+
+    def __init__(self, app: ASGIApp, endpoints: dict[str, ASGIApp] | None = None) -> None:
+        self.app = app
+        self.endpoints = endpoints or {}  # path -> handler called without the framework's routing
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = getattr(scope["app"].state, "smarthame", None)
+        headers = request_headers(scope)
+        method, path = scope["method"], scope["path"]
+        status_box = [0]
+
+        async def tracked_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+            await send(message)
+
+        if method == "OPTIONS" and b"origin" in headers and b"access-control-request-method" in headers:
+            await self._preflight(headers, tracked_send)
+        elif state is None:
+            await self.app(scope, receive, tracked_send)
+        else:
+            out = _Outgoing(state, headers, method, tracked_send, scope)
+            if path in self.endpoints and method in ("GET", "HEAD") and scope["query_string"]:
+                entry = state.cache.get(raw_key(scope, headers, state.published.version))
+                if entry is not None:
+                    await out.send_cached(entry, b"hit")
+                    self._observe(state, path, status_box[0], started)
+                    return
+            endpoint = self.endpoints.get(path)
+            if endpoint is not None:
+                await endpoint(scope, receive, out.send)
+            else:
+                await self.app(scope, receive, out.send)
+        if state is not None:
+            self._observe(state, path, status_box[0], started)
+
+    @staticmethod
+    def _observe(state: Any, path: str, status: int, started: float) -> None:
+        state.metrics.observe(route_label(path), status, time.perf_counter() - started)
+
+    @staticmethod
+    async def _preflight(headers: dict[bytes, bytes], send: Send) -> None:
+        asked = headers[b"access-control-request-method"].decode("latin-1").strip().upper()
+        if asked not in CORS_METHODS:
+            body = f"CORS preflight refused: method {asked} is not allowed; use GET, HEAD or POST.".encode()
+            await _send_simple(send, 400, [(b"content-type", b"text/plain; charset=utf-8")], body)
+            return
+        allow: Headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-allow-methods", ", ".join(CORS_METHODS).encode()),
+            (b"access-control-max-age", b"86400"),
+            (b"vary", b"Access-Control-Request-Headers"),
+        ]
+        if b"access-control-request-headers" in headers:  # any request header is fine here
+            allow.append((b"access-control-allow-headers", headers[b"access-control-request-headers"]))
+        await _send_simple(send, 204, allow, b"")
+
+
+def raw_key(scope: Scope, headers: dict[bytes, bytes], version: str) -> tuple[Any, ...]:
+    """The fast-path cache key: the request exactly as sent (query string and Accept)."""
+    return ("raw", version, scope["query_string"], headers.get(b"accept"))
+
+
+async def _send_simple(send: Send, status: int, headers: Headers, body: bytes) -> None:
+    headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Outgoing:
+    """Wraps ``send`` for one response: validators, 304, gzip and CORS headers."""
+
+    def __init__(
+        self, state: Any, headers: dict[bytes, bytes], method: str, send: Send, scope: Scope
+    ) -> None:
+        self.state = state
+        self.request_headers = headers
+        self.method = method
+        self.raw_send = send
+        self.scope = scope
+        self.start: Message | None = None
+        self.gzip = accepts_gzip(headers.get(b"accept-encoding")) and method != "HEAD"
+        self.compressor: Any = None
+        self.discard = False  # a 304 was sent: drop the rest of the body
+
+    async def send_cached(self, entry: CachedResponse, cache_status: bytes) -> None:
+        headers = [
+            *entry.headers,
+            (b"x-cache", cache_status),
+            (b"content-length", str(len(entry.body)).encode()),
+        ]
+        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
+        await self.send(
+            {"type": "http.response.body", "body": b"" if self.method == "HEAD" else entry.body}, entry
+        )
+
+    async def send(self, message: Message, entry: CachedResponse | None = None) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message  # held until the first body part: gzip and 304 depend on it
+            return
+        if message["type"] != "http.response.body":
+            await self.raw_send(message)
+            return
+        if self.start is None:  # the rest of a streamed body
+            await self._send_body(message)
+            return
+        start, self.start = self.start, None
+        entry = entry or self.scope.get("smarthame.entry")
+        await self._send_first(start, message, entry)
+
+    async def _send_first(self, start: Message, message: Message, entry: CachedResponse | None) -> None:
+        status = start["status"]
+        headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+        names = {k for k, _ in headers}
+        content_type = next((v for k, v in headers if k == b"content-type"), b"")
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        compressible = content_type.startswith(COMPRESSIBLE) and b"content-encoding" not in names
+        use_gzip = self.gzip and compressible and status == 200 and (more or len(body) >= MIN_GZIP_BYTES)
+        headers.append((b"access-control-allow-origin", b"*"))
+        headers.append((b"access-control-expose-headers", EXPOSED))
+        if compressible:
+            headers.append((b"vary", b"Accept-Encoding"))
+        no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)
+        if not no_store:
+            published = self.state.published
+            last_modified = _last_modified(published.modified)
+            etag = etag_for(published.version, content_type, b"gzip" if use_gzip else b"")
+            if b"etag" not in names:
+                headers.append((b"etag", etag))
+            else:
+                etag = next(v for k, v in headers if k == b"etag")
+            if b"last-modified" not in names:
+                headers.append((b"last-modified", last_modified))
+            if (
+                status == 200
+                and self.method in ("GET", "HEAD")
+                and not_modified(self.request_headers, etag, last_modified)
+            ):
+                kept = [(k, v) for k, v in headers if k not in (b"content-length", b"content-type")]
+                await self.raw_send({"type": "http.response.start", "status": 304, "headers": kept})
+                await self.raw_send({"type": "http.response.body", "body": b""})
+                self.discard = True
+                return
+        if use_gzip:
+            headers = [(k, v) for k, v in headers if k != b"content-length"]
+            headers.append((b"content-encoding", b"gzip"))
+            if not more:
+                body = entry.gzipped() if entry is not None and entry.body is body else _gzip(body)
+                headers.append((b"content-length", str(len(body)).encode()))
+            else:
+                self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+                body = self.compressor.compress(body)
+        await self.raw_send({"type": "http.response.start", "status": status, "headers": headers})
+        await self.raw_send({"type": "http.response.body", "body": body, "more_body": more})
+
+    async def _send_body(self, message: Message) -> None:
+        if self.discard:
+            return
+        if self.compressor is not None:
+            body = self.compressor.compress(message.get("body", b""))
+            if not message.get("more_body", False):
+                body += self.compressor.flush()
+            message = {**message, "body": body}
+        await self.raw_send(message)
+
+
+@functools.lru_cache(maxsize=8)
+def _last_modified(modified: datetime) -> bytes:
+    return format_datetime(modified, usegmt=True).encode()
+
+
+def _gzip(body: bytes) -> bytes:
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+    return compressor.compress(body) + compressor.flush()

@@ -1,0 +1,48 @@
+"""HTML of the query editor, the page a browser gets at ``GET /sparql``.
+
+The editor is YASGUI (npm ``@zazuko/yasgui``, copied to ``server/static/vendor/`` by ``make assets``),
+served by this server and configured by ``server/static/editor.js`` so that the browser asks no other
+host for anything: prefixes and their autocompletion come from :func:`server.graph.vocabulary.prefixes`, the
+class and property autocompleters that call Linked Open Vocabularies are left out, and the examples are
+our saved queries. Without the assets the page is a plain form that says how to install them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from server.graph.vocabulary import prefixes
+from server.settings import Settings
+from server.web.templating import render
+
+VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+
+def assets_installed(settings: Settings) -> bool:
+    return all((settings.static_dir / "vendor" / name).is_file() for name in VENDOR_FILES)
+
+
+FALLBACK_EXAMPLE = """SELECT ?class (COUNT(?s) AS ?instances)
+WHERE { ?s a ?class }
+GROUP BY ?class
+ORDER BY DESC(?instances)
+LIMIT 20"""
+
+
+def editor_page(settings: Settings, endpoint: str = "/sparql", example: str = FALLBACK_EXAMPLE) -> str:
+    """The editor page: YASGUI when ``make assets`` has run, else a plain form saying how to get it."""
+    config = {
+        "endpoint": endpoint,
+        "prefixes": prefixes(settings.base_iri),
+        "savedQueries": "/queries.json",
+    }
+    return render(
+        "editor.html",
+        assets=assets_installed(settings),
+        endpoint=endpoint,
+        example=example,
+        # Inside <script>, "</" would end the element early; JSON allows "\u003c" for "<".
+        config=Markup(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")),
+    )

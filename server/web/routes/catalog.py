@@ -1,0 +1,84 @@
+"""``/catalog`` (DCAT-AP 3.0.1) and ``/.well-known/void`` (VoID), as Turtle, JSON-LD, RDF/XML or N-Triples.
+
+Both are built from the served version and its dump set, once per version, and kept with the app. The
+VoID counts look at every triple, so they run in the query workers (``server.publish.void.void_counts``): the
+event loop goes on answering meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import anyio.to_thread
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from server.publish.catalog import catalog_graph
+from server.publish.void import void_counts, void_graph
+from server.sparql.formats import negotiate, serialize_triples
+from server.web.routes.dumps import dump_set, get_and_head
+from server.web.state import state
+
+OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+EXTENSIONS = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+
+router = APIRouter(tags=["catalogue"])
+
+
+@get_and_head(router, "/catalog", summary="DCAT-AP 3.0.1 catalogue of the dataset")
+async def catalog(request: Request) -> Response:
+    return await _describe(request, "catalog", None)
+
+
+@router.api_route("/catalog.{ext}", methods=["GET", "HEAD"], include_in_schema=False)
+async def catalog_ext(request: Request, ext: str) -> Response:
+    return await _describe(request, "catalog", ext)
+
+
+@get_and_head(router, "/.well-known/void", summary="VoID description of the dataset")
+async def void(request: Request) -> Response:
+    return await _describe(request, "void", None)
+
+
+@router.api_route("/.well-known/void.{ext}", methods=["GET", "HEAD"], include_in_schema=False)
+async def void_ext(request: Request, ext: str) -> Response:
+    return await _describe(request, "void", ext)
+
+
+async def _describe(request: Request, which: str, ext: str | None) -> Response:
+    media = negotiate(request.headers.get("accept"), OFFERED, ext or request.query_params.get("format"))
+    triples = await _graph(request, which)
+    published = state(request).published
+    body = serialize_triples(triples, media, published.base_iri)
+    return Response(
+        body, media_type=media, headers={"Vary": "Accept", "Last-Modified": published.last_modified}
+    )
+
+
+async def _graph(request: Request, which: str) -> list[ox.Triple]:
+    st = state(request)
+    dumps = await dump_set(request)
+    cache: dict[tuple[str, str], list[ox.Triple]] | None = getattr(request.app.state, "described", None)
+    if cache is None:
+        cache = request.app.state.described = {}
+    key = (which, st.published.version)
+    if key not in cache:
+        build: Callable[[], list[ox.Triple]]
+        if which == "catalog":
+
+            def build() -> list[ox.Triple]:
+                return catalog_graph(st.published, dumps, st.settings)
+        else:
+            counts = await void_counts(st.engine, st.published)
+
+            def build() -> list[ox.Triple]:
+                return void_graph(st.published, dumps, counts)
+
+        cache[key] = await anyio.to_thread.run_sync(build)
+    return cache[key]

@@ -1,0 +1,152 @@
+"""``/dumps/``: the dump files with their sizes and checksums, a listing page and ``SHA256SUMS``.
+
+The files are written once per dataset version by :func:`server.publish.dumps.open_dumps` (in a worker thread,
+started by the first request that needs them; see :func:`dump_set`) and then served from disk with
+``Content-Length``, a strong ``ETag`` (the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
+and range requests. A plain file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin
+with ``Content-Encoding: gzip`` (as nginx's gzip_static does), so nothing is compressed per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+
+from server.errors import Unavailable
+from server.publish.catalog import dump_url
+from server.publish.dumps import DumpFile, DumpSet, open_dumps
+from server.publish.labels import local_path
+from server.sparql.formats import negotiate
+from server.web import pages
+from server.web.edge import accepts_gzip
+from server.web.state import state
+
+router = APIRouter(tags=["dumps"])
+Endpoint = Callable[..., Awaitable[Response]]
+# The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
+JSON_IS_JSON = {"json": "application/json", "application/json": "application/json"}
+WAIT_SECONDS = 20.0  # how long a request waits for the dumps to be written before it is told to retry
+
+
+def get_and_head(router: APIRouter, path: str, **documented: Any) -> Callable[[Endpoint], Endpoint]:
+    """Register ``GET path`` (documented) and ``HEAD path`` (the same handler, left out of the OpenAPI
+    document, where one route with both methods would give two operations the same id)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(path, endpoint, methods=["GET"], **documented)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
+
+
+async def dump_set(request: Request) -> DumpSet:
+    """The dump set of the served version; the first request starts writing it in a worker thread.
+
+    A request waits up to WAIT_SECONDS for the writing to finish, then gets a 503 that says to retry:
+    a large dataset takes minutes, longer than a client should hang. One writer per version.
+    """
+    app_state = request.app.state
+    st = state(request)
+    version = st.published.version
+    cached: DumpSet | None = getattr(app_state, "dump_set", None)
+    if cached is not None and cached.version == version:
+        return cached
+    running: tuple[str, asyncio.Future[DumpSet]] | None = getattr(app_state, "dump_task", None)
+    if running is None or running[0] != version:
+        task = asyncio.ensure_future(asyncio.to_thread(open_dumps, st.published, st.settings.build_dir))
+        running = app_state.dump_task = (version, task)
+    done, _ = await asyncio.wait({running[1]}, timeout=WAIT_SECONDS)
+    if not done:
+        raise Unavailable(
+            f"The dumps of version {version} are being written; this takes minutes for a large "
+            "dataset. Try again shortly."
+        )
+    app_state.dump_task = None
+    app_state.dump_set = running[1].result()  # a failed writing raises here, and the next request retries
+    return app_state.dump_set
+
+
+@router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
+async def dumps_root() -> Response:
+    return RedirectResponse("/dumps/", status_code=301)
+
+
+@get_and_head(router, "/dumps/", summary="List the dumps with sizes and SHA-256 sums")
+async def listing(request: Request) -> Response:
+    dumps = await dump_set(request)
+    published = state(request).published
+    media = negotiate(
+        request.headers.get("accept"),
+        ["text/html", "application/json"],
+        request.query_params.get("format"),
+        aliases=JSON_IS_JSON,
+    )
+    files = [_file_info(published.base_iri, f) for f in dumps.files]
+    headers = {"Vary": "Accept, Accept-Language, Cookie", "Last-Modified": published.last_modified}
+    if media == "application/json":
+        return JSONResponse({"version": dumps.version, "files": files}, headers=headers)
+    lang = pages.choose_language(
+        request.query_params.get("lang"),
+        request.cookies.get("smarthame_lang"),
+        request.headers.get("accept-language"),
+    )
+    body = pages.render(
+        "dumps.html", lang=lang, path=request.url.path, version=dumps.version, formats=[], files=files
+    )
+    return HTMLResponse(body, headers=headers)
+
+
+@get_and_head(router, "/dumps/SHA256SUMS", summary="Checksums in `sha256sum -c` format")
+async def checksums(request: Request) -> Response:
+    dumps = await dump_set(request)
+    return PlainTextResponse(
+        dumps.sha256sums(), headers={"Last-Modified": state(request).published.last_modified}
+    )
+
+
+@get_and_head(router, "/dumps/{name}", summary="One dump file")
+async def dump_file(request: Request, name: str) -> Response:
+    """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such."""
+    dumps = await dump_set(request)
+    f = dumps.get(name)
+    sent, headers = f, {"Last-Modified": state(request).published.last_modified}
+    if not f.compressed:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("accept-encoding", "").encode()):
+            sent = dumps.get(f"{f.name}.gz")
+            headers["Content-Encoding"] = "gzip"
+    etag = f'"{sent.sha256}"'
+    headers["ETag"] = etag
+    headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(sent.sha256)).decode() + ":"
+    if request.headers.get("if-none-match") in (etag, "*"):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(dumps.path(sent), media_type=f.media_type, headers=headers)
+
+
+def _file_info(base: str, f: DumpFile) -> dict[str, object]:
+    graph_href = local_path(f.graph, base) if f.graph else None
+    return {
+        "name": f.name,
+        "url": dump_url(base, f.name),
+        "media_type": f.media_type,
+        "format": f.kind,
+        "compressed": f.compressed,
+        "graph": f.graph,
+        "graph_name": f.graph.removeprefix(f"{base}graph/") if f.graph else None,
+        "graph_href": graph_href or f.graph,
+        "size": f.size,
+        "sha256": f.sha256,
+    }

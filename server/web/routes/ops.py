@@ -1,0 +1,29 @@
+"""``/healthz`` and ``/metrics``: for whoever runs the server. Neither is cached (``no-store``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from server.web.state import state
+
+router = APIRouter()
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@router.get("/healthz", tags=["operations"])
+async def healthz(request: Request) -> JSONResponse:
+    """200 while the dataset is loaded and a query worker is ready; 503 otherwise."""
+    st = state(request)
+    pool = st.engine.pool
+    workers = len(pool.idle) + pool.busy if pool is not None else 0
+    body = {"status": "ok" if workers else "degraded", "version": st.published.version, "workers": workers}
+    return JSONResponse(body, status_code=200 if workers else 503, headers=NO_STORE)
+
+
+@router.get("/metrics", tags=["operations"])
+async def metrics(request: Request) -> PlainTextResponse:
+    """Prometheus text format: requests, latency histogram, timeouts, cache hits, worker restarts."""
+    return PlainTextResponse(
+        state(request).metrics.render(), media_type="text/plain; version=0.0.4", headers=NO_STORE
+    )

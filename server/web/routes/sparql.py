@@ -1,0 +1,178 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, written as a plain ASGI handler.
+
+Parse the request (``server.sparql.protocol``), negotiate (``server.sparql.formats``), answer from the cache or the
+engine, send bytes. Without a query it describes itself: a Service Description in RDF, or a query form
+for a browser. ``server.web.edge.Edge`` calls it directly (no framework routing on the hot path); the
+router below registers the same handler so the app lists and serves it without the edge too.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.routing import Route
+
+from server.errors import NotAcceptable, QueryTooLong, SmartHameError
+from server.publish.service_description import describe_service, serialize_description
+from server.sparql.cache import CachedResponse
+from server.sparql.engine import QueryRequest
+from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, RESULT_TYPES, content_type, negotiate
+from server.sparql.protocol import ProtocolRequest, parse_request
+from server.web.edge import Headers, Receive, Scope, Send, raw_key, render_error, request_headers
+from server.web.query_page import render_query_page
+
+ENDPOINT = "/sparql"
+VARY = (b"vary", b"Accept")
+
+
+async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+    state = scope["app"].state.smarthame
+    headers = request_headers(scope)
+    method = scope["method"]
+    try:
+        body = await _read_body(receive, state.settings.max_query_length) if method == "POST" else b""
+        content_type_header = headers.get(b"content-type")
+        request = parse_request(
+            method,
+            scope["query_string"],
+            content_type_header.decode("latin-1") if content_type_header else None,
+            body,
+        )
+        if request.query is None:
+            status, out_headers, out_body = _describe(scope, headers, state, request)
+        else:
+            status, out_headers, out_body = await _answer(scope, headers, state, request)
+    except SmartHameError as exc:
+        status, out_headers, out_body = render_error(exc)
+    out_headers.append((b"content-length", str(len(out_body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": out_headers})
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else out_body})
+
+
+async def _answer(
+    scope: Scope, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
+) -> tuple[int, Headers, bytes]:
+    result_format, graph_format = _formats(_text(headers.get(b"accept")), request.format)
+    version = state.published.version
+    key = (
+        "query",
+        version,
+        request.query,
+        request.default_graph_uris,
+        request.named_graph_uris,
+        result_format,
+        graph_format,
+    )
+    entry = state.cache.get(key)
+    cache_status = b"hit"
+    if entry is None:
+        cache_status = b"miss"
+        result = await state.engine.run(
+            QueryRequest(
+                text=request.query or "",
+                result_format=result_format,
+                graph_format=graph_format,
+                default_graph_uris=request.default_graph_uris,
+                named_graph_uris=request.named_graph_uris,
+                timeout=request.timeout,
+            )
+        )
+        entry = CachedResponse(
+            result.body,
+            [
+                (b"content-type", content_type(result.media_type).encode()),
+                (b"x-truncated", b"true" if result.truncated else b"false"),
+                VARY,
+            ],
+        )
+        state.cache.put(key, entry)
+    if scope["method"] in ("GET", "HEAD"):
+        state.cache.put(raw_key(scope, headers, version), entry)
+    scope["smarthame.entry"] = entry  # lets the edge reuse the cached gzip bytes
+    return 200, [*entry.headers, (b"x-cache", cache_status)], entry.body
+
+
+def _describe(
+    scope: Scope, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
+) -> tuple[int, Headers, bytes]:
+    endpoint = endpoint_url(scope, headers)
+    media = negotiate(_text(headers.get(b"accept")), (*GRAPH_TYPES, HTML), request.format, GRAPH_ALIASES)
+    if media == HTML:
+        return (
+            200,
+            [(b"content-type", b"text/html; charset=utf-8"), VARY],
+            render_query_page(endpoint, settings=state.settings).encode(),
+        )
+    graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
+    triples = describe_service(endpoint, graphs, bool(state.settings.service_allowlist))
+    return 200, [(b"content-type", content_type(media).encode()), VARY], serialize_description(triples, media)
+
+
+def endpoint_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    """The endpoint's absolute URL as this client reached it."""
+    host = _text(headers.get(b"host"))
+    if not host:
+        server = scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+
+
+@functools.lru_cache(maxsize=256)  # clients send few distinct Accept headers; this saves ~40 us a request
+def _formats(accept: str | None, format_param: str | None) -> tuple[str | None, str | None]:
+    """The media type for rows (SELECT/ASK) and for graphs (CONSTRUCT/DESCRIBE); None where nothing fits."""
+    result_format = _negotiate(accept, RESULT_TYPES, format_param)
+    graph_format = _negotiate(accept, GRAPH_TYPES, format_param, GRAPH_ALIASES)
+    if result_format is None and graph_format is None:
+        raise NotAcceptable([*RESULT_TYPES, *GRAPH_TYPES])
+    return result_format, graph_format
+
+
+def _negotiate(
+    accept: str | None,
+    offered: tuple[str, ...],
+    format_param: str | None,
+    aliases: dict[str, str] | None = None,
+) -> str | None:
+    try:
+        return negotiate(accept, offered, format_param, aliases)
+    except NotAcceptable:
+        return None
+
+
+async def _read_body(receive: Receive, max_query_length: int) -> bytes:
+    # URL-encoding can triple a query's length; a body past that cannot hold an acceptable query.
+    limit = 3 * max_query_length + 4096
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise QueryTooLong(
+                f"The request body is over {limit} bytes; this endpoint accepts queries of at "
+                f"most {max_query_length} characters (setting max_query_length)."
+            )
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
+
+
+class _Endpoint:
+    """``sparql_endpoint`` as an ASGI app object, so the router passes it every method untouched."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await sparql_endpoint(scope, receive, send)
+
+
+router = APIRouter()
+router.routes.append(Route(ENDPOINT, _Endpoint()))
