@@ -115,7 +115,7 @@ class Settings:
 
     @property
     def static_dir(self) -> Path:
-        return Path(__file__).resolve().parent / "static"
+        return Path(__file__).resolve().parent / "web" / "static"
 
     @property
     def server_processes(self) -> int:

@@ -1,6 +1,6 @@
 """HTML of the query editor, the page a browser gets at ``GET /sparql``.
 
-The editor is YASGUI (npm ``@zazuko/yasgui``, copied to ``server/static/vendor/`` by ``make assets``),
+The editor is YASGUI (npm ``@zazuko/yasgui``, copied to ``server/web/static/vendor/`` by ``make assets``),
 served by this server and configured by ``server/static/editor.js`` so that the browser asks no other
 host for anything: prefixes and their autocompletion come from :func:`server.graph.vocabulary.prefixes`, the
 class and property autocompleters that call Linked Open Vocabularies are left out, and the examples are
