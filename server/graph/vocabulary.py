@@ -35,6 +35,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "prov": "http://www.w3.org/ns/prov#",
@@ -59,6 +60,42 @@ STANDARD_PREFIXES: dict[str, str] = {
     "yso": "http://www.yso.fi/onto/yso/",
     "kunta": "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/",
 }
+
+
+# One prefix per kind of minted resource (docs/model.md, IRIs), so that `project:A70870` reads as what it
+# is in the data files the converter writes.
+MINTED_KINDS: dict[str, str] = {
+    "strategy": "strategy/",
+    "programme": "programme/",
+    "progevent": "event/",
+    "scheme": "scheme/",
+    "spearhead": "concept/spearheads/",
+    "choice": "concept/strategic-choices/",
+    "tavastia": "concept/smart-tavastia-spearheads/",
+    "amount": "concept/amount-types/",
+    "orgtype": "concept/organisation-types/",
+    "event": "concept/programme-event-types/",
+    "fund": "concept/funds/",
+    "organisation": "organisation/",
+    "people": "person/",
+    "membership": "membership/",
+    "project": "project/",
+    "classification": "classification/",
+    "governance": "governance/",
+    "portfolio": "portfolio/",
+    "agent": "agent/",
+    "mapping": "mapping/",
+    "round": "funding-round/",
+    "statistic": "funding-statistic/",
+    "context": "context/",
+    "fact": "fact/",
+    "graph": "graph/",
+}
+
+
+def minted_prefixes(base: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """``res`` for the base, ``smh`` for the ontology and one prefix per kind of minted resource."""
+    return {"res": base, "smh": ontology_ns(base), **{k: base + path for k, path in MINTED_KINDS.items()}}
 
 
 def prefixes(base: str = DEFAULT_BASE_IRI) -> dict[str, str]:

@@ -8,74 +8,40 @@ import unicodedata
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
-BASE = "https://w3id.org/smart-hame/"
+from server.graph.vocabulary import STANDARD_PREFIXES, minted_prefixes, ontology_ns
+from server.settings import DEFAULT_BASE_IRI
 
-SMH = Namespace(BASE + "ontology/")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCT = Namespace("http://purl.org/dc/terms/")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-LEGAL = Namespace("http://www.w3.org/ns/legal#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-PERSON = Namespace("http://www.w3.org/ns/person#")
-CV = Namespace("http://data.europa.eu/m8g/")
-SCHEMA = Namespace("http://schema.org/")
-EURIO = Namespace("http://data.europa.eu/s66#")
-NUTS = Namespace("http://data.europa.eu/nuts/code/")
-EUPROG = Namespace("http://publications.europa.eu/resource/authority/eu-programme/")
-COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
-EUROVOC = Namespace("http://eurovoc.europa.eu/")
-YSO = Namespace("http://www.yso.fi/onto/yso/")
-KUNTA = Namespace("http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/")
+# The converter writes files against the default base; loading rebases them (server.graph.loading).
+BASE = DEFAULT_BASE_IRI
 
-# Prefixes written into the data files: the standard ones of server/namespaces.py plus one per kind of
-# minted resource, so that `project:A70870` reads as what it is.
-PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dct": str(DCT),
-    "foaf": str(FOAF),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "legal": str(LEGAL),
-    "adms": str(ADMS),
-    "person": str(PERSON),
-    "cv": str(CV),
-    "schema": str(SCHEMA),
-    "eurio": str(EURIO),
-    "nutscode": str(NUTS),
-    "euprog": str(EUPROG),
-    "country": str(COUNTRY),
-    "eurovoc": str(EUROVOC),
-    "yso": str(YSO),
-    "kunta": str(KUNTA),
-    "res": BASE,
-    "smh": str(SMH),
-    "strategy": BASE + "strategy/",
-    "programme": BASE + "programme/",
-    "progevent": BASE + "event/",
-    "scheme": BASE + "scheme/",
-    "spearhead": BASE + "concept/spearheads/",
-    "choice": BASE + "concept/strategic-choices/",
-    "tavastia": BASE + "concept/smart-tavastia-spearheads/",
-    "amount": BASE + "concept/amount-types/",
-    "orgtype": BASE + "concept/organisation-types/",
-    "event": BASE + "concept/programme-event-types/",
-    "fund": BASE + "concept/funds/",
-    "organisation": BASE + "organisation/",
-    "people": BASE + "person/",
-    "membership": BASE + "membership/",
-    "project": BASE + "project/",
-    "classification": BASE + "classification/",
-    "governance": BASE + "governance/",
-    "portfolio": BASE + "portfolio/",
-    "agent": BASE + "agent/",
-    "mapping": BASE + "mapping/",
-    "graph": BASE + "graph/",
-}
+
+def _ns(prefix: str) -> Namespace:
+    return Namespace(STANDARD_PREFIXES[prefix])
+
+
+SMH = Namespace(ontology_ns(BASE))
+SKOS = _ns("skos")
+SKOSXL = _ns("skosxl")
+DCT = _ns("dct")
+FOAF = _ns("foaf")
+PROV = _ns("prov")
+ORG = _ns("org")
+LEGAL = _ns("legal")
+ADMS = _ns("adms")
+PERSON = _ns("person")
+CV = _ns("cv")
+SCHEMA = _ns("schema")
+EURIO = _ns("eurio")
+NUTS = _ns("nutscode")
+EUPROG = _ns("euprog")
+COUNTRY = _ns("country")
+EUROVOC = _ns("eurovoc")
+YSO = _ns("yso")
+KUNTA = _ns("kunta")
+
+# Prefixes written into the data files: the shared table of server.graph.vocabulary (the standard
+# vocabularies and one prefix per kind of minted resource); a file declares only those it uses.
+PREFIXES: dict[str, str] = {**STANDARD_PREFIXES, **minted_prefixes(BASE)}
 
 _TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "’": "", "'": ""})
 
