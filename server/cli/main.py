@@ -128,15 +128,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
     from server.graph.records.convert import REFERENCE, write_data
 
-    reference = Path(args.reference) if args.reference else REFERENCE
-    if not reference.is_dir():
+    folders = [Path(r) for r in args.reference] if args.reference else REFERENCE
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
         print(
-            f"error: {reference} not found: the converter reads the reference records "
-            "(../shared/reference/real-data beside the project, or --reference DIR)",
+            f"error: {', '.join(missing)} not found: the converter reads the reference records "
+            "(../shared/reference/real-data and real-data-2 beside the project, or --reference DIR ...)",
             file=sys.stderr,
         )
         return EXIT_UNREADABLE
-    changed, report = write_data(reference, settings.data_dir, check=args.check)
+    changed, report = write_data(folders, settings.data_dir, check=args.check)
     print("\n".join(report))
     if args.check and changed:
         print(f"out of date: {', '.join(changed)}; run `smarthame convert`", file=sys.stderr)
@@ -158,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("convert", help="Turn the sourced reference records into data/*.ttl.")
     p.add_argument(
-        "--reference", help="folder of strategy/projects/actors.json (default ../shared/reference/real-data)"
+        "--reference",
+        action="append",
+        help="a folder of record files (repeatable; default ../shared/reference/real-data and real-data-2)",
     )
     p.add_argument("--check", action="store_true", help="only compare; exit 1 when a file would change")
 

@@ -1,18 +1,22 @@
-"""graph/actors: every organisation the sources name, deduplicated, and the people of strategy.json.
+"""graph/actors: every organisation the sources name, one resource per organisation.
 
-Organisations come from actors.json, from ``curation.EXTRA_ORGANISATIONS`` and, through
-:meth:`Organisations.resolve`, from every name a project record writes. A name the curation does not
-know stops the conversion instead of minting a duplicate.
+Organisation records (actors.json of every batch) and ``curation.EXTRA_ORGANISATIONS`` are grouped
+before any IRI is minted: records with the same business ID are one organisation, then the names
+``curation.SAME_ORGANISATION`` joins (the corrections of the batches' READMEs), then records whose
+name is another record's alias. Every name but the preferred one is a ``skos:altLabel`` and a
+``skosxl:Label`` with the pages it was read on. Project records reach organisations through
+:meth:`Organisations.resolve`; a name nobody knows stops the conversion instead of minting a duplicate.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from rdflib import RDF, Graph, URIRef
 
 from server.graph.records import curation as cur
+from server.graph.records.batch import Located, Record, RecordError
+from server.graph.records.notes import published_note
 from server.graph.records.terms import (
     ADMS,
     CV,
@@ -21,9 +25,8 @@ from server.graph.records.terms import (
     KUNTA,
     LEGAL,
     ORG,
-    PERSON,
-    PROV,
     SKOS,
+    SKOSXL,
     SMH,
     business_id_valid,
     fi,
@@ -31,7 +34,6 @@ from server.graph.records.terms import (
     res,
     slug,
     url,
-    year,
 )
 
 
@@ -39,62 +41,132 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("–", "-")).strip().rstrip(".").casefold()
 
 
+def strip_remark(name: str) -> str | None:
+    """'Vanajavesikeskus (koordinoi)' -> 'Vanajavesikeskus'; None when there is no trailing remark."""
+    m = re.fullmatch(r"(.+?)\s*\([^()]*\)\s*(?:–.*)?", name) or re.fullmatch(r"(.+?)\s+–\s+.*", name)
+    return m.group(1).strip() if m else None
+
+
 @dataclass
 class Organisation:
     name: str
-    entry: dict
+    entry: Record
     label_language: str = "fi"
     sources: set[str] = field(default_factory=set)
-    alt_labels: set[tuple[str, str]] = field(default_factory=set)
+    names: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # other name -> its pages
+    notes: list[tuple[str, str]] = field(default_factory=list)
     business_id: str | None = None
 
     @property
     def iri(self) -> URIRef:
         return res(f"organisation/{slug(self.name)}")
 
+    def add_name(self, text: str, language: str, sources: set[str]) -> None:
+        if text != self.name:
+            self.names.setdefault((text, language), set()).update(sources)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    organisation: Organisation | None  # None: the text names no organisation ("not stated in excerpt")
+    written_differently: bool  # the record's text is not one of the organisation's names
+
 
 class Organisations:
     """The organisation register: lookup by name, alias or business ID, and the Turtle for all of them."""
 
-    def __init__(self, actors: list[dict]) -> None:
+    def __init__(self, actors: list[Located], person_names: set[str] | None = None) -> None:
+        self.person_names = person_names or set()
+        self.redacted: list[str] = []
         self.by_name: dict[str, Organisation] = {}
         self._index: dict[str, Organisation] = {}
         self.by_business_id: dict[str, Organisation] = {}
         self.invalid_business_ids: list[tuple[str, str]] = []
-        for entry in actors:
-            self._add(Organisation(entry["name"], entry, sources=set(entry["sources"])))
-        for entry in cur.EXTRA_ORGANISATIONS:
-            org = Organisation(
-                entry["name"], entry, entry.get("label_language", "fi"), set(entry["extra_sources"])
-            )
-            self._add(org)
-        for entry in actors:
-            if entry["y_tunnus"]:
-                holder = self.by_name[cur.UNITS.get(entry["name"], entry["name"])]
-                self._business_id(holder, entry["y_tunnus"])
-                holder.sources.update(entry["sources"])  # the pages that give the ID
+        self.merged: list[str] = []
+        entries = [(a.data, set(a.data["sources"]), False) for a in actors]
+        entries += [(e, set(e["extra_sources"]), True) for e in cur.EXTRA_ORGANISATIONS]
+        for group in self._groups(entries):
+            self._add_group(group)
         for raw, (name, alias) in cur.NAME_VARIANTS.items():
-            self._index[name_key(raw)] = self.by_name[name]
+            org = self.by_name[name]
+            self._index.setdefault(name_key(raw), org)
             if alias:
                 language, text = ("en", alias[3:]) if alias.startswith("en:") else ("fi", alias)
-                self.by_name[name].alt_labels.add((text, language))
+                self._index.setdefault(name_key(text), org)
 
-    def _add(self, org: Organisation) -> None:
+    # --- grouping and registering ------------------------------------------------------------------
+
+    @staticmethod
+    def _aliases(entry: Record) -> list[str]:
+        return [cur.ALIAS_CLEANUP.get(a, a) for a in entry.get("aliases", [])]
+
+    def _groups(self, entries: list[tuple[Record, set[str], bool]]) -> list[list[tuple[Record, set[str], bool]]]:
+        """Entries that name one organisation, in the order of their first entry (union-find)."""
+        parent = list(range(len(entries)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def union(i: int, j: int) -> None:
+            a, b = find(i), find(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+
+        seen_id: dict[str, int] = {}
+        seen_name: dict[str, int] = {}
+        for i, (entry, _, _) in enumerate(entries):
+            bid = entry.get("y_tunnus")
+            if bid and entry["name"] not in cur.UNITS and business_id_valid(bid):
+                union(i, seen_id.setdefault(bid, i))
+            target = cur.SAME_ORGANISATION.get(entry["name"], (entry["name"], ""))[0]
+            union(i, seen_name.setdefault(name_key(target), i))
+            union(i, seen_name.setdefault(name_key(entry["name"]), i))
+        for i, (entry, _, _) in enumerate(entries):
+            for alias in [entry["name"], *self._aliases(entry)]:
+                if name_key(alias) in seen_name:
+                    union(i, seen_name[name_key(alias)])
+        groups: dict[int, list[tuple[Record, set[str], bool]]] = {}
+        for i, item in enumerate(entries):
+            groups.setdefault(find(i), []).append(item)
+        return [groups[k] for k in sorted(groups)]
+
+    def _add_group(self, group: list[tuple[Record, set[str], bool]]) -> None:
+        targets = {cur.SAME_ORGANISATION[e["name"]][0] for e, _, _ in group if e["name"] in cur.SAME_ORGANISATION}
+        records = [item for item in group if not item[2]]
+        primary = next(
+            (item for item in group if item[0]["name"] in targets), records[0] if records else group[0]
+        )
+        entry, sources, _ = primary
+        merged = dict(entry)
+        for other, _, _ in group:  # fields the primary record leaves empty, from the others
+            for key in ("website", "organisaatiotyyppi", "municipality"):
+                merged[key] = merged.get(key) or other.get(key)
+        org = Organisation(entry["name"], merged, entry.get("label_language", "fi"), set(sources))
         if org.name in self.by_name or any(o.iri == org.iri for o in self.by_name.values()):
             raise ValueError(f"duplicate organisation {org.name!r}")
         self.by_name[org.name] = org
-        for alias in [org.name, *org.entry.get("aliases", [])]:
-            alias = cur.ALIAS_CLEANUP.get(alias, alias)
-            self._index.setdefault(name_key(alias), org)
-            if alias != org.name:
-                org.alt_labels.add(
-                    (
-                        alias,
-                        cur.ALIAS_LANGUAGES.get(alias, org.entry.get("alias_languages", {}).get(alias, "fi")),
-                    )
-                )
+        for other, other_sources, _ in group:
+            self._index.setdefault(name_key(other["name"]), org)
+            org.add_name(other["name"], other.get("label_language", "fi"), other_sources)
+            if other is not entry:
+                self.merged.append(f"{other['name']} -> {org.name}")
+                org.sources |= other_sources
+            for alias in self._aliases(other):
+                self._index.setdefault(name_key(alias), org)
+                language = cur.ALIAS_LANGUAGES.get(alias, other.get("alias_languages", {}).get(alias, "fi"))
+                org.add_name(alias, language, other_sources)
+            org.notes += [(n, "en") for n in cur.NOTE_OVERRIDES.get(other["name"], other.get("notes", []))]
+            if other.get("comment_fi"):
+                org.notes.append((other["comment_fi"], "fi"))
+        for other, other_sources, _ in group:
+            if other.get("y_tunnus"):
+                holder = self.by_name.get(cur.UNITS.get(other["name"], ""), org)
+                self._business_id(holder, other["y_tunnus"], other_sources)
 
-    def _business_id(self, org: Organisation, business_id: str) -> None:
+    def _business_id(self, org: Organisation, business_id: str, sources: set[str]) -> None:
         if not business_id_valid(business_id):
             self.invalid_business_ids.append((org.name, business_id))
             return
@@ -104,22 +176,61 @@ class Organisations:
         if other is not org:
             raise ValueError(f"business ID {business_id} on {other.name} and {org.name}")
         org.business_id = business_id
+        org.sources |= sources  # the pages that give the ID
 
-    def resolve(self, name: str, business_id: str | None = None, source: str | None = None) -> Organisation:
-        """The organisation a record names; its source is added to the organisation's sources."""
+    # --- resolving the names project records write ---------------------------------------------------
+
+    def lookup(self, name: str) -> Organisation | None:
         org = self._index.get(name_key(name))
+        if org is None and name in cur.NAME_VARIANTS:
+            org = self.by_name[cur.NAME_VARIANTS[name][0]]
+        return org
+
+    def resolve(
+        self, name: str, business_id: str | None = None, source: str | None = None, where: str = ""
+    ) -> Resolved:
+        """The organisation a record names; the record's page becomes a source of the organisation
+        and of the name as written, where that name is kept."""
+        if name in cur.NOT_ORGANISATIONS:
+            return Resolved(None, True)
+        org, written = self.lookup(name), name
+        if org is None and business_id in self.by_business_id:
+            org = self.by_business_id[business_id]
+        if org is None and (stripped := strip_remark(name)) is not None:
+            org, written = self.lookup(stripped), stripped
         if org is None:
-            raise KeyError(f"organisation {name!r} is not in actors.json or curation.NAME_VARIANTS")
+            raise RecordError(
+                where or name,
+                f"organisation {name!r} is in no organisation record and not in curation.NAME_VARIANTS",
+            )
         if business_id:
             holder = self.by_business_id.get(business_id)
             parent = self.by_name.get(cur.UNITS.get(org.name, org.name))
             if holder is not None and holder not in (org, parent):
-                raise ValueError(f"{name!r} resolves to {org.name}, but {business_id} is {holder.name}'s")
+                raise RecordError(where or name, f"{name!r} is {org.name}, but {business_id} is {holder.name}'s")
             if holder is None:
-                self._business_id(org, business_id)
+                self._business_id(org, business_id, {source} if source else set())
+        kept = self._kept_name(org, written)
         if source:
             org.sources.add(source)
-        return org
+            if kept is not None:
+                org.add_name(kept[0], kept[1], {source})
+        return Resolved(org, written != name or (kept is None and written != org.name))
+
+    def _kept_name(self, org: Organisation, written: str) -> tuple[str, str] | None:
+        """The spelling as a name of ``org`` worth keeping, with its language; None for a name plus a remark."""
+        if written == org.name:
+            return None
+        for text, language in org.names:
+            if text == written:
+                return text, language
+        if written in cur.NAME_VARIANTS:
+            alias = cur.NAME_VARIANTS[written][1]
+            if alias:
+                return (alias[3:], "en") if alias.startswith("en:") else (alias, "fi")
+        return None
+
+    # --- Turtle ------------------------------------------------------------------------------------
 
     def graph(self) -> Graph:
         g = Graph()
@@ -131,47 +242,64 @@ class Organisations:
         s, entry = org.iri, org.entry
         g.add((s, RDF.type, ORG.Organization))
         g.add((s, SKOS.prefLabel, lang(org.name, org.label_language)))
-        for language, text in cur.TRANSLATED_NAMES.get(org.name, {}).items():
+        translated = cur.TRANSLATED_NAMES.get(org.name, {})
+        for language, text in translated.items():
             g.add((s, SKOS.prefLabel, lang(text, language)))
-        translated = set(cur.TRANSLATED_NAMES.get(org.name, {}).values())
-        for text, language in org.alt_labels:
-            if text not in translated:  # SKOS: a preferred label is never also an alternative one
-                g.add((s, SKOS.altLabel, lang(text, language)))
-        kind = entry.get("kind")
-        if kind == "collaboration":
+        used: set[str] = set()
+        for (text, language), sources in sorted(org.names.items()):
+            if text in translated.values() or not sources:
+                continue  # SKOS: a preferred label is never also an alternative one
+            g.add((s, SKOS.altLabel, lang(text, language)))
+            key = f"{slug(text)}-{language}"
+            key = next(f"{key}-{n}" for n in range(2, 99) if f"{key}-{n}" not in used) if key in used else key
+            used.add(key)
+            label = URIRef(f"{s}/name/{key}")
+            g.add((s, SKOSXL.altLabel, label))
+            g.add((label, RDF.type, SKOSXL.Label))
+            g.add((label, SKOSXL.literalForm, lang(text, language)))
+            for source in sources:
+                g.add((label, DCT.source, url(source)))
+        if entry.get("kind") == "collaboration":
             g.add((s, RDF.type, ORG.OrganizationalCollaboration))
         parent = entry.get("unit_of") or cur.UNITS.get(org.name)
-        if kind == "unit" or parent:
+        if org.name in cur.UNIT_OF:
+            parent, source = cur.UNIT_OF[org.name]
+            g.add((s, DCT.source, url(source)))
+        if entry.get("kind") == "unit" or parent:
             g.add((s, RDF.type, ORG.OrganizationalUnit))
             g.add((s, ORG.unitOf, self.by_name[parent].iri))
         for member in entry.get("members", []):
             g.add((s, ORG.hasMember, self.by_name[member].iri))
         if org.business_id:
-            self._identifier(g, org)
+            self._identifier(g, org, org.business_id)
         type_slug = self._classify(g, org)
         if entry.get("public") or type_slug in cur.PUBLIC_TYPES or org.name in cur.PUBLIC_BY_NAME:
             g.add((s, RDF.type, CV.PublicOrganisation))
         self._municipality(g, org)
         if entry.get("website"):
             g.add((s, FOAF.homepage, url(entry["website"])))
-        for note in cur.NOTE_OVERRIDES.get(org.name, entry.get("notes", [])):
-            g.add((s, SKOS.note, lang(note, "en")))
-        if entry.get("comment_fi"):
-            g.add((s, SKOS.note, fi(entry["comment_fi"])))
+        for note, language in org.notes:
+            text = published_note(note, self.person_names)
+            if text != note:
+                self.redacted.append(org.name)
+            if text:
+                g.add((s, SKOS.note, lang(text, language)))
         for source in org.sources:
             g.add((s, DCT.source, url(source)))
 
-    def _identifier(self, g: Graph, org: Organisation) -> None:
+    @staticmethod
+    def _identifier(g: Graph, org: Organisation, business_id: str) -> None:
         g.add((org.iri, RDF.type, LEGAL.LegalEntity))
-        g.add((org.iri, SMH.businessId, lang(org.business_id, None)))
+        g.add((org.iri, SMH.businessId, lang(business_id, None)))
         ident = URIRef(f"{org.iri}/business-id")
         g.add((org.iri, ADMS.identifier, ident))
         g.add((ident, RDF.type, ADMS.Identifier))
-        g.add((ident, SKOS.notation, lang(org.business_id, None)))
+        g.add((ident, SKOS.notation, lang(business_id, None)))
         g.add((ident, DCT.conformsTo, URIRef("https://www.ytj.fi/")))
         g.add((ident, ADMS.schemaAgency, fi("Patentti- ja rekisterihallitus (PRH)")))
 
-    def _classify(self, g: Graph, org: Organisation) -> str | None:
+    @staticmethod
+    def _classify(g: Graph, org: Organisation) -> str | None:
         written = org.entry.get("organisaatiotyyppi")
         if not written:
             return None
@@ -182,7 +310,8 @@ class Organisations:
             g.add((org.iri, SKOS.note, fi(f"Organisaatiotyyppi lähteessä: {written}")))
         return type_slug
 
-    def _municipality(self, g: Graph, org: Organisation) -> None:
+    @staticmethod
+    def _municipality(g: Graph, org: Organisation) -> None:
         written = org.entry.get("municipality") or cur.MUNICIPAL_ORGANISATIONS.get(org.name)
         if not written:
             return
@@ -190,38 +319,5 @@ class Organisations:
         if place in cur.MUNICIPALITIES:
             g.add((org.iri, SMH.municipality, KUNTA[cur.MUNICIPALITIES[place]["code"]]))
         else:
-            g.add(
-                (
-                    org.iri,
-                    SKOS.note,
-                    lang(
-                        f"Municipality as recorded: {written} (not linked: inferred by the collector)", "en"
-                    ),
-                )
-            )
-
-
-def people_graph(strategy: dict, orgs: Organisations) -> Graph:
-    """People in public roles (strategy.json `people` only): name, and one org:Membership per role variant."""
-    g = Graph()
-    for person in strategy["people"]:
-        name = person["name"]
-        p = res(f"person/{slug(name)}")
-        g.add((p, RDF.type, PERSON.Person))
-        g.add((p, RDF.type, PROV.Agent))
-        g.add((p, FOAF.name, lang(name, None)))
-        holders = cur.ROLE_ORGANISATIONS[name]
-        if len(holders) != len(person["roles"]):
-            raise ValueError(f"curation.ROLE_ORGANISATIONS[{name!r}] must list one organisation per role")
-        for n, (role, holder) in enumerate(zip(person["roles"], holders)):
-            m = res(f"membership/{slug(name)}-{n + 1}")
-            g.add((m, RDF.type, ORG.Membership))
-            g.add((m, ORG.member, p))
-            g.add((m, ORG.organization, orgs.by_name[holder].iri))
-            g.add((m, SMH.roleTitle, lang(role["role"], "en" if role["role"] in cur.ENGLISH_ROLES else "fi")))
-            if (name, n) in cur.ROLE_YEARS:
-                g.add((m, SMH.namedIn, year(cur.ROLE_YEARS[(name, n)])))
-            for source in role["sources"]:
-                g.add((m, DCT.source, url(source)))
-                g.add((p, DCT.source, url(source)))
-    return g
+            why = cur.MUNICIPALITY_NOT_LINKED.get(written, "not one municipality of the code list")
+            g.add((org.iri, SKOS.note, lang(f"Municipality as recorded: {written} (not linked: {why})", "en")))

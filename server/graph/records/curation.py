@@ -9,6 +9,8 @@ converter, and the diff of ``data/*.ttl`` shows its effect.
 
 from __future__ import annotations
 
+from typing import Any
+
 # ---------------------------------------------------------------------------------------------------
 # Organisations
 # ---------------------------------------------------------------------------------------------------
@@ -493,112 +495,394 @@ SMART_TAVASTIA_UNMAPPED = {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Classification (graph/classification): keyword rules. Not source facts.
+# The second batch (../shared/reference/real-data-2): its README's corrections and the spellings,
+# funds and amount labels its records use. Same kinds of judgement as above, kept apart so the diff of
+# a batch shows what that batch needed.
 # ---------------------------------------------------------------------------------------------------
 
-CLASSIFICATION_RULES_VERSION = "2026-11-29"  # prov:generatedAtTime of every classification
-
-# A project is relevant to the Smart Häme era (Kestävän kasvun Häme 2022–2025, approved 29.11.2021) when
-# any of these holds; the first that holds is recorded as the basis.
-ERA_START = "2022-01-01"
-
-# Lower-case stems matched against the project's name, English summary, specific objective and programme.
-# A stem of five letters or more may sit inside a word (Finnish compounds: "palvelumuotoilu", "hybridiopetus");
-# a shorter one must start a word ("rdi" is not the middle of "coordinated").
-# A spearhead rule is a list of stem groups: every group must match (spearhead 3 needs a technology stem and
-# a business stem, since it is about smart services and production in *business* renewal).
-SPEARHEAD_RULES: dict[str, list[list[str]]] = {
-    "circular-economy": [
-        [
-            "kiertotalo",
-            "circular",
-            "luonnonvar",
-            "natural resource",
-            "biotalou",
-            "bioeconom",
-            "material cycle",
-            "side stream",
-            "symbio",
-            "jäte",
-            "waste",
-        ]
-    ],
-    "sustainable-food-system": [["ruoka", "food", "elintarvik", "horticult", "puutarha"]],
-    "smart-services-and-production": [
-        [
-            "digi",
-            "robot",
-            "teknologi",
-            "technolog",
-            "tech/",
-            "automaati",
-            "automation",
-            "tekoäly",
-            "artificial intel",
-            "iot",
-            "älykä",
-            "smart service",
-        ],
-        [
-            "yritys",
-            "yrityk",
-            "compan",
-            "business",
-            "liiketoim",
-            "tuotanto",
-            "production",
-            "industr",
-            "teollisuu",
-            "elinkeino",
-            "sme",
-        ],
-    ],
-    "design": [["muotoilu", "design"]],
+# Organisation records that are one organisation under another name, with the reason (README of the
+# second batch, "Corrections and additions"). Records with the same business ID are joined without an
+# entry here; these are the joins the IDs do not make.
+SAME_ORGANISATION: dict[str, tuple[str, str]] = {
+    "Lappeenrannan teknillinen yliopisto": (
+        "LUT-yliopisto",
+        "real-data-2 README: 'Lappeenrannan teknillinen yliopisto' is an alias of LUT-yliopisto",
+    ),
 }
-CHOICE_KEYWORDS: dict[str, list[str]] = {
-    "sustainable-growth-rdi": [
-        "tutkimus",
-        "research",
-        "innovaatio",
-        "innovation",
-        "tki",
-        "rdi",
-        "ecosystem",
-        "ekosysteem",
-        "hub",
-        "incubator",
-        "kiihdyttämö",
-        "accelerator",
-        "smart-special",
-        "älykkään erikoistumisen",
-        "ris3",
-    ],
-    "competence-employment-inclusion": [
-        "työllis",
-        "employ",
-        "osaami",
-        "koulutu",
-        "education",
-        "training",
-        "opiskelij",
-        "student",
-        "osallisuu",
-        "inclusion",
-        "nuor",
-        "young",
-        "työelämä",
-        "working life",
-        "mental health",
-        "mielenterve",
-        "teaching",
-        "opetu",
-    ],
-    "infrastructure": ["infra", "saavutettav", "accessib", "liikenne", "transport", "alueen kehit"],
+
+# Names the second batch's project records write -> the organisation (and an alternative label worth
+# keeping, "en:" for English). A name followed by a remark in parentheses ("Vanajavesikeskus
+# (koordinoi)") is resolved by the name before the remark without an entry here.
+NAME_VARIANTS.update(
+    {
+        # README: 'Lab-ammattikorkeakoulu Oy' (EURA S22876, A75245) has the business ID 2630644-6 of
+        # Lahden ammattikorkeakoulu Oy: one organisation, two names. 'LAB-ammattikorkeakoulu' is the
+        # same name as HITU's and METE2's pages write it.
+        "Lab-ammattikorkeakoulu Oy": ("Lahden ammattikorkeakoulu Oy", "Lab-ammattikorkeakoulu Oy"),
+        "LAB-ammattikorkeakoulu": ("Lahden ammattikorkeakoulu Oy", "LAB-ammattikorkeakoulu"),
+        # README: "Lounais-Hämeen ammatillisen koulutuksen kuntayhtymä" (S20682) is LHKK (0626288-8).
+        "Lounais-Hämeen ammatillisen koulutuksen kuntayhtymä": (
+            "Lounais-Hämeen koulutuskuntayhtymä",
+            "Lounais-Hämeen ammatillisen koulutuksen kuntayhtymä",
+        ),
+        # README: "Kiipula Foundation" is Kiipulasäätiö; "Forssa Region Development Centre" is Forssan
+        # Seudun Kehittämiskeskus Oy.
+        "Kiipula Foundation": ("Kiipulasäätiö", "en:Kiipula Foundation"),
+        "Forssan seudun kehittämiskeskus (Forssa Region Development Centre)": (
+            "Forssan Seudun Kehittämiskeskus Oy",
+            "en:Forssa Region Development Centre",
+        ),
+        "Hämeen ammattikorkeakoulu (HAMK)": ("Hämeen ammattikorkeakoulu Oy", None),
+        "Häme University of Applied Sciences (HAMK)": ("Hämeen ammattikorkeakoulu Oy", None),
+        "Hämeen ammattikorkeakoulu, KT Biotalous, Evo": ("Hämeen ammattikorkeakoulu Oy", None),
+        "Hämeen ammattikorkeakoulu, Muotoilun koulutusohjelma, Wetterhoff (Hämeenlinna)": (
+            "Hämeen ammattikorkeakoulu Oy",
+            None,
+        ),
+        "Suomen Ympäristöopisto SYKLI": ("Suomen ympäristöopisto SYKLI Oy", "Suomen ympäristöopisto SYKLI"),
+        "Suomen ympäristöopisto Sykli": ("Suomen ympäristöopisto SYKLI Oy", "Suomen ympäristöopisto Sykli"),
+        "Hippolis": ("Hippolis - Hevosalan Osaamiskeskus ry", "Hippolis"),
+        "Smart&Lean (S&L)": ("Smart&Lean", "S&L"),
+        "Helsingin yliopiston Lammin biologinen asema": (
+            "Helsingin yliopisto, Lammin biologinen asema",
+            "Helsingin yliopiston Lammin biologinen asema",
+        ),
+        "Vanajavesisäätiö": ("Vanajavesisäätiö sr", "Vanajavesisäätiö"),
+        "Lasimäen kauppiasyhdistys": ("Lasimäen kauppiasyhdistys ry", None),
+        "Luonnonvarakeskus Luke (Jokioinen) – Finnish part partly implemented here": (
+            "Luonnonvarakeskus, LUKE",
+            None,
+        ),
+        "Kehitysvammaisten taiteilijoiden tuki ry / Taidekeskus Kettuki": (
+            "Kehitysvammaisten taiteilijoiden tuki ry",
+            None,
+        ),
+        # Visit Häme is the brand under which Linnan Kehitys Oy markets the region (the record's text).
+        "Linnan Kehitys Oy / Visit Häme": ("Linnan Kehitys Oy", None),
+        "Teknologiakeskus Innopark Oy, Hämeenlinna": ("Teknologiakeskus Innopark Oy", None),
+        "Hämeen Kylät (as 'Hämeen Kylien ... -hanke')": ("Hämeen Kylät", None),
+        "RUN-EU alliance (coordinator not named in excerpt)": ("RUN-EU alliance", None),
+        "University of Prague (coordinator, as written on HAMK page)": ("University of Prague", None),
+    }
+)
+
+# One line that names several organisations.
+JOINT_APPLICANTS.update(
+    {
+        "HAMK ja Vanajavesikeskus (yhteinen hanke)": ["Hämeen ammattikorkeakoulu Oy", "Vanajavesikeskus"],
+        "Terveyden ja hyvinvoinnin laitos (THL), Kanta-Hämeen sairaanhoitopiiri ja Hämeen liitto (yhdessä)": [
+            "Terveyden ja hyvinvoinnin laitos",
+            "Kanta-Hämeen sairaanhoitopiiri",
+            "Hämeen liitto",
+        ],
+    }
+)
+
+# Participant texts that name no one organisation: groups, unnamed partners, "not stated". They are
+# kept as a note on the project, never as an organisation.
+NOT_ORGANISATIONS: set[str] = {
+    "not stated in excerpt",
+    "yhdeksän maatalousalan oppilaitosta (not named in excerpt)",
+    "partners from Denmark, Estonia, Latvia, Lithuania (not named)",
+    "kuusi järvensuojeluyhdistystä",
+    "osakaskunnat",
+    "kalastusalue",
+    "muutamia yrityksiä",
+    "paikalliset vesiensuojeluyhdistykset",
+    "seitsemän suomalaista kasvihuoneviljelmää (mm. Lepaan kasvihuone)",
+    "viisi islantilaista viljelmää (mm. Islannin maatalousyliopiston Reykirin tutkimuskasvihuone)",
+    "Kanta-Hämeen kunnat",
 }
-# Funds whose regulation targets competence, employment and inclusion: an ESF-family fund puts the project
-# under strategic choice 2 (Kestävän kasvun osaaminen, työllisyys ja osallisuus).
-CHOICE_BY_FUND: dict[str, str] = {
-    "ESR": "competence-employment-inclusion",
-    "ESR+": "competence-employment-inclusion",
-    "ESR (REACT-EU)": "competence-employment-inclusion",
+
+# Organisations the second batch's project records name that its actors.json does not list. Each
+# source is a page that names the organisation; the converter adds every record that mentions it.
+EXTRA_ORGANISATIONS += [
+    {
+        "name": "University of Prague",
+        "label_language": "en",
+        "comment_fi": "Nimi sellaisena kuin HAMKin PoliRural-sivu sen kirjoittaa (koordinaattori).",
+        "extra_sources": ["https://www.hamk.fi/en/projects/polirural/"],
+    },
+    {
+        "name": "RUN-EU alliance",
+        "label_language": "en",
+        "kind": "collaboration",
+        "comment_fi": "Eurooppa-yliopistoallianssi, jossa HAMK on mukana; koordinaattoria ei mainita.",
+        "extra_sources": ["https://run-eu.eu/?p=17861"],
+    },
+    {"name": "Etelä-Hämeen luonnonsuojelupiiri", "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"]},
+    {
+        "name": "Suomen ympäristökeskus",
+        "public": True,
+        "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"],
+    },
+    {"name": "Suomen Hevosenomistajien Keskusliitto ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
+    {"name": "Suomen Hippos ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
+    {"name": "Suomen Ratsastajainliitto ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
+    {"name": "MTK ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
+    {
+        "name": "Päijät-Hämeen liitto",
+        "public": True,
+        "extra_sources": ["http://www.paijat-hame.fi/uutiset/paijathamalaiset-menestyksekkaita-interreg-europe-ohjelmassa/"],
+    },
+    {
+        "name": "Pirkanmaan elinkeino-, liikenne- ja ympäristökeskus",
+        "aliases": ["Pirkanmaan ELY-keskus"],
+        "public": True,
+        "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"],
+    },
+    {
+        "name": "Uudenmaan elinkeino-, liikenne- ja ympäristökeskus",
+        "aliases": ["Uudenmaan ELY-keskus"],
+        "public": True,
+        "extra_sources": [
+            "http://docplayer.fi/3902068-Hevoset-ja-yhteiskunta-rajapintoja-elinkeinojen-kehittamishanke-2012-2014.html"
+        ],
+    },
+]
+# README of the second batch: "Vanajavesikeskus is run by Vanajavesisäätiö sr".
+UNIT_OF: dict[str, tuple[str, str]] = {
+    "Vanajavesikeskus": ("Vanajavesisäätiö sr", "https://www.vanajavesi.fi/tietoa-meista/hankkeet/"),
+}
+PUBLIC_BY_NAME |= {"Suomen metsäkeskus", "Terveyden ja hyvinvoinnin laitos", "Hämeen ympäristökeskus"}
+
+ALIAS_LANGUAGES.update(
+    {
+        "Haaga-Helia University of Applied Sciences": "en",
+        "Finnish Forest Centre": "en",
+        "Forssa Region Development Centre": "en",
+    }
+)
+ALIAS_CLEANUP.update(
+    {"Hämeen Linnaseudun kehittämisyhdistys (original name)": "Hämeen Linnaseudun kehittämisyhdistys"}
+)
+MUNICIPALITY_CLEANUP.update(
+    {
+        "Hämeenlinna (toimisto Tuulos)": "Hämeenlinna",
+        "Hämeenlinna (Tuulos)": "Hämeenlinna",
+        "Hämeenlinna (Iittala)": "Hämeenlinna",
+    }
+)
+MUNICIPALITY_NOT_LINKED: dict[str, str] = {
+    "Ypäjä (per context)": "inferred by the collector",
+    "Forssan seutu": "a sub-region, not one municipality",
+}
+
+# People the collectors' notes mention who are not people in public roles of the strategy facts:
+# their sentences are left out of the published notes (server.graph.records.notes).
+NAMES_IN_NOTES: set[str] = {"Juha Pirkkamaa", "Anne Horila", "Jussi Pakari", "Maria Jokinen"}
+
+# rahoittaja_per_lahde of the second batch -> the organisations it names as funders (empty: the text
+# names a fund or a selection, not a funding body the register holds).
+FUNDERS: dict[str, list[str]] = {
+    "Euroopan aluekehitysrahaston Uudistuva ja osaava Suomi 2021–2027 -ohjelma (osarahoittaja); GNF:n osuutta "
+    "osarahoittaa myös Senaatti-kiinteistöt (per sykli.fi)": [],
+    "Hämeen elinkeino-, liikenne- ja ympäristökeskus; Euroopan unionin osarahoittama": [
+        "Hämeen elinkeino-, liikenne- ja ympäristökeskus"
+    ],
+    "EU LIFE; Vanajaveden alueen osuutta rahoittavat myös Hämeen ja Pirkanmaan ELY-keskukset": [
+        "Hämeen elinkeino-, liikenne- ja ympäristökeskus",
+        "Pirkanmaan elinkeino-, liikenne- ja ympäristökeskus",
+    ],
+    "Hämeen Ely-keskus": ["Hämeen elinkeino-, liikenne- ja ympäristökeskus"],
+    "Hämeen ELY-keskuksen vesienhoitoavustus (osarahoitus)": ["Hämeen elinkeino-, liikenne- ja ympäristökeskus"],
+    "Linnaseutu ry (Leader), kehittämistuki myönnetty tammi–maaliskuussa 2018": ["Linnaseutu ry"],
+    "Linnaseutu Leader -toimintaryhmä": ["Linnaseutu ry"],
+    "Toimintaryhmä Eteläisen maaseudun osaajat, EMO ry": ["Leader Häme EMO ry"],
+    # The decision is the cooperation group's selection (smh:selectedBy), not a funder.
+    "Hämeen yhteistyöryhmä hyväksyi rahoitettavaksi (8.12.2014)": [],
+    "Hämeen ja Uudenmaan ELY-keskukset, EU-osarahoitteinen Manner-Suomen maaseudun kehittämisohjelma sekä "
+    "Forssan Seudun Kehittämiskeskus": [
+        "Hämeen elinkeino-, liikenne- ja ympäristökeskus",
+        "Uudenmaan elinkeino-, liikenne- ja ympäristökeskus",
+        "Forssan Seudun Kehittämiskeskus Oy",
+    ],
+}
+# Aulanko tutuksi (2002) was approved by the cooperation group of the 2000–2006 period, not by the group
+# Hämeen maakuntahallitus set up on 5.5.2014: the decision stays as written, without smh:selectedBy.
+NO_SELECTION_LINK: dict[str, str] = {
+    "Aulanko tutuksi": "approved by the regional cooperation group of 2000–2006, not the MYR set up in 2014",
+}
+
+FUNDS.update(
+    {
+        ("EAKR", "2007–2013"): "funds:erdf-2007-2013",
+        ("EAKR + Opetusministeriö + kunnat + yksityiset", "2007–2013"): "funds:erdf-2007-2013",
+        ("EAKR (Etelä-Suomen tavoite 2 -ohjelman EAKR-osuus ja valtion rahoitus)", "2000–2006"): (
+            "funds:erdf-2000-2006"
+        ),
+        # Business aid from the ERDF programme, granted by Hämeen ELY-keskus (the record's note).
+        ("EAKR (yrityksen kehittämisavustus)", "2014–2020"): "ERDF",
+        ("Interreg Baltic Sea Region (EAKR)", "2014–2020"): "ERDF",
+        ("Horizon 2020", "2014–2020"): "H2020",
+        ("EU LIFE (integrated project)", "2014–2020"): "funds:life",
+        ("EMR / maaseuturahasto (Euroopan maaseuturahaston tuella)", "2014–2020"): "EAFRD2020",
+        ("EMR / maaseuturahasto (Leader)", "2023–2027"): "EAFRD_2021",
+        (
+            "EMR / maaseuturahasto (EU-osarahoitteinen Manner-Suomen maaseudun kehittämisohjelma) + Hämeen ja "
+            "Uudenmaan ELY-keskukset + Forssan Seudun Kehittämiskeskus",
+            "2007–2013",
+        ): "funds:eafrd-2007-2013",
+        # Leader money is rural-fund money channelled by the local action groups.
+        ("Leader (maaseuturahasto)", "2014–2020"): "EAFRD2020",
+        ("Leader (maaseuturahasto)", "2007–2013"): "funds:eafrd-2007-2013",
+        ("Leader (maaseuturahasto)", None): None,  # no period: 2014–2020 and 2023–2027 cannot be told apart
+        ("Leader (Linnaseutu)", "2014–2020"): "EAFRD2020",
+        ("Leader (maaseuturahasto) – preparatory project", None): None,
+        ("Maakunnan kehittämisraha (MKR, kansallinen)", None): "funds:mkr",
+        ("Maakunnan kehittämisraha (MKR, kansallinen) ja maakunnan kunnat", None): "funds:mkr",
+        ("Hämeen maakunnan kehittämisraha + valuma-alueen kunnat", None): "funds:mkr",
+        ("Hämeen ELY-keskuksen vesienhoitoavustus (kansallinen)", None): "funds:ely-water-grants",
+        ("Hämeen ELY-keskuksen vesistöavustus (kansallinen)", None): "funds:ely-water-grants",
+        ("Ympäristöministeriö, Kuntien ilmastoratkaisut -ohjelma (kansallinen)", None): (
+            "funds:municipal-climate-solutions"
+        ),
+        ("Business Finland", None): "funds:business-finland",
+        # The page names a funder or says the fund is not named: no fund is guessed.
+        ("TEM (työ- ja elinkeinoministeriö), kansallinen", None): None,
+        ("MMM / TEM (maaseutupolitiikan yhteistyöryhmä YTR:n suosituksesta)", None): None,
+        ("THL, Kanta-Hämeen sairaanhoitopiiri ja Hämeen liitto (rahoittajat ja toteuttajat)", None): None,
+        ("Hämeen ELY-keskus ja Vanajavesikeskus (rahoittajat)", None): None,
+        ("Hämeen ELY-keskus rahoittaja (fund not named)", None): None,
+        ("EU co-funded (Hämeen ELY-keskus rahoittaja; fund not named on page)", None): None,
+        ("EU cohesion policy project story (fund not in excerpt)", None): None,
+        (
+            "EU structural funds (project story on the Uudistuva ja osaava Suomi / Etelä-Suomi site; fund not "
+            "named in excerpt)",
+            None,
+        ): None,
+        ("EU-rahoitteinen (fund not named)", None): None,
+        ("European Universities alliance (fund not named in excerpt)", None): None,
+        ("EU-osarahoitus, Etelä-Suomen tavoite 2 -ohjelma (rahasto ei mainittu otteessa)", None): None,
+        ("EU tavoite 2 -ohjelma (rahoitusta haettu, per news)", None): None,
+    }
+)
+
+AMOUNT_TYPES.update(
+    {
+        "Budget (total budget)": "total-cost",
+        "Hankkeen budjetti (sykli.fi)": "total-cost",
+        "Kokonaisbudjetti": "total-cost",
+        "Kokonaisbudjetti noin": "total-cost",
+        # FRESHABIT: the record is the Vanajavesi part of a national LIFE project; the part's total is its
+        # total cost, the national project's total is the cost of the larger project it belongs to.
+        "Vanajaveden alueen kokonaisbudjetti": "total-cost",
+        "valtakunnallisen hankkeen kokonaisbudjetti": "parent-total-cost",
+        "Budjetti": "unspecified-amount",  # the page says only "budget", as HORTIANNA's
+        "Business Finlandin rahoitusosuus": "granted-funding",
+        "ESR-rahoitus (Hämeen Sanomat, undated)": "granted-funding",
+        "EU-rahoitus Vanajaveden alueelle noin": "granted-funding",
+        "Linnaseutu ry:n tuki (HäSa)": "granted-funding",
+        "Tuki (Linnaseutu)": "granted-funding",
+        # ELY's selection: "8 valittua yhteensä 531 150 € EU+valtio" (decision text).
+        "Myönnettävä rahoitus": "granted-funding",
+        "Rahoitus (per Hämeen liitto news)": "granted-funding",
+        "TEM-rahoitus": "granted-funding",
+        "yrityksen kehittämisavustus": "granted-funding",
+        # OSIRIS: the funding of the whole Interreg project, and the share of its two Kanta-Häme partners.
+        "rahoitus yhteensä": "granted-funding",
+        "HAMKin ja RTOY:n osuus yhteensä": "partner-share",
+    }
+)
+AMOUNT_SHARES["HAMKin ja RTOY:n osuus yhteensä"] = ["Hämeen ammattikorkeakoulu Oy", "Riihimäen Tilat ja Kehitys Oy"]
+
+# Pages that give the year of the amounts read on them, where neither a decision nor the address dates
+# them: page -> (year, what on the page or record says so).
+PAGE_YEARS: dict[str, tuple[str, str]] = {
+    "https://www.hameenliitto.fi/elinvoima-ja-kehittaminen/rahoitus/akke-rahoitus/akke-rahoitetut-hankkeet-2021/": (
+        "2021",
+        "the page lists the AKKE projects funded in 2021",
+    ),
+    "https://hameenliitto.fi/matkailun-kehittaminen-etenee-hame-on-vahvasti-mukana-jarvi-suomen-suuralueyhteistyossa/": (
+        "2019",
+        "a news item of 2019 (the record's period)",
+    ),
+}
+
+# The README's corrections and additions to records (by the record's name): periods another page gives
+# (kept beside the record's own, each with its page), and pages that confirm an amount the record has.
+RECORD_CORRECTIONS: dict[str, dict[str, Any]] = {
+    "Häme Goes Global": {
+        "periods": [
+            {
+                "start": "2021-03-01",
+                "end": "2023-12-31",
+                "source": "https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/",
+                "why": "the project's own page (real-data-2 README, corrections)",
+            }
+        ],
+        "confirms": {"kustannusarvio": ["https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"]},
+        "sources": ["https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"],
+    },
+    "Faicare": {
+        "periods": [
+            {
+                "start": "2018-02",
+                "end": "2020-06",
+                "source": "https://www.forssanlehti.fi/lounais-hame/forssan-seutu-sai-oman-osansa-ely-keskuksen-rahoista-useamman-yrityksen-investointeja-tuettiin-204808",
+                "why": "Forssan Lehti: February 2018 – June 2020 (real-data-2 README, corrections); the EURA page gives 1.2.2018–31.12.2020",
+            }
+        ],
+    },
+    "DIGITRAIL – Kanta-Hämeen reitistöjen saavutettavuus ja näkyvyys": {
+        "periods": [
+            {
+                "end": "2019-06",
+                "source": "https://www.hamk.fi/2019/kanta-hameen-luontoreitteja-kehitetty-digitaalisin-menetelmin/",
+                "why": "HAMK's news of 10.7.2019: the project ended at the end of June 2019; the register gives 16.6.2020",
+            }
+        ],
+    },
+    "HITU – Ilmastoturvallisuuden parantaminen Hämeen maaseudulla (Hämeen ilmastoturva)": {
+        "periods": [
+            {
+                "start": "2022-01-01",
+                "end": "2023-12-31",
+                "source": "https://maaseutuverkosto.fi/sv/projekt/hitu-ilmastoturvallisuuden-parantaminen-hameen-maaseudulla-2/",
+                "why": "the project text on the register page gives 1.1.2022–31.12.2023; its dates say 31.12.2021–30.12.2023",
+            }
+        ],
+    },
+    "Forssan seudun hevosreittiverkoston kehittäminen – esiselvitys": {
+        "periods": [
+            {
+                "end": "2024-11-29",
+                "source": "https://maaseutuverkosto.fi/hankkeet/forssan-seudun-hevosreittiverkoston-kehittaminen-esiselvitys/",
+                "why": "an earlier snapshot of the register page ends the project on 29.11.2024 (extended to 30.5.2025)",
+            }
+        ],
+    },
+    "Hevosklusterihanke 2008-2011": {
+        "replaces_written": True,  # the record's start "2008" is the start of both periods below
+        "periods": [
+            {
+                "start": "2008",
+                "end": "2011",
+                "source": "http://www.hippolis.fi/hevosklusterihanke-2008-2011/",
+                "why": "the title of the page says 2008–2011",
+            },
+            {
+                "start": "2008",
+                "end": "2010",
+                "source": "http://www.hippolis.fi/hevosklusterihanke-2008-2011/",
+                "why": "the funding text of the same page says 2008–2010",
+            },
+        ],
+    },
+}
+STATUS_VALUES["Käynnissä (snapshot)"] = ("Käynnissä", "fi")
+
+# Names whose page is in English, and names whose bracketed part is the collector's remark.
+ENGLISH_NAMES |= {
+    "PoliRural – Future Oriented Collaborative Policy Development for Rural Areas and People",
+    "Envi Grow Park",
+    "Robotics Campus – Scale up!",
+    "RUN-EU (European University alliance; HAMK as partner)",
+    "Strengthen the Chain!",
+}
+NAME_REMARKS: dict[str, tuple[str, str]] = {
+    "Strengthen the Chain! (Streghten the chain – every link matters!)": (
+        "Strengthen the Chain!",
+        "The page spells the name 'Streghten the chain – every link matters!'.",
+    ),
 }
