@@ -114,8 +114,8 @@ def apply_profiles(results: dict[str, ProjectResult]) -> None:
     profiles = rules.applicant_profiles(themes, applicants)
     classified: Counter[str] = Counter(org for k in themes for org in applicants[k])
     for r in results.values():
-        if r.theme.assignments:
-            continue
+        if r.theme.assignments or r.in_force.assignments:
+            continue  # the record's own evidence placed it (or placed it outside every spearhead)
         found = rules.profile_assignment(r.facts, profiles, classified)
         if found:
             r.theme.assignments = found

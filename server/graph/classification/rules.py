@@ -46,18 +46,29 @@ def concept(scheme: str, slug: str) -> str:
     return f"{RES}concept/{scheme}/{slug}"
 
 
+def stem_pattern(stem: str) -> re.Pattern[str]:
+    """'stem' starts a word (not after the prefix 're-'); '*stem' may sit inside one; 'stem$' ends one."""
+    core = stem.lstrip("*").rstrip("$")
+    start = "" if stem.startswith("*") else r"(?<!\w)(?<!re-)"
+    end = r"(?!\w)" if stem.endswith("$") else ""
+    return re.compile(start + re.escape(core) + end)
+
+
 def stem_hits(keywords: list[str], fields: dict[str, str]) -> list[str]:
-    """Rule hits as "'stem' in field"; stems under five letters must start a word."""
+    """Rule hits as "'stem' in field"."""
     hits = []
     for k in keywords:
-        pattern = re.escape(k) if len(k) >= 5 else rf"(?<!\w){re.escape(k)}"
-        hits += [f"'{k}' in {name}" for name, text in fields.items() if re.search(pattern, text)]
+        pattern = stem_pattern(k)
+        hits += [f"'{k.strip('*$')}' in {name}" for name, text in fields.items() if pattern.search(text)]
     return hits
 
 
-def group_hits(groups: list[list[str]], fields: dict[str, str]) -> list[str]:
-    """The hits of a concept's rule, or [] when one of its stem groups finds nothing."""
-    found = [stem_hits(g, fields) for g in groups]
+def rule_hits(rule: stems.Rule, fields: dict[str, str]) -> list[str]:
+    """The hits of a concept's rule, or [] when one of its groups finds nothing. Weak stems count
+    only where no ``unless`` stem is found."""
+    found = [stem_hits(g, fields) for g in rule.groups]
+    if rule.weak and not stem_hits(rule.unless, fields):
+        found[0] = found[0] + stem_hits(rule.weak, fields)
     return [h for hits in found for h in hits] if all(found) else []
 
 
@@ -71,8 +82,8 @@ class Assignment:
 def smart_hame_spearheads(f: ProjectFacts) -> list[Assignment]:
     fields = f.texts()
     out = []
-    for slug, groups in stems.SMART_HAME.items():
-        hits = group_hits(groups, fields)
+    for slug, rule in stems.SMART_HAME.items():
+        hits = rule_hits(rule, fields)
         if hits:
             out.append(Assignment(concept("spearheads", slug), "spearhead", hits))
     return out
@@ -103,8 +114,8 @@ def smart_hame_choices(f: ProjectFacts, spearheads: list[Assignment]) -> list[As
 def smart_tavastia_spearheads(f: ProjectFacts) -> list[Assignment]:
     fields = f.texts()
     out = []
-    for slug, groups in stems.SMART_TAVASTIA.items():
-        hits = group_hits(groups, fields)
+    for slug, rule in stems.SMART_TAVASTIA.items():
+        hits = rule_hits(rule, fields)
         if hits:
             out.append(Assignment(concept("smart-tavastia-spearheads", slug), "spearhead", hits))
     return out
@@ -150,9 +161,9 @@ def theme_from_smart_tavastia(
         if not targets:
             unresolved.append(f"Smart Tavastia's '{name}' has no Smart Häme successor in the published mappings")
             continue
-        chosen = [m for m in targets if m.target in supported]
-        if not chosen and len(targets) == 1:
-            chosen = targets
+        # An exact or close match carries the theme alone; a narrower or related one needs the target's
+        # own stems in the record (Smart Häme covers only a part of the older spearhead, or overlaps it).
+        chosen = [m for m in targets if m.target in supported or m.relation in ("exactMatch", "closeMatch")]
         if not chosen:
             names = ", ".join(m.target.rsplit("/", 1)[-1] for m in targets)
             unresolved.append(
@@ -160,7 +171,7 @@ def theme_from_smart_tavastia(
             )
         for m in chosen:
             why = f"Smart Tavastia '{name}' skos:{m.relation} this spearhead ({m.statement})"
-            hits = supported.get(m.target, ["the mapping has one target, so it alone carries the theme"])
+            hits = supported.get(m.target, [f"skos:{m.relation} carries the theme alone"])
             out.setdefault(m.target, Assignment(m.target, "spearhead")).basis += [why, *hits]
             used.append(m.statement)
     return list(out.values()), used, unresolved
