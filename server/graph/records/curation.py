@@ -786,6 +786,16 @@ AMOUNT_TYPES.update(
 )
 AMOUNT_SHARES["HAMKin ja RTOY:n osuus yhteensä"] = ["Hämeen ammattikorkeakoulu Oy", "Riihimäen Tilat ja Kehitys Oy"]
 
+# Records whose decision is dated outside the decision field: record name -> (year, basis, why).
+AMOUNT_YEARS: dict[str, tuple[str, str, str]] = {
+    "OSIRIS": (
+        "2018",
+        "decision-year",
+        "the Interreg programme's monitoring committee selected the third call's projects on 19.–20.9.2018 "
+        "(the record's programme field)",
+    ),
+}
+
 # Pages that give the year of the amounts read on them, where neither a decision nor the address dates
 # them: page -> (year, what on the page or record says so).
 PAGE_YEARS: dict[str, tuple[str, str]] = {

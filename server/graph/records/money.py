@@ -76,6 +76,9 @@ def amount_year(record: dict[str, Any], label: str, page: str, start: str | None
     m = re.search(r"(20\d\d)$", label)
     if m:
         return AmountYear(m.group(1), "decision-year", f"decision year in the label '{label}'")
+    if record["name"] in cur.AMOUNT_YEARS:
+        year, basis, why = cur.AMOUNT_YEARS[record["name"]]
+        return AmountYear(year, basis, why)
     decided = decision_date(record, page)
     if decided:
         written = record.get("decision") or f"meeting of {decided}"
@@ -87,5 +90,5 @@ def amount_year(record: dict[str, Any], label: str, page: str, start: str | None
     if m:
         return AmountYear(m.group(1), "page-year", f"the page's address dates it {m.group(1)}")
     if start:
-        return AmountYear(start[:4], "planned-start-year", f"year of the planned start {start}")
+        return AmountYear(start[:4], "planned-start-year", f"year of the start {start} the sources give")
     return AmountYear(None, None, "no year: the sources give no decision, page date or planned start")

@@ -159,6 +159,13 @@ class ProjectWriter:
             self.g.add((s, SKOS.note, en(text)))
 
     def _names(self, s: URIRef, name: str) -> None:
+        m = re.fullmatch(r"(.+?)\s*\[([^\]]+)\]", name)
+        if name in cur.NAME_REMARKS:
+            name, remark = cur.NAME_REMARKS[name]
+            self.g.add((s, SKOS.note, en(remark)))
+        elif m:  # "… [descriptive name; project name not given in excerpt]": the collector's remark
+            name = m.group(1)
+            self.g.add((s, SKOS.note, en(f"Name as recorded: {m.group(2)}.")))
         if name in cur.BILINGUAL_NAMES:
             pairs = list(zip(cur.BILINGUAL_NAMES[name], ("fi", "en"), strict=True))
         else:
@@ -297,7 +304,7 @@ class ProjectWriter:
         if record.get("kustannusarvio"):
             figures.append(("kustannusarvio", record["kustannusarvio"]))
         page = record.get("budget_source") or record["source"]
-        start = facts.start if facts.start and FULL_DATE.fullmatch(facts.start) else None
+        start = facts.start
         confirmations = cur.RECORD_CORRECTIONS.get(record["name"], {}).get("confirms", {})
         for n, (label, written) in enumerate(figures, start=1):
             if label not in cur.AMOUNT_TYPES:
