@@ -16,7 +16,16 @@ BASE = "https://w3id.org/smart-hame/"
 ONTOLOGY = URIRef(BASE + "ontology")
 SMH = BASE + "ontology/"
 LANGUAGES = {"fi", "sv", "en"}
-MODEL_SCHEMES = ("amount-types", "organisation-types", "funds", "participant-roles", "programme-event-types")
+MODEL_SCHEMES = (
+    "amount-types",
+    "organisation-types",
+    "funds",
+    "participant-roles",
+    "programme-event-types",
+    "year-bases",
+    "classification-kinds",
+    "context-types",
+)
 # Namespaces an alignment may point into: the verified ones (server.graph.vocabulary, from
 # ../shared/reference/vocabularies.md) plus FRAPO (vocabularies.md §5.2).
 KNOWN_NAMESPACES = (*STANDARD_PREFIXES.values(), "http://purl.org/cerif/frapo/", SMH)

@@ -140,7 +140,10 @@ def apply_decisions(results: dict[str, ProjectResult], decisions: list[Decision]
                     if not o.assignments:
                         o.reason = f"its only rule match, {d.concept}, was rejected by an editorial decision"
         r.editorial.append(e)
-
+    for r in results.values():
+        mapped = [stmt for a in r.theme.assignments for stmt, old in a.via if old in r.in_force.concepts()]
+        if any(a.via for a in r.theme.assignments) or r.theme.derived_from[1:]:
+            r.theme.derived_from = r.theme.derived_from[:1] + sorted(set(mapped))
 
 def classify(
     facts: list[ProjectFacts],

@@ -77,6 +77,7 @@ class Assignment:
     concept: str
     role: str  # "spearhead", "choice" or "line"
     basis: list[str] = field(default_factory=list)
+    via: list[tuple[str, str]] = field(default_factory=list)  # (mapping statement, Smart Tavastia spearhead)
 
 
 def smart_hame_spearheads(f: ProjectFacts) -> list[Assignment]:
@@ -172,7 +173,9 @@ def theme_from_smart_tavastia(
         for m in chosen:
             why = f"Smart Tavastia '{name}' skos:{m.relation} this spearhead ({m.statement})"
             hits = supported.get(m.target, [f"skos:{m.relation} carries the theme alone"])
-            out.setdefault(m.target, Assignment(m.target, "spearhead")).basis += [why, *hits]
+            assignment = out.setdefault(m.target, Assignment(m.target, "spearhead"))
+            assignment.basis += [why, *hits]
+            assignment.via.append((m.statement, a.concept))
             used.append(m.statement)
     return list(out.values()), used, unresolved
 

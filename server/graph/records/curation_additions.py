@@ -256,7 +256,7 @@ ROUNDS: list[dict[str, Any]] = [
     {
         "key": "eafrd-last-ely-selection-2025",
         "label": {"fi": "Hämeen ELY-keskuksen viimeinen maaseutuhankkeiden valinta 2025", "en": "Last rural selection of Hämeen ELY-keskus, 2025"},
-        "facts": [("timeline_additions", 14)],
+        "facts": [("rural_development_and_leader", 11), ("timeline_additions", 14)],
         "fund": "EAFRD_2021",
         "body": [ELY],
         "year": "2025",
