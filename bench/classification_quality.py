@@ -81,7 +81,9 @@ def table(name: str, counts: dict[str, tuple[int, int, int]]) -> list[str]:
         total = [total[0] + tp, total[1] + fp, total[2] + fn]
         lines.append(f"  {s:32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}")
     tp, fp, fn = total
-    lines.append(f"  {'all four (micro-average)':32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}")
+    lines.append(
+        f"  {'all four (micro-average)':32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}"
+    )
     return lines
 
 
@@ -107,11 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     for part in parts:
         gold = read_testset(args.testset, part)
         title = f"{part} part" if part else "the whole set"
-        print(f"\n=== {title}: {len(gold)} projects, labels per spearhead: " + ", ".join(
-            f"{s} {sum(1 for g in gold.values() if s in g)}" for s in SPEARHEADS))
-        report = table("stems (Smart Häme stems in the record only)", score(gold, lambda k: slugs(
-            [a.concept for a in rules.smart_hame_spearheads(facts[k])])))
-        report += table("rules (in force -> mappings, stems, profiles)", score(gold, lambda k: slugs(by_rules[k].theme.concepts())))
+        print(
+            f"\n=== {title}: {len(gold)} projects, labels per spearhead: "
+            + ", ".join(f"{s} {sum(1 for g in gold.values() if s in g)}" for s in SPEARHEADS)
+        )
+        report = table(
+            "stems (Smart Häme stems in the record only)",
+            score(gold, lambda k: slugs([a.concept for a in rules.smart_hame_spearheads(facts[k])])),
+        )
+        report += table(
+            "rules (in force -> mappings, stems, profiles)",
+            score(gold, lambda k: slugs(by_rules[k].theme.concepts())),
+        )
         report += table("published (rules + editorial decisions)", score(gold, lambda k: contributes[k]))
         print("\n".join(report))
         wrong = [

@@ -121,17 +121,23 @@ def test_every_smart_hame_spearhead_has_projects_by_theme(store: ox.Store) -> No
 def test_themes_derived_from_smart_tavastia_follow_the_published_mappings(store: ox.Store) -> None:
     derived = 0
     for q in values(store, None, SMH + "classificationKind", KIND + "theme"):
-        sources = {s.object.value for s in values(store, q.subject.value, "http://www.w3.org/ns/prov#wasDerivedFrom")}
+        sources = {
+            s.object.value for s in values(store, q.subject.value, "http://www.w3.org/ns/prov#wasDerivedFrom")
+        }
         mappings = {s for s in sources if s.startswith(BASE + "mapping/")}
         if not mappings:
             continue
         derived += 1
         in_force = next(s for s in sources if s.endswith("/in-force"))
         targets = {
-            o.object.value for m in mappings for o in values(store, m, "http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+            o.object.value
+            for m in mappings
+            for o in values(store, m, "http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
         }
         starts = {
-            o.object.value for m in mappings for o in values(store, m, "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+            o.object.value
+            for m in mappings
+            for o in values(store, m, "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
         }
         assert concepts_of(store, q.subject.value) <= targets, q.subject.value
         assert starts <= concepts_of(store, in_force), q.subject.value
@@ -146,7 +152,11 @@ def test_editorial_decisions_override_the_rules_and_name_their_editor(store: ox.
     for row in rows:
         project, concept = f"{BASE}project/{row['project']}", f"{BASE}concept/{row['concept']}"
         editorial = by_project[project]["editorial"]
-        agents = {q.object.value for c in editorial for q in values(store, c, "http://www.w3.org/ns/prov#wasAttributedTo")}
+        agents = {
+            q.object.value
+            for c in editorial
+            for q in values(store, c, "http://www.w3.org/ns/prov#wasAttributedTo")
+        }
         assert f"{BASE}agent/{row['editor']}" in agents
         contributes = bool(values(store, project, SMH + "contributesTo", concept))
         if row["decision"] == "include":
@@ -201,13 +211,23 @@ def theme(f: ProjectFacts, mappings: dict[str, list[Mapping]] | None = None) -> 
         ("Lakeland Finland", "Tourism cooperation", set()),
         ("Tavastia Blueways", "Water-tourism routes on lakes", set()),  # nature as a tourism setting
         ("Vesistökunnostus", "Restoration of lakes", {"circular-economy"}),
-        ("HITU", "Mapping climate-change risks for rural areas", set()),  # adaptation, not the circular economy
+        (
+            "HITU",
+            "Mapping climate-change risks for rural areas",
+            set(),
+        ),  # adaptation, not the circular economy
         ("Hämeen ilmastovahti", "Climate actions of municipalities", {"circular-economy"}),
         ("Tuotannon digitalisaatio", "Digital tools for SME production", {"smart-services-and-production"}),
-        ("Digitaalinen oppiminen", "Digital learning objects for teachers", set()),  # technology without business
+        (
+            "Digitaalinen oppiminen",
+            "Digital learning objects for teachers",
+            set(),
+        ),  # technology without business
     ],
 )
-def test_stems_start_words_and_weak_stems_yield_to_the_setting(name: str, summary: str, expected: set[str]) -> None:
+def test_stems_start_words_and_weak_stems_yield_to_the_setting(
+    name: str, summary: str, expected: set[str]
+) -> None:
     assert theme(facts(name, summary, period_label="2007–2013")) == expected
 
 
@@ -225,7 +245,11 @@ def test_a_related_or_narrower_mapping_needs_the_targets_own_stems() -> None:
 
 def test_fund_axis_and_specific_objective_give_strategic_choices() -> None:
     f = facts(
-        "Ohjaamo", "One-stop guidance", start="2023-01-01", fund=rules.EUPROG + "ESF_PLUS", fund_as_written="ESR+",
+        "Ohjaamo",
+        "One-stop guidance",
+        start="2023-01-01",
+        fund=rules.EUPROG + "ESF_PLUS",
+        fund_as_written="ESR+",
         specific_objective="4.1. Tutkimus-, osaamis- ja innovaatiokeskittymien kehittäminen",
     )
     result = classify([f], {}, profiles=False)["T"].in_force

@@ -217,9 +217,9 @@ def test_every_project_record_is_present_with_its_source(records: dict, store: o
         )
         names = {row["l"].value for row in rows}
         # A name may end in a translation, the page's spelling or the collector's remark, in () or [].
-        assert any(record["name"] == n or record["name"].startswith((n + " (", n + " [")) for n in names), record[
-            "name"
-        ]
+        assert any(record["name"] == n or record["name"].startswith((n + " (", n + " [")) for n in names), (
+            record["name"]
+        )
 
 
 def expected_code(written: str) -> str | None:
@@ -586,7 +586,9 @@ def test_no_name_from_a_note_is_published(records: dict, store: ox.Store) -> Non
     for graph in ("strategy", "actors", "projects", "classification", "links"):
         literals = [
             r["o"].value
-            for r in select(store, f"SELECT * WHERE {{ GRAPH {G(graph)} {{ ?s ?p ?o FILTER(isLiteral(?o)) }} }}")
+            for r in select(
+                store, f"SELECT * WHERE {{ GRAPH {G(graph)} {{ ?s ?p ?o FILTER(isLiteral(?o)) }} }}"
+            )
         ]
         assert [t for t in literals if any(n in t for n in others)] == [], graph
     notes = [
@@ -612,10 +614,14 @@ def fact_texts(additions: dict) -> dict[str, set[str]]:
     return out
 
 
-def test_every_sourced_strategy_addition_is_published_with_its_sources(records: dict, store: ox.Store) -> None:
+def test_every_sourced_strategy_addition_is_published_with_its_sources(
+    records: dict, store: ox.Store
+) -> None:
     facts = fact_texts(records["additions"])
     assert len(facts) == 103  # 88 facts and 15 timeline additions; the unsourced 'not found' list is left out
-    rows = select(store, f"SELECT * WHERE {{ GRAPH {G('strategy')} {{ ?s dct:description ?d ; dct:source ?src }} }}")
+    rows = select(
+        store, f"SELECT * WHERE {{ GRAPH {G('strategy')} {{ ?s dct:description ?d ; dct:source ?src }} }}"
+    )
     published: dict[str, set[str]] = {}
     for r in rows:
         published.setdefault(r["d"].value, set()).add(r["src"].value)
@@ -649,7 +655,9 @@ def test_round_and_statistic_amounts_are_the_numbers_their_facts_write(store: ox
         assert Decimal(value) == expected, (amount, written, value)
 
 
-def test_every_amount_has_its_meaning_currency_and_a_year_with_its_basis(records: dict, store: ox.Store) -> None:
+def test_every_amount_has_its_meaning_currency_and_a_year_with_its_basis(
+    records: dict, store: ox.Store
+) -> None:
     rows = select(
         store,
         f"""SELECT * WHERE {{ GRAPH {G("projects")} {{ ?p smh:amount ?a . ?a smh:amountType ?t ;

@@ -138,7 +138,9 @@ def plain_name(name: str) -> str:
 
 def bare_code(written: str | None) -> str | None:
     """The register code a record's code gives (EURA, rural fund, Objective 2, Horizon 2020 grant), or None."""
-    m = re.fullmatch(r"([AS]\d{5}|\d{4,6}|HAM-\d{4}-R-\d+)(?: \(.*\))?|H2020 grant agreement no\. (\d+)", written or "")
+    m = re.fullmatch(
+        r"([AS]\d{5}|\d{4,6}|HAM-\d{4}-R-\d+)(?: \(.*\))?|H2020 grant agreement no\. (\d+)", written or ""
+    )
     return (m.group(1) or m.group(2)) if m else None
 
 
@@ -179,7 +181,9 @@ def test_funding_by_year_and_fund_matches_the_endorsements_in_the_source_records
     )  # 332 654 + 174 840 + 188 448 + 76 350
     default = rows(client, "funding-by-year-and-fund")  # the default meaning: EU and state funding endorsed
     assert {r["amount_type"] for r in default} == {ENDORSED}
-    got = {(r["amount_year"], short(r["fund"])): (int(r["projects"]), Decimal(r["total_eur"])) for r in default}
+    got = {
+        (r["amount_year"], short(r["fund"])): (int(r["projects"]), Decimal(r["total_eur"])) for r in default
+    }
     assert got == expected
     only_2016 = rows(client, "funding-by-year-and-fund", year="2016", amount_type=ENDORSED)
     assert {
@@ -236,7 +240,9 @@ def funding_rows(client, name: str, concept_var: str, **params: str) -> dict[tup
     }
 
 
-def check_coverage(client, name: str, concept_var: str, expected: dict[str, tuple[int, int]], **params: str) -> None:
+def check_coverage(
+    client, name: str, concept_var: str, expected: dict[str, tuple[int, int]], **params: str
+) -> None:
     for r in rows(client, name, **params):
         assert (int(r["selection_projects"]), int(r["covered_projects"])) == expected[r[concept_var]], r
 
@@ -251,7 +257,9 @@ def test_funding_by_spearhead_matches_a_second_formulation(client, facts) -> Non
         expected = spearhead_funding(facts, themes, meaning)
         assert expected, f"the classification gives some spearhead amounts of {meaning}"
         assert funding_rows(client, "funding-by-spearhead", "spearhead", amount_type=meaning) == expected
-        check_coverage(client, "funding-by-spearhead", "spearhead", coverage(facts, themes, meaning), amount_type=meaning)
+        check_coverage(
+            client, "funding-by-spearhead", "spearhead", coverage(facts, themes, meaning), amount_type=meaning
+        )
     assert funding_rows(client, "funding-by-spearhead", "spearhead") == spearhead_funding(facts, themes)
     one = BASE + "concept/spearheads/circular-economy"
     assert funding_rows(client, "funding-by-spearhead", "spearhead", spearhead=one) == {
@@ -276,7 +284,11 @@ def test_endorsed_funding_by_spearhead_theme_agrees_with_the_records(client, rea
                 year = re.search(r"(?:MYR \d{1,2}\.\d{1,2}\.|puolsi )(\d{4})", record["decision"]).group(1)
             else:
                 continue
-            project = labels[plain_name(record["name"])] if plain_name(record["name"]) in labels else labels[record["name"]]
+            project = (
+                labels[plain_name(record["name"])]
+                if plain_name(record["name"]) in labels
+                else labels[record["name"]]
+            )
             assert record["source"] in facts.objects(project, DCT + "source")
             fund = BASE + "concept/funds/" + FUND_CONCEPTS[record["fund"]]
             for spearhead in facts.objects(project, SMH + "contributesTo") & facts.spearheads():
@@ -288,7 +300,10 @@ def test_endorsed_funding_by_spearhead_theme_agrees_with_the_records(client, rea
     assert all(year for _, year, _, _ in got), "every endorsed amount has its decision year"
     # The endorsed amounts (2015–2017 ERDF and ESF, 2021 REACT-EU) fall under two spearheads by theme: the
     # other endorsed projects are about employment, tourism, mobility or mining, or have only a name.
-    assert {s.rsplit("/", 1)[-1] for s, _, _, _ in got} == {"circular-economy", "smart-services-and-production"}
+    assert {s.rsplit("/", 1)[-1] for s, _, _, _ in got} == {
+        "circular-economy",
+        "smart-services-and-production",
+    }
 
 
 def test_funding_by_strategic_choice_counts_each_project_once_per_choice(client, facts) -> None:

@@ -72,7 +72,9 @@ def classification_iri(key: str, kind: str) -> str:
 def in_force_outcome(f: ProjectFacts) -> Outcome:
     found = periods.in_force(f)
     if found.strategy is None:
-        return Outcome("in-force", None, basis=[f"in force: none, because {found.reason}"], reason=found.reason)
+        return Outcome(
+            "in-force", None, basis=[f"in force: none, because {found.reason}"], reason=found.reason
+        )
     basis = [f"in force: {found.reason}"]
     if found.strategy == "smart-tavastia":
         year = periods.reference_year(found.reference)
@@ -92,14 +94,18 @@ def theme_outcome(f: ProjectFacts, in_force: Outcome, mappings: dict[str, list[M
         basis = ["theme: the strategy in force is Smart Häme itself, so the theme is its in-force spearheads"]
         choices = [a.concept.rsplit("/", 1)[-1] for a in in_force.assignments if a.role == "choice"]
         reason = "no Smart Häme spearhead rule matched its record" + (
-            f" (its in-force classification names only the strategic choices {', '.join(choices)})" if choices else ""
+            f" (its in-force classification names only the strategic choices {', '.join(choices)})"
+            if choices
+            else ""
         )
         return Outcome("theme", "smart-hame", assigned, basis, None if assigned else reason, [source])
     unresolved: list[str] = []
     if in_force.strategy == "smart-tavastia" and in_force.assignments:
         assigned, used, unresolved = rules.theme_from_smart_tavastia(f, in_force.assignments, mappings)
         if assigned:
-            basis = ["theme: derived from the in-force Smart Tavastia classification through the published mappings"]
+            basis = [
+                "theme: derived from the in-force Smart Tavastia classification through the published mappings"
+            ]
             return Outcome("theme", "smart-hame", assigned, basis, derived_from=[source, *sorted(set(used))])
     assigned = rules.smart_hame_spearheads(f)
     basis = ["theme: Smart Häme spearhead stems in the record (no in-force classification to derive from)"]
@@ -128,7 +134,9 @@ def apply_decisions(results: dict[str, ProjectResult], decisions: list[Decision]
         r = results[d.project]
         scheme = d.concept.split("/", 1)[0]
         iri = f"{RES}concept/{d.concept}"
-        e = Outcome("editorial", STRATEGY_OF_SCHEME[scheme], basis=[d.reason], agent=f"agent/{d.editor}", when=d.date)
+        e = Outcome(
+            "editorial", STRATEGY_OF_SCHEME[scheme], basis=[d.reason], agent=f"agent/{d.editor}", when=d.date
+        )
         if d.include:
             e.assignments = [Assignment(iri, ROLE_OF_SCHEME[scheme], [d.reason])]
         else:
@@ -144,6 +152,7 @@ def apply_decisions(results: dict[str, ProjectResult], decisions: list[Decision]
         mapped = [stmt for a in r.theme.assignments for stmt, old in a.via if old in r.in_force.concepts()]
         if any(a.via for a in r.theme.assignments) or r.theme.derived_from[1:]:
             r.theme.derived_from = r.theme.derived_from[:1] + sorted(set(mapped))
+
 
 def classify(
     facts: list[ProjectFacts],
@@ -166,7 +175,7 @@ def published_mappings(strategy: Graph) -> dict[str, list[Mapping]]:
     annotated mapping statements (never from the curation tables behind them)."""
     rdf_subject, rdf_predicate, rdf_object = RDF.subject, RDF.predicate, RDF.object
     out: dict[str, list[Mapping]] = {}
-    for statement in sorted(strategy.subjects(RDF.type, RDF.Statement)):
+    for statement in sorted(strategy.subjects(RDF.type, RDF.Statement), key=str):
         s = strategy.value(statement, rdf_subject)
         p = strategy.value(statement, rdf_predicate)
         o = strategy.value(statement, rdf_object)

@@ -63,7 +63,9 @@ def read_decisions(path: Path, projects: set[str], concepts: set[str]) -> list[D
             if row["concept"] not in concepts:
                 raise EditorialError(where, f"no concept/{row['concept']} to classify against")
             if row["decision"] not in DECISIONS:
-                raise EditorialError(where, f"decision must be {' or '.join(DECISIONS)}, not {row['decision']!r}")
+                raise EditorialError(
+                    where, f"decision must be {' or '.join(DECISIONS)}, not {row['decision']!r}"
+                )
             if not re.fullmatch(r"\d{4}-\d\d-\d\d", row["date"]):
                 raise EditorialError(where, f"date must be yyyy-mm-dd, not {row['date']!r}")
             if row["editor"] not in EDITORS:
@@ -72,8 +74,13 @@ def read_decisions(path: Path, projects: set[str], concepts: set[str]) -> list[D
                 raise EditorialError(where, "give the reason for the decision")
             out.append(
                 Decision(
-                    row["project"], row["concept"], row["decision"] == "include", row["reason"].strip(),
-                    row["date"], row["editor"], reader.line_num,
+                    row["project"],
+                    row["concept"],
+                    row["decision"] == "include",
+                    row["reason"].strip(),
+                    row["date"],
+                    row["editor"],
+                    reader.line_num,
                 )
             )
     return out

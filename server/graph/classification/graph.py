@@ -7,7 +7,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
-from server.graph.classification.build import RULES_AGENT, RULES_VERSION, Outcome, ProjectResult
+from server.graph.classification.build import RULES_AGENT, Outcome, ProjectResult
 from server.graph.classification.editorial import EDITORS
 from server.graph.vocabulary import STANDARD_PREFIXES, ontology_ns
 
@@ -54,7 +54,13 @@ def describe_agents(g: Graph) -> None:
 def classification_graph(results: dict[str, ProjectResult]) -> Graph:
     g = Graph()
     describe_agents(g)
-    g.add((GRAPH, RDFS.label, en("Classification of projects against the strategy in force and the Smart Häme themes")))
+    g.add(
+        (
+            GRAPH,
+            RDFS.label,
+            en("Classification of projects against the strategy in force and the Smart Häme themes"),
+        )
+    )
     g.add(
         (
             GRAPH,

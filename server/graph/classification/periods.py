@@ -69,7 +69,9 @@ def in_force(f: ProjectFacts) -> InForce:
         strategy = "smart-tavastia"
     else:
         return InForce(
-            None, ref, f"it ran before 2014 ({ref.basis}), before any smart specialisation strategy of this graph"
+            None,
+            ref,
+            f"it ran before 2014 ({ref.basis}), before any smart specialisation strategy of this graph",
         )
     return InForce(strategy, ref, f"{STRATEGIES[strategy]} was in force at its {ref.basis}")
 

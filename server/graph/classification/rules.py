@@ -160,7 +160,9 @@ def theme_from_smart_tavastia(
         targets = mappings.get(a.concept, [])
         name = a.concept.rsplit("/", 1)[-1]
         if not targets:
-            unresolved.append(f"Smart Tavastia's '{name}' has no Smart Häme successor in the published mappings")
+            unresolved.append(
+                f"Smart Tavastia's '{name}' has no Smart Häme successor in the published mappings"
+            )
             continue
         # An exact or close match carries the theme alone; a narrower or related one needs the target's
         # own stems in the record (Smart Häme covers only a part of the older spearhead, or overlaps it).
@@ -180,7 +182,9 @@ def theme_from_smart_tavastia(
     return list(out.values()), used, unresolved
 
 
-def applicant_profiles(results: dict[str, list[str]], applicants: dict[str, list[str]]) -> dict[str, Counter[str]]:
+def applicant_profiles(
+    results: dict[str, list[str]], applicants: dict[str, list[str]]
+) -> dict[str, Counter[str]]:
     """For each organisation, how many of the projects it applied for have each theme spearhead."""
     profiles: dict[str, Counter[str]] = {}
     for key, spearheads in results.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from rdflib import RDF, Graph, URIRef
 
 from server.graph.records import curation as cur
@@ -100,7 +101,9 @@ class Organisations:
     def _aliases(entry: Record) -> list[str]:
         return [cur.ALIAS_CLEANUP.get(a, a) for a in entry.get("aliases", [])]
 
-    def _groups(self, entries: list[tuple[Record, set[str], bool]]) -> list[list[tuple[Record, set[str], bool]]]:
+    def _groups(
+        self, entries: list[tuple[Record, set[str], bool]]
+    ) -> list[list[tuple[Record, set[str], bool]]]:
         """Entries that name one organisation, in the order of their first entry (union-find)."""
         parent = list(range(len(entries)))
 
@@ -134,7 +137,9 @@ class Organisations:
         return [groups[k] for k in sorted(groups)]
 
     def _add_group(self, group: list[tuple[Record, set[str], bool]]) -> None:
-        targets = {cur.SAME_ORGANISATION[e["name"]][0] for e, _, _ in group if e["name"] in cur.SAME_ORGANISATION}
+        targets = {
+            cur.SAME_ORGANISATION[e["name"]][0] for e, _, _ in group if e["name"] in cur.SAME_ORGANISATION
+        }
         records = [item for item in group if not item[2]]
         primary = next(
             (item for item in group if item[0]["name"] in targets), records[0] if records else group[0]
@@ -158,7 +163,8 @@ class Organisations:
                 self._index.setdefault(name_key(alias), org)
                 language = cur.ALIAS_LANGUAGES.get(alias, other.get("alias_languages", {}).get(alias, "fi"))
                 org.add_name(alias, language, other_sources)
-            org.notes += [(n, "en") for n in cur.NOTE_OVERRIDES.get(other["name"], other.get("notes", []))]
+            notes: list[str] = cur.NOTE_OVERRIDES.get(other["name"], other.get("notes") or [])
+            org.notes += [(n, "en") for n in notes]
             if other.get("comment_fi"):
                 org.notes.append((other["comment_fi"], "fi"))
         for other, other_sources, _ in group:
@@ -207,7 +213,9 @@ class Organisations:
             holder = self.by_business_id.get(business_id)
             parent = self.by_name.get(cur.UNITS.get(org.name, org.name))
             if holder is not None and holder not in (org, parent):
-                raise RecordError(where or name, f"{name!r} is {org.name}, but {business_id} is {holder.name}'s")
+                raise RecordError(
+                    where or name, f"{name!r} is {org.name}, but {business_id} is {holder.name}'s"
+                )
             if holder is None:
                 self._business_id(org, business_id, {source} if source else set())
         kept = self._kept_name(org, written)
@@ -261,11 +269,11 @@ class Organisations:
                 g.add((label, DCT.source, url(source)))
         if entry.get("kind") == "collaboration":
             g.add((s, RDF.type, ORG.OrganizationalCollaboration))
-        parent = entry.get("unit_of") or cur.UNITS.get(org.name)
+        parent: str | None = entry.get("unit_of") or cur.UNITS.get(org.name)
         if org.name in cur.UNIT_OF:
-            parent, source = cur.UNIT_OF[org.name]
-            g.add((s, DCT.source, url(source)))
-        if entry.get("kind") == "unit" or parent:
+            parent, unit_source = cur.UNIT_OF[org.name]
+            g.add((s, DCT.source, url(unit_source)))
+        if parent:
             g.add((s, RDF.type, ORG.OrganizationalUnit))
             g.add((s, ORG.unitOf, self.by_name[parent].iri))
         for member in entry.get("members", []):
@@ -279,11 +287,11 @@ class Organisations:
         if entry.get("website"):
             g.add((s, FOAF.homepage, url(entry["website"])))
         for note, language in org.notes:
-            text = published_note(note, self.person_names)
-            if text != note:
+            published = published_note(note, self.person_names)
+            if published != note:
                 self.redacted.append(org.name)
-            if text:
-                g.add((s, SKOS.note, lang(text, language)))
+            if published:
+                g.add((s, SKOS.note, lang(published, language)))
         for source in org.sources:
             g.add((s, DCT.source, url(source)))
 
@@ -320,4 +328,6 @@ class Organisations:
             g.add((org.iri, SMH.municipality, KUNTA[cur.MUNICIPALITIES[place]["code"]]))
         else:
             why = cur.MUNICIPALITY_NOT_LINKED.get(written, "not one municipality of the code list")
-            g.add((org.iri, SKOS.note, lang(f"Municipality as recorded: {written} (not linked: {why})", "en")))
+            g.add(
+                (org.iri, SKOS.note, lang(f"Municipality as recorded: {written} (not linked: {why})", "en"))
+            )

@@ -109,7 +109,9 @@ def read_record_files(paths: list[Path]) -> RecordBatch:
             batch.organisations += [Located(Origin(path, n), r) for n, r in enumerate(content, start=1)]
         elif kind == "strategy":
             if batch.strategy is not None:
-                raise RecordError(str(path), f"a second strategy file (the first was {batch.strategy.origin})")
+                raise RecordError(
+                    str(path), f"a second strategy file (the first was {batch.strategy.origin})"
+                )
             batch.strategy = Located(Origin(path), content)
         else:
             batch.additions.append(Located(Origin(path), content))

@@ -18,7 +18,7 @@ from typing import Any
 # Organisations that the sources name but actors.json does not list (project applicants and partners,
 # the cooperation group and the regional council's organs). Sources are added by the converter from
 # every record that mentions them; ``extra_sources`` are pages that describe the organisation itself.
-EXTRA_ORGANISATIONS: list[dict] = [
+EXTRA_ORGANISATIONS: list[dict[str, Any]] = [
     {
         "name": "Kanta-Hämeen maakunnan yhteistyöryhmä",
         "kind": "collaboration",
@@ -610,20 +610,28 @@ EXTRA_ORGANISATIONS += [
         "comment_fi": "Eurooppa-yliopistoallianssi, jossa HAMK on mukana; koordinaattoria ei mainita.",
         "extra_sources": ["https://run-eu.eu/?p=17861"],
     },
-    {"name": "Etelä-Hämeen luonnonsuojelupiiri", "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"]},
+    {
+        "name": "Etelä-Hämeen luonnonsuojelupiiri",
+        "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"],
+    },
     {
         "name": "Suomen ympäristökeskus",
         "public": True,
         "extra_sources": ["https://www.vanajavesi.fi/tietoa-meista/hankkeet/"],
     },
-    {"name": "Suomen Hevosenomistajien Keskusliitto ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
+    {
+        "name": "Suomen Hevosenomistajien Keskusliitto ry",
+        "extra_sources": ["https://www.hevosenomistaja.fi/5"],
+    },
     {"name": "Suomen Hippos ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
     {"name": "Suomen Ratsastajainliitto ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
     {"name": "MTK ry", "extra_sources": ["https://www.hevosenomistaja.fi/5"]},
     {
         "name": "Päijät-Hämeen liitto",
         "public": True,
-        "extra_sources": ["http://www.paijat-hame.fi/uutiset/paijathamalaiset-menestyksekkaita-interreg-europe-ohjelmassa/"],
+        "extra_sources": [
+            "http://www.paijat-hame.fi/uutiset/paijathamalaiset-menestyksekkaita-interreg-europe-ohjelmassa/"
+        ],
     },
     {
         "name": "Pirkanmaan elinkeino-, liikenne- ja ympäristökeskus",
@@ -685,7 +693,9 @@ FUNDERS: dict[str, list[str]] = {
         "Pirkanmaan elinkeino-, liikenne- ja ympäristökeskus",
     ],
     "Hämeen Ely-keskus": ["Hämeen elinkeino-, liikenne- ja ympäristökeskus"],
-    "Hämeen ELY-keskuksen vesienhoitoavustus (osarahoitus)": ["Hämeen elinkeino-, liikenne- ja ympäristökeskus"],
+    "Hämeen ELY-keskuksen vesienhoitoavustus (osarahoitus)": [
+        "Hämeen elinkeino-, liikenne- ja ympäristökeskus"
+    ],
     "Linnaseutu ry (Leader), kehittämistuki myönnetty tammi–maaliskuussa 2018": ["Linnaseutu ry"],
     "Linnaseutu Leader -toimintaryhmä": ["Linnaseutu ry"],
     "Toimintaryhmä Eteläisen maaseudun osaajat, EMO ry": ["Leader Häme EMO ry"],
@@ -784,7 +794,10 @@ AMOUNT_TYPES.update(
         "HAMKin ja RTOY:n osuus yhteensä": "partner-share",
     }
 )
-AMOUNT_SHARES["HAMKin ja RTOY:n osuus yhteensä"] = ["Hämeen ammattikorkeakoulu Oy", "Riihimäen Tilat ja Kehitys Oy"]
+AMOUNT_SHARES["HAMKin ja RTOY:n osuus yhteensä"] = [
+    "Hämeen ammattikorkeakoulu Oy",
+    "Riihimäen Tilat ja Kehitys Oy",
+]
 
 # Records whose decision is dated outside the decision field: record name -> (year, basis, why).
 AMOUNT_YEARS: dict[str, tuple[str, str, str]] = {
@@ -821,7 +834,11 @@ RECORD_CORRECTIONS: dict[str, dict[str, Any]] = {
                 "why": "the project's own page (real-data-2 README, corrections)",
             }
         ],
-        "confirms": {"kustannusarvio": ["https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"]},
+        "confirms": {
+            "kustannusarvio": [
+                "https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"
+            ]
+        },
         "sources": ["https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"],
     },
     "Faicare": {

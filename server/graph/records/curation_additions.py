@@ -22,14 +22,19 @@ LIITTO = "Hämeen liitto"
 ROUNDS: list[dict[str, Any]] = [
     {
         "key": "erdf-2021-2027-first-call",
-        "label": {"fi": "EAKR-ohjelmakauden 2021–2027 ensimmäinen haku", "en": "First ERDF call of 2021–2027"},
+        "label": {
+            "fi": "EAKR-ohjelmakauden 2021–2027 ensimmäinen haku",
+            "en": "First ERDF call of 2021–2027",
+        },
         "facts": [("eu_funding_2021_2027", 1)],
         "fund": "ERDF_2021",
         "body": [LIITTO],
         "year": "2022",
         "year_basis": "page-year",
         "year_note": "the news of 30.9.2021 puts the first calls of the period at the beginning of 2022",
-        "year_sources": ["https://hameenliitto.fi/kanta-hameen-eu-rahoitus-yli-kaksinkertaistuu-tulevalla-ohjelmakaudella/"],
+        "year_sources": [
+            "https://hameenliitto.fi/kanta-hameen-eu-rahoitus-yli-kaksinkertaistuu-tulevalla-ohjelmakaudella/"
+        ],
         "amounts": [
             ("available-funding", "23000000", "at most 23 M€", "the regions' ERDF projects in total"),
             ("available-funding", "3986000", "3,986 M€", "Hämeen liitto's share"),
@@ -37,7 +42,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "erdf-2021-2027-round-2022",
-        "label": {"fi": "EAKR-rahoituskierros 2022 (yhdeksän hanketta)", "en": "ERDF round 2022 (nine projects)"},
+        "label": {
+            "fi": "EAKR-rahoituskierros 2022 (yhdeksän hanketta)",
+            "en": "ERDF round 2022 (nine projects)",
+        },
         "facts": [("eu_funding_2021_2027", 2)],
         "fund": "ERDF_2021",
         "body": [LIITTO],
@@ -68,7 +76,12 @@ ROUNDS: list[dict[str, Any]] = [
         "opens": "2024-03",
         "closes": ["2024-06-14"],
         "amounts": [
-            ("available-funding", "800000", "800 000 €", "firms' development projects and investments (EAKR-based)"),
+            (
+                "available-funding",
+                "800000",
+                "800 000 €",
+                "firms' development projects and investments (EAKR-based)",
+            ),
             ("granted-funding", "1650000", "1,65 M€", "region-targeted funding in total (headline)"),
         ],
     },
@@ -170,7 +183,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "myr-erdf-2019-06-10",
-        "label": {"fi": "MYR:n EAKR-valinta 10.6.2019", "en": "Cooperation group's ERDF selection of 10.6.2019"},
+        "label": {
+            "fi": "MYR:n EAKR-valinta 10.6.2019",
+            "en": "Cooperation group's ERDF selection of 10.6.2019",
+        },
         "facts": [("timeline_additions", 4)],
         "fund": "ERDF",
         "body": ["Kanta-Hämeen maakunnan yhteistyöryhmä"],
@@ -181,7 +197,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "eafrd-2014-2020-first-calls",
-        "label": {"fi": "Maaseutuohjelman 2014–2020 ensimmäiset haut", "en": "First rural-programme calls of 2014–2020"},
+        "label": {
+            "fi": "Maaseutuohjelman 2014–2020 ensimmäiset haut",
+            "en": "First rural-programme calls of 2014–2020",
+        },
         "facts": [("rural_development_and_leader", 1)],
         "fund": "EAFRD2020",
         "body": [ELY],
@@ -195,7 +214,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "eafrd-selection-spring-2020",
-        "label": {"fi": "Hämeen ELY-keskuksen maaseutuhankkeiden valinta keväällä 2020", "en": "Rural project selection, spring 2020"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen maaseutuhankkeiden valinta keväällä 2020",
+            "en": "Rural project selection, spring 2020",
+        },
         "facts": [("rural_development_and_leader", 4)],
         "fund": "EAFRD2020",
         "body": [ELY],
@@ -226,7 +248,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "eafrd-selection-april-2024",
-        "label": {"fi": "Maaseutuhankkeiden valintajakso huhtikuu 2024", "en": "Rural project selection period, April 2024"},
+        "label": {
+            "fi": "Maaseutuhankkeiden valintajakso huhtikuu 2024",
+            "en": "Rural project selection period, April 2024",
+        },
         "facts": [("rural_development_and_leader", 9)],
         "fund": "EAFRD_2021",
         "body": [ELY],
@@ -255,7 +280,10 @@ ROUNDS: list[dict[str, Any]] = [
     },
     {
         "key": "eafrd-last-ely-selection-2025",
-        "label": {"fi": "Hämeen ELY-keskuksen viimeinen maaseutuhankkeiden valinta 2025", "en": "Last rural selection of Hämeen ELY-keskus, 2025"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen viimeinen maaseutuhankkeiden valinta 2025",
+            "en": "Last rural selection of Hämeen ELY-keskus, 2025",
+        },
         "facts": [("rural_development_and_leader", 11), ("timeline_additions", 14)],
         "fund": "EAFRD_2021",
         "body": [ELY],
@@ -271,11 +299,27 @@ ROUNDS: list[dict[str, Any]] = [
 ]
 # Water-management grant rounds of Hämeen ELY-keskus, one per year (ely_funding_statistics 7).
 for _year, _count, _value, _page, _selected in [
-    ("2021", 21, "580000", "https://www.vesi.fi/hameen-ely-keskus-myonsi-avustuksia-vesienhoitoon-ja-tulvariskien-hallintaan/", []),
-    ("2022", 16, "640000", "https://www.vesi.fi/hameen-ely-keskus-tukee-vesienhoitohankkeita-yli-miljoonalla-eurolla/",
-     ["TAUOTON", "Niittohanke (Tammelan kunta) [descriptive name]"]),
-    ("2023", 11, "654000", "https://www.vesi.fi/hameen-ely-keskus-tukee-vesistohankkeita-yli-miljoonalla-eurolla/",
-     ["Vesineuvos I", "Sätkin"]),
+    (
+        "2021",
+        21,
+        "580000",
+        "https://www.vesi.fi/hameen-ely-keskus-myonsi-avustuksia-vesienhoitoon-ja-tulvariskien-hallintaan/",
+        [],
+    ),
+    (
+        "2022",
+        16,
+        "640000",
+        "https://www.vesi.fi/hameen-ely-keskus-tukee-vesienhoitohankkeita-yli-miljoonalla-eurolla/",
+        ["TAUOTON", "Niittohanke (Tammelan kunta) [descriptive name]"],
+    ),
+    (
+        "2023",
+        11,
+        "654000",
+        "https://www.vesi.fi/hameen-ely-keskus-tukee-vesistohankkeita-yli-miljoonalla-eurolla/",
+        ["Vesineuvos I", "Sätkin"],
+    ),
 ]:
     ROUNDS.append(
         {
@@ -291,7 +335,14 @@ for _year, _count, _value, _page, _selected in [
             "year": _year,
             "year_basis": "decision-year",
             "projects": _count,
-            "amounts": [("granted-funding", _value, f"~{int(_value):,} €".replace(",", " "), f"{_count} projects in Kanta-Häme")],
+            "amounts": [
+                (
+                    "granted-funding",
+                    _value,
+                    f"~{int(_value):,} €".replace(",", " "),
+                    f"{_count} projects in Kanta-Häme",
+                )
+            ],
             "selected": _selected,
         }
     )
@@ -300,7 +351,10 @@ for _year, _count, _value, _page, _selected in [
 STATISTICS: list[dict[str, Any]] = [
     {
         "key": "hameen-ely-keskus-2025",
-        "label": {"fi": "Hämeen ELY-keskuksen rahoitus 1.1.–30.11.2025", "en": "Hämeen ELY-keskus funding 1.1.–30.11.2025"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen rahoitus 1.1.–30.11.2025",
+            "en": "Hämeen ELY-keskus funding 1.1.–30.11.2025",
+        },
         "facts": [("ely_funding_statistics", 0)],
         "body": [ELY],
         "year": "2025",
@@ -309,7 +363,12 @@ STATISTICS: list[dict[str, Any]] = [
             ("granted-funding", "18422753", "18 422 753 €", "maaseutu ja maatalous"),
             ("granted-funding", "8680919", "8 680 919 €", "rakennerahastot EAKR ja ESR+"),
             ("granted-funding", "22284191", "22 284 191 €", "valtion korvaukset kotoutumisen edistämisestä"),
-            ("granted-funding", "4557735", "4 557 735 €", "luonnonsuojelu, vesistöavustukset ja kulttuuriympäristö"),
+            (
+                "granted-funding",
+                "4557735",
+                "4 557 735 €",
+                "luonnonsuojelu, vesistöavustukset ja kulttuuriympäristö",
+            ),
             ("granted-funding", "148771", "148 771 €", "kalatalous"),
             ("granted-funding", "54094368", "54 094 368 €", "yhteensä"),
             ("granted-funding", "2600000", "2,6 M€", "yrityksen kehittämisavustus"),
@@ -317,7 +376,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "hameen-ely-keskus-2023-h1",
-        "label": {"fi": "Hämeen ELY-keskuksen rahoitus tammi–kesäkuu 2023", "en": "Hämeen ELY-keskus funding January–June 2023"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen rahoitus tammi–kesäkuu 2023",
+            "en": "Hämeen ELY-keskus funding January–June 2023",
+        },
         "facts": [("ely_funding_statistics", 1)],
         "body": [ELY],
         "year": "2023",
@@ -351,7 +413,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "hameen-ely-keskus-2020-h1",
-        "label": {"fi": "Hämeen ELY-keskuksen EU-rahoitus tammi–kesäkuu 2020", "en": "Hämeen ELY-keskus EU funding January–June 2020"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen EU-rahoitus tammi–kesäkuu 2020",
+            "en": "Hämeen ELY-keskus EU funding January–June 2020",
+        },
         "facts": [("ely_funding_statistics", 6)],
         "body": [ELY],
         "fund": "ERDF",
@@ -359,14 +424,22 @@ STATISTICS: list[dict[str, Any]] = [
         "period": "H1/2020",
         "projects": 13,
         "amounts": [
-            ("granted-funding", "6000000", "~6 M€", "EU project and business funding, Kanta- and Päijät-Häme"),
+            (
+                "granted-funding",
+                "6000000",
+                "~6 M€",
+                "EU project and business funding, Kanta- and Päijät-Häme",
+            ),
             ("granted-funding", "776070", "776 070 €", "yrityksen kehittämisavustus in Kanta-Häme, 13 firms"),
         ],
         "selected": ["Vienti2020 (Jokioisten Leipä Oy)"],
     },
     {
         "key": "hameen-ely-keskus-water-supply-grants",
-        "label": {"fi": "Hämeen ELY-keskuksen vesihuoltoavustukset", "en": "Water-supply grants of Hämeen ELY-keskus"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen vesihuoltoavustukset",
+            "en": "Water-supply grants of Hämeen ELY-keskus",
+        },
         "facts": [("ely_funding_statistics", 8)],
         "body": [ELY],
         "period": "undated",
@@ -377,7 +450,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "interreg-bsr-kanta-hame-2018",
-        "label": {"fi": "Interreg Itämeren alueen ohjelman rahoitus Kanta-Hämeeseen (2018)", "en": "Interreg Baltic Sea Region funding to Kanta-Häme (2018)"},
+        "label": {
+            "fi": "Interreg Itämeren alueen ohjelman rahoitus Kanta-Hämeeseen (2018)",
+            "en": "Interreg Baltic Sea Region funding to Kanta-Häme (2018)",
+        },
         "facts": [("ely_funding_statistics", 9)],
         "fund": "ERDF",
         "year": "2018",
@@ -387,7 +463,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "rural-kanta-hame-2014-2017-04",
-        "label": {"fi": "Maaseuturahoitus Kanta-Hämeessä huhtikuun 2017 loppuun", "en": "Rural funding in Kanta-Häme to the end of April 2017"},
+        "label": {
+            "fi": "Maaseuturahoitus Kanta-Hämeessä huhtikuun 2017 loppuun",
+            "en": "Rural funding in Kanta-Häme to the end of April 2017",
+        },
         "facts": [("rural_development_and_leader", 2)],
         "fund": "EAFRD2020",
         "body": [ELY],
@@ -402,7 +481,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "rural-hame-mid-period-2014-2020",
-        "label": {"fi": "Maaseuturahoitus Hämeessä ohjelmakauden puolivälissä", "en": "Rural funding in Häme at mid-period"},
+        "label": {
+            "fi": "Maaseuturahoitus Hämeessä ohjelmakauden puolivälissä",
+            "en": "Rural funding in Häme at mid-period",
+        },
         "facts": [("rural_development_and_leader", 3)],
         "fund": "EAFRD2020",
         "body": [ELY],
@@ -428,7 +510,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "rural-hame-2014-2021",
-        "label": {"fi": "Hämeen ELY-keskuksen maaseudun kehittämishankkeet vuoden 2021 loppuun", "en": "Rural development projects of Hämeen ELY-keskus to the end of 2021"},
+        "label": {
+            "fi": "Hämeen ELY-keskuksen maaseudun kehittämishankkeet vuoden 2021 loppuun",
+            "en": "Rural development projects of Hämeen ELY-keskus to the end of 2021",
+        },
         "facts": [("rural_development_and_leader", 6)],
         "fund": "EAFRD2020",
         "body": [ELY],
@@ -447,7 +532,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "rural-2023-2024-02",
-        "label": {"fi": "Maaseutuhankkeiden rahoitus 12.2.2024 mennessä", "en": "Rural project funding by 12.2.2024"},
+        "label": {
+            "fi": "Maaseutuhankkeiden rahoitus 12.2.2024 mennessä",
+            "en": "Rural project funding by 12.2.2024",
+        },
         "facts": [("rural_development_and_leader", 8)],
         "fund": "EAFRD_2021",
         "body": [ELY],
@@ -460,7 +548,10 @@ STATISTICS: list[dict[str, Any]] = [
     },
     {
         "key": "rural-2025",
-        "label": {"fi": "Maaseutuhankkeiden rahoitus 1.1.–30.11.2025", "en": "Rural project funding 1.1.–30.11.2025"},
+        "label": {
+            "fi": "Maaseutuhankkeiden rahoitus 1.1.–30.11.2025",
+            "en": "Rural project funding 1.1.–30.11.2025",
+        },
         "facts": [("rural_development_and_leader", 11)],
         "fund": "EAFRD_2021",
         "body": [ELY],
@@ -497,7 +588,13 @@ CONTEXTS: list[dict[str, Any]] = [
         "type": "cluster",
         "of": ["spearheads/circular-economy"],
         "facts": [("spearhead_circular_economy", 3)],
-        "organisations": ["Saint-Gobain Isover", "Envor Group", "Uusioaines Oy", "HKScan Oyj", "Forssan kaupunki"],
+        "organisations": [
+            "Saint-Gobain Isover",
+            "Envor Group",
+            "Uusioaines Oy",
+            "HKScan Oyj",
+            "Forssan kaupunki",
+        ],
     },
     {
         "key": "kuntien-resurssiviisaus-ja-ilmastotyo",
@@ -505,7 +602,12 @@ CONTEXTS: list[dict[str, Any]] = [
         "type": "roadmap",
         "of": ["spearheads/circular-economy"],
         "facts": [("spearhead_circular_economy", 4)],
-        "organisations": ["Riihimäen kaupunki", "Forssan kaupunki", "Hämeenlinnan kaupunki", "Jokioisten kunta"],
+        "organisations": [
+            "Riihimäen kaupunki",
+            "Forssan kaupunki",
+            "Hämeenlinnan kaupunki",
+            "Jokioisten kunta",
+        ],
         "projects": ["HÄSPI – Hämeen kuntien ilmastotyön spurtti"],
     },
     {
@@ -514,7 +616,13 @@ CONTEXTS: list[dict[str, Any]] = [
         "type": "strategy",
         "of": ["spearheads/sustainable-food-system"],
         "facts": [("spearhead_sustainable_food_system", 0)],
-        "organisations": ["MTK Häme ry", "ProAgria Etelä-Suomi ry", "Hämeen ammattikorkeakoulu Oy", "Luonnonvarakeskus, LUKE", "Koulutuskeskus Salpaus"],
+        "organisations": [
+            "MTK Häme ry",
+            "ProAgria Etelä-Suomi ry",
+            "Hämeen ammattikorkeakoulu Oy",
+            "Luonnonvarakeskus, LUKE",
+            "Koulutuskeskus Salpaus",
+        ],
         "projects": ["Kestävää ruokaa ja kasvua Hämeessä", "ELINA – Elinvoimainen maatilatalous Hämeessä"],
     },
     {
@@ -538,7 +646,9 @@ CONTEXTS: list[dict[str, Any]] = [
         "type": "strategy",
         "of": ["spearheads/sustainable-food-system"],
         "facts": [("spearhead_sustainable_food_system", 3)],
-        "projects": ["Yhteistyöllä ja koordinaatiolla kestävän ruokajärjestelmän edelläkävijämaakunnaksi (Ruokakoordinaatti)"],
+        "projects": [
+            "Yhteistyöllä ja koordinaatiolla kestävän ruokajärjestelmän edelläkävijämaakunnaksi (Ruokakoordinaatti)"
+        ],
     },
     {
         "key": "riihimaki-robotiikka-kaupunkistrategiassa",
@@ -658,7 +768,11 @@ FACT_SUBJECT_OVERRIDES: dict[FactRef, list[str]] = {
     ("climate_and_eu_missions", 1): ["project:Hämeen ilmastovahti"],
     ("international_cooperation", 0): ["strategy/smart-tavastia", "programme/hame-ohjelma-2014-2017"],
     ("rural_development_and_leader", 0): [f"org:{ELY}"],
-    ("rural_development_and_leader", 12): ["org:Linnaseutu ry", "org:LounaPlussa ry", "org:Leader Häme EMO ry"],
+    ("rural_development_and_leader", 12): [
+        "org:Linnaseutu ry",
+        "org:LounaPlussa ry",
+        "org:Leader Häme EMO ry",
+    ],
     ("earlier_programmes_and_plans", 6): ["org:Päijät-Hämeen liitto"],
     ("earlier_programmes_and_plans", 7): ["nuts:FI1C2"],
     ("ely_funding_statistics", 4): [f"org:{ELY}"],
@@ -669,7 +783,11 @@ PROGRAMME_2026_KEYS = ("comparison_only", "context")
 
 # A spelling of a spearhead's name that a page uses (programme_2022_2025_additions 4).
 SPEARHEAD_ALT_LABELS: list[tuple[str, str, FactRef]] = [
-    ("concept/spearheads/design", "Älykästä, vastuullista ja kestävää muotoilua", ("programme_2022_2025_additions", 4)),
+    (
+        "concept/spearheads/design",
+        "Älykästä, vastuullista ja kestävää muotoilua",
+        ("programme_2022_2025_additions", 4),
+    ),
 ]
 
 # people_additions: (name, role as written) -> the organisation the role is held in (the role text or
@@ -681,7 +799,10 @@ ADDED_ROLE_ORGANISATIONS: dict[tuple[str, str], str] = {
     ("Paula Mustonen", "maakuntainsinööri, Hämeen liitto"): LIITTO,
     ("Arto Saarinen", "aluekehitysasiantuntija, Hämeen liitto"): LIITTO,
     ("Heikki Pusa", "suunnittelujohtaja, Hämeen liitto (2018)"): LIITTO,
-    ("Marko Mälly", "earlier: erityisasiantuntija/kansainväliset asiat, Päijät-Hämeen liitto (2016)"): "Päijät-Hämeen liitto",
+    (
+        "Marko Mälly",
+        "earlier: erityisasiantuntija/kansainväliset asiat, Päijät-Hämeen liitto (2016)",
+    ): "Päijät-Hämeen liitto",
     ("Vesa Jouppila", "Hämeen ELY-keskus, E-vastuualueen johtaja"): ELY,
     ("Timo Kukkonen", "kehittämispäällikkö, Hämeen ELY-keskus (maaseutuyksikkö)"): ELY,
     ("Sinikka Kauranen", "rahoitusyksikön päällikkö, Hämeen ELY-keskus (2018)"): ELY,
@@ -706,7 +827,10 @@ ADDED_ROLE_ALSO: dict[tuple[str, str], list[str]] = {
 # Years the role text gives that are not the year the page names the person in the role.
 ADDED_ROLE_YEARS: dict[tuple[str, str], str | None] = {
     # "2016 initiative" dates the first role only; "later" is undated.
-    ("Esa Santakallio", "Riihimäki sivistystoimenjohtaja (2016 initiative), later robotiikan kehittämisjohtaja"): None,
+    (
+        "Esa Santakallio",
+        "Riihimäki sivistystoimenjohtaja (2016 initiative), later robotiikan kehittämisjohtaja",
+    ): None,
 }
 # Role texts of the additions that are English as written (wholly or mainly).
 ADDED_ENGLISH_ROLES = {

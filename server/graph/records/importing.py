@@ -28,13 +28,19 @@ from server.graph.records.people import people_graph, roles
 from server.graph.records.projects import projects_graph
 from server.graph.records.strategy import strategy_graph
 from server.graph.records.strategy_additions import additions_graph
-from server.graph.records.terms import BASE, SMH
+from server.graph.records.terms import BASE
 
 __all__ = ["Mapped", "build_graphs", "read_record_files", "reference_files", "RecordBatch", "RecordError"]
 
 MODEL_SCHEMES = (
-    "amount-types", "organisation-types", "funds", "participant-roles", "programme-event-types",
-    "year-bases", "classification-kinds", "context-types",
+    "amount-types",
+    "organisation-types",
+    "funds",
+    "participant-roles",
+    "programme-event-types",
+    "year-bases",
+    "classification-kinds",
+    "context-types",
 )
 
 
@@ -60,7 +66,11 @@ def build_graphs(batch: RecordBatch, ontology: Path, editorial: Path | None = No
     actors_g = people_graph(strategy, additions, orgs)
     actors_g += orgs.graph()
     report = check_model_concepts([strategy_g, actors_g, projects_g], ontology)
-    concepts = {str(s)[len(BASE) + len("concept/") :] for s in strategy_g.subjects() if str(s).startswith(BASE + "concept/")}
+    concepts = {
+        str(s)[len(BASE) + len("concept/") :]
+        for s in strategy_g.subjects()
+        if str(s).startswith(BASE + "concept/")
+    }
     decisions = read_decisions(editorial, set(project_keys.values()), concepts) if editorial else []
     results = classify(writer.facts, published_mappings(strategy_g), decisions)
     classification_g = classification_graph(results)
@@ -74,7 +84,9 @@ def build_graphs(batch: RecordBatch, ontology: Path, editorial: Path | None = No
     report += [f"invalid business ID not published: {name} {bid}" for name, bid in orgs.invalid_business_ids]
     report += [f"organisation records merged: {line}" for line in orgs.merged]
     report += [f"amount kept without a value (ambiguous): {name}: {text}" for name, text in writer.ambiguous]
-    report += [f"note published without the sentences naming a person: {w}" for w in writer.redacted + orgs.redacted]
+    report += [
+        f"note published without the sentences naming a person: {w}" for w in writer.redacted + orgs.redacted
+    ]
     report += [f"{name}: {len(g)} triples" for name, g in graphs.items()]
     return Mapped(graphs, report, results)
 
@@ -91,4 +103,3 @@ def check_model_concepts(graphs: list[Graph], ontology: Path) -> list[str]:
             if isinstance(o, URIRef) and str(o).startswith(prefixes) and o not in defined:
                 raise RecordError(str(s), f"{o} (its {p}) is not defined in {ontology}")
     return []
-

@@ -16,7 +16,9 @@ from server.graph.records.batch import RecordError
 from server.graph.records.terms import DCT, FOAF, ORG, PERSON, PROV, SMH, lang, res, slug, url, year
 
 
-def roles(strategy: dict[str, Any] | None, additions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def roles(
+    strategy: dict[str, Any] | None, additions: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     """Every person's roles: those of the strategy facts first, then the additions, in order."""
     out: dict[str, list[dict[str, Any]]] = {}
     for person in (strategy or {}).get("people", []):
@@ -56,7 +58,9 @@ def role_year(name: str, n: int, role: dict[str, Any]) -> str | None:
     return None
 
 
-def people_graph(strategy: dict[str, Any] | None, additions: list[dict[str, Any]], orgs: Organisations) -> Graph:
+def people_graph(
+    strategy: dict[str, Any] | None, additions: list[dict[str, Any]], orgs: Organisations
+) -> Graph:
     g = Graph()
     for name, person_roles in roles(strategy, additions).items():
         original = [r for r in person_roles if not r["added"]]

@@ -11,9 +11,15 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from server.graph.classification.facts import ProjectFacts
 from server.graph.records import curation as cur
 from server.graph.records.actors import Organisations
-from server.graph.records.codes import project_code
 from server.graph.records.batch import Located, Record, RecordError
-from server.graph.records.money import AmountNotReadable, amount_year, decimal_text, decision_date, parse_euros
+from server.graph.records.codes import project_code
+from server.graph.records.money import (
+    AmountNotReadable,
+    amount_year,
+    decimal_text,
+    decision_date,
+    parse_euros,
+)
 from server.graph.records.notes import published_note
 from server.graph.records.terms import (
     DCT,
@@ -82,7 +88,9 @@ def written_periods(record: Record) -> list[tuple[str | None, str | None, str, s
     partial_start = start if start and not FULL_DATE.fullmatch(start) else None
     partial_end = end if end and not FULL_DATE.fullmatch(end) else None
     if partial_start or partial_end:
-        out.append((partial_start, partial_end, record["source"], "the page gives the period to the year or month"))
+        out.append(
+            (partial_start, partial_end, record["source"], "the page gives the period to the year or month")
+        )
     elif not start and not end and record.get("toteutusaika_text"):
         m = re.search(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", record["toteutusaika_text"])
         if m:
@@ -208,10 +216,7 @@ class ProjectWriter:
         correction = cur.RECORD_CORRECTIONS.get(record["name"], {})
         corrected = correction.get("periods", [])
         periods = [] if correction.get("replaces_written") else written_periods(record)
-        periods += [
-            (p.get("start"), p.get("end"), p["source"], p["why"])
-            for p in corrected
-        ]
+        periods += [(p.get("start"), p.get("end"), p["source"], p["why"]) for p in corrected]
         for n, (p_start, p_end, page, why) in enumerate(periods, start=1):
             p = res(f"project/{key}/period/{n}")
             self.g.add((s, SMH.reportedPeriod, p))
@@ -288,7 +293,9 @@ class ProjectWriter:
                 return [name]
         raise RecordError(where, f"funder {funder!r} is not in curation.FUNDERS or FUNDER_PREFIXES")
 
-    def _party(self, s: URIRef, name: str, party: dict[str, Any], role: str, where: str, source: str) -> URIRef | None:
+    def _party(
+        self, s: URIRef, name: str, party: dict[str, Any], role: str, where: str, source: str
+    ) -> URIRef | None:
         found = self.orgs.resolve(name, party.get("y_tunnus"), source, where)
         remark = party.get("role_on_page")
         if found.organisation is None:
@@ -322,10 +329,22 @@ class ProjectWriter:
                 value, approximate = parse_euros(written)
                 g.add((a, SCHEMA.value, decimal(decimal_text(value))))
                 if approximate or re.search(r"(?<!\w)(noin|n\.)(?!\w)", label):
-                    g.add((a, SKOS.note, en("Approximate: the source says 'n.'/'noin'/'lähes' (about, nearly).")))
+                    g.add(
+                        (
+                            a,
+                            SKOS.note,
+                            en("Approximate: the source says 'n.'/'noin'/'lähes' (about, nearly)."),
+                        )
+                    )
             except AmountNotReadable:
                 self.ambiguous.append((record["name"], written))
-                g.add((a, SKOS.note, en("The figure as written cannot be read as one amount; no value is given.")))
+                g.add(
+                    (
+                        a,
+                        SKOS.note,
+                        en("The figure as written cannot be read as one amount; no value is given."),
+                    )
+                )
             for holder in cur.AMOUNT_SHARES.get(label, []):
                 g.add((a, SMH.shareOf, self.orgs.by_name[holder].iri))
             when = amount_year(record, label, source, start)

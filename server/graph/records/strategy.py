@@ -3,7 +3,11 @@ spearheads and lines, the Smart Tavastia → Smart Häme mappings, and governanc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.term import Node
 
 from server.graph.records import curation as cur
 from server.graph.records.actors import Organisations
@@ -36,15 +40,15 @@ HAME_2014 = res("programme/hame-ohjelma-2014-2017")
 
 
 class StrategyWriter:
-    def __init__(self, strategy: dict, orgs: Organisations) -> None:
+    def __init__(self, strategy: dict[str, Any], orgs: Organisations) -> None:
         self.s = strategy
         self.orgs = orgs
         self.g = Graph()
 
-    def add(self, *triple) -> None:
-        self.g.add(triple)
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.g.add((s, p, o))
 
-    def sources(self, subject: URIRef, urls) -> None:
+    def sources(self, subject: URIRef, urls: str | Iterable[str]) -> None:
         for u in [urls] if isinstance(urls, str) else urls:
             self.add(subject, DCT.source, url(u))
 
@@ -482,7 +486,7 @@ class StrategyWriter:
 
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def programme(self, s: URIRef, label: str, start: int, end: int, sources) -> None:
+    def programme(self, s: URIRef, label: str, start: int, end: int, sources: str | Iterable[str]) -> None:
         self.add(s, RDF.type, SMH.RegionalProgramme)
         self.add(s, SKOS.prefLabel, fi(label))
         self.add(s, SMH.periodStart, year(start))
@@ -499,7 +503,7 @@ class StrategyWriter:
         when: str,
         label: str,
         description: str,
-        sources,
+        sources: str | Iterable[str],
         body: str,
         language: str = "fi",
     ) -> URIRef:
@@ -514,13 +518,13 @@ class StrategyWriter:
         self.sources(e, sources)
         return e
 
-    def concept_scheme(self, scheme: URIRef, labels: dict[str, str], sources) -> None:
+    def concept_scheme(self, scheme: URIRef, labels: dict[str, str], sources: str | Iterable[str]) -> None:
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
         for language, text in labels.items():
             self.add(scheme, SKOS.prefLabel, lang(text, language))
         self.sources(scheme, sources)
 
-    def concept(self, c: URIRef, cls: URIRef, scheme: URIRef, n: int, sources) -> None:
+    def concept(self, c: URIRef, cls: URIRef, scheme: URIRef, n: int, sources: str | Iterable[str]) -> None:
         self.add(c, RDF.type, cls)
         if cls != SKOS.Concept:
             self.add(c, RDF.type, SKOS.Concept)
@@ -531,7 +535,12 @@ class StrategyWriter:
         self.sources(c, sources)
 
     def lines(
-        self, scheme_slug: str, label: str, programme: URIRef | None, texts: dict[str, list[str]], sources
+        self,
+        scheme_slug: str,
+        label: str,
+        programme: URIRef | None,
+        texts: dict[str, list[str]],
+        sources: str | Iterable[str],
     ) -> URIRef:
         scheme = res(f"scheme/{scheme_slug}")
         self.concept_scheme(scheme, {"fi": label}, sources)
@@ -550,5 +559,5 @@ class StrategyWriter:
         return {"eurovoc": EUROVOC, "yso": YSO}[prefix][local]
 
 
-def strategy_graph(strategy: dict, orgs: Organisations) -> Graph:
+def strategy_graph(strategy: dict[str, Any], orgs: Organisations) -> Graph:
     return StrategyWriter(strategy, orgs).build()

@@ -20,10 +20,10 @@ from server.graph.records.terms import (
     DCT,
     EUPROG,
     NUTS,
+    PROV,
     SCHEMA,
     SKOS,
     SMH,
-    PROV,
     date,
     decimal,
     en,
@@ -90,14 +90,18 @@ class AdditionsWriter:
 
     def fact(self, facts: dict[tuple[str, int], Fact], ref: tuple[str, int]) -> Fact:
         if ref not in facts:
-            raise RecordError(self.where, f"curation_additions names fact {ref}, which the file does not have")
+            raise RecordError(
+                self.where, f"curation_additions names fact {ref}, which the file does not have"
+            )
         self.claimed.add(ref)
         return facts[ref]
 
     def org(self, name: str) -> URIRef:
         org = self.orgs.lookup(name)
         if org is None:
-            raise RecordError(self.where, f"curation_additions names organisation {name!r}, which no record has")
+            raise RecordError(
+                self.where, f"curation_additions names organisation {name!r}, which no record has"
+            )
         return org.iri
 
     def project(self, name: str) -> URIRef:
@@ -139,7 +143,9 @@ class AdditionsWriter:
             sources += spec.get("fact_sources") or fact["sources"]
         fund = spec.get("fund")
         if fund:
-            g.add((s, SMH.fund, res(f"concept/funds/{fund[6:]}") if fund.startswith("funds:") else EUPROG[fund]))
+            g.add(
+                (s, SMH.fund, res(f"concept/funds/{fund[6:]}") if fund.startswith("funds:") else EUPROG[fund])
+            )
         for body in spec.get("body", []):
             g.add((s, SMH.fundingBody, self.org(body)))
         if spec.get("year"):
@@ -223,7 +229,9 @@ class AdditionsWriter:
         self.describe(s, fact)
         subjects = add.FACT_SUBJECT_OVERRIDES.get(ref) or add.FACT_SUBJECTS.get(section)
         if not subjects:
-            raise RecordError(self.where, f"no subject for the fact {ref}; add one to curation_additions.FACT_SUBJECTS")
+            raise RecordError(
+                self.where, f"no subject for the fact {ref}; add one to curation_additions.FACT_SUBJECTS"
+            )
         for target in subjects:
             g.add((s, DCT.subject, self.subject(target)))
         when = fact.get("date")

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 # A local part that needs no escaping in a Turtle prefixed name (a conservative subset of PN_LOCAL).
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
@@ -31,11 +32,13 @@ class TurtleWriter:
                 return f"{prefix}:{value[len(ns) :]}"
         return f"<{value}>"
 
-    def term(self, term: URIRef | Literal, used: set[str]) -> str:
+    def term(self, term: Node, used: set[str]) -> str:
         if isinstance(term, BNode):
             raise TypeError("blank nodes are not written: give every resource an IRI")
         if isinstance(term, URIRef):
             return self.iri(term, used)
+        if not isinstance(term, Literal):
+            raise TypeError(f"cannot write {term!r} in Turtle")
         text = '"' + "".join(_ESCAPES.get(ch, ch) for ch in str(term)) + '"'
         if term.language:
             return f"{text}@{term.language}"
@@ -47,8 +50,11 @@ class TurtleWriter:
         used: set[str] = set()
         blocks = []
         for subject in sorted(set(graph.subjects()), key=str):
+            if not isinstance(subject, URIRef):
+                raise TypeError(f"blank node subject {subject!r}: give every resource an IRI")
             by_predicate: dict[URIRef, list[str]] = {}
             for p, o in graph.predicate_objects(subject):
+                assert isinstance(p, URIRef)  # rdflib graphs hold IRIs as predicates
                 by_predicate.setdefault(p, []).append(self.term(o, used))
             preds = sorted(by_predicate, key=lambda p: (p != RDF.type, self.iri(p, set())))
             lines = []
