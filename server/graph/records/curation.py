@@ -175,10 +175,11 @@ TRANSLATED_NAMES: dict[str, dict[str, str]] = {
     "Hämeen liitto": {"sv": "Tavastlands förbund", "en": "Regional Council of Häme"},
 }
 
-# actors.json notes are copied as skos:note except where a note names a person outside strategy.json
-# `people` (the graph holds only those): the Forssan Yrityskehitys note is cut before that name.
+# actors.json notes are copied as skos:note without the sentences that name a person
+# (server.graph.records.notes); these notes are replaced outright.
 NOTE_OVERRIDES: dict[str, list[str]] = {
-    "Forssan Yrityskehitys Oy": ["FYK; toimitusjohtaja Riikka Riihimäki (2021–2024 articles)."],
+    # The note names the managing directors the articles name; FYK, the rest of it, is an alias already.
+    "Forssan Yrityskehitys Oy": [],
 }
 
 # EURA "Organisaatiotyyppi" values (README §2) -> slug of the concept in scheme/organisation-types. Non-EURA

@@ -136,11 +136,10 @@ class AdditionsWriter:
         g.add((s, RDF.type, cls))
         for language, text in spec["label"].items():
             g.add((s, RDFS.label, lang(text, language)))
-        sources: list[str] = []
         for ref in spec["facts"]:
-            fact = self.fact(facts, ref)
-            self.describe(s, fact, spec.get("fact_sources"))
-            sources += spec.get("fact_sources") or fact["sources"]
+            self.describe(s, self.fact(facts, ref), spec.get("fact_sources"))
+        # The figures are those of the first fact named (curation_additions' convention).
+        sources: list[str] = spec.get("fact_sources") or facts[spec["facts"][0]]["sources"]
         fund = spec.get("fund")
         if fund:
             g.add(
