@@ -44,8 +44,9 @@ bench: setup
 	$(PY) bench/benchmark.py
 
 lint: setup
-	$(PY) -m pip install --quiet ruff
+	$(PY) -m pip install --quiet ruff mypy
 	$(VENV)/bin/ruff check server tests
+	$(VENV)/bin/mypy --strict server/graph/records server/graph/classification
 
 clean:
 	rm -rf build node_modules server/web/static/vendor tests/artifacts

@@ -674,3 +674,15 @@ def test_facts_without_source(client, facts) -> None:
     assert {(r["graph"], r["class"], r["resource"]) for r in amounts} == {
         e for e in expected if e[1] == SMH + "MonetaryAmount"
     }
+
+
+def test_spearhead_themes_over_time_count_each_project_once(client, facts) -> None:
+    got = rows(client, "spearhead-themes-over-time")
+    per_spearhead: dict[str, int] = defaultdict(int)
+    for r in got:
+        per_spearhead[r["spearhead"]] += int(r["projects"])
+    expected = {s: len(facts.subjects(SMH + "contributesTo", s)) for s in facts.spearheads()}
+    assert per_spearhead == expected
+    assert all(n for n in expected.values()), "every spearhead, design included, has projects"
+    strategies = {r.get("in_force_label") for r in got}
+    assert {"Smart Tavastia", "Smart Häme", None} <= strategies  # 2014–2021, from 29.11.2021, before 2014
