@@ -282,34 +282,42 @@ def _amounts(project: ox.NamedNode, start: date, rng: random.Random) -> Iterator
                 (_n(f"{SMH}amountType"), amount_type),
                 (_n(f"{SMH}amountLabel"), ox.Literal(f"Synthetic {amount_type.value.rsplit('/', 1)[1]}")),
                 (_n(f"{SMH}year"), ox.Literal(str(start.year), datatype=_n(f"{XSD}gYear"))),
+                (_n(f"{SMH}yearBasis"), _n(f"{BASE}concept/year-bases/planned-start-year")),
                 (SOURCE_P, SOURCE),
             ],
         )
 
 
 def _classification(project: ox.NamedNode, code: str, rng: random.Random) -> Iterator[ox.Quad]:
-    node = _n(f"{SYN}classification/{code}")
+    """An in-force and a theme classification, as every real project has (graph/classification)."""
     if rng.random() < 0.7:
         concept, choice = rng.choice(SPEARHEADS), RDI_CHOICE
         facts = [(_n(f"{SMH}spearhead"), concept), (_n(f"{SMH}strategicChoice"), choice)]
+        theme = [(_n(f"{SMH}spearhead"), concept)]
     else:
         concept = choice = rng.choice(OTHER_CHOICES)
         facts = [(_n(f"{SMH}strategicChoice"), choice)]
-    yield from _quads(
-        GRAPH_CLASSIFICATION,
-        node,
-        [
-            (A, _n(f"{SMH}Classification")),
-            (_n(f"{SMH}classifiedProject"), project),
-            *facts,
-            (_n(f"{PROV}wasAttributedTo"), _n(f"{SYN}generator")),
-            (_n(f"{PROV}generatedAtTime"), ox.Literal("2025-01-01T00:00:00Z", datatype=T_DATETIME)),
-            (
-                _n(f"{SMH}basis"),
-                ox.Literal("Synthetic: assigned at random by bench/synthetic.py", language="en"),
-            ),
-        ],
-    )
+        theme = [
+            (A, _n(f"{SMH}NotClassifiable")),
+            (_n(f"{SMH}notClassifiableBecause"), ox.Literal("Synthetic: no spearhead drawn", language="en")),
+        ]
+    for kind, kind_facts in (("in-force", facts), ("theme", theme)):
+        yield from _quads(
+            GRAPH_CLASSIFICATION,
+            _n(f"{SYN}classification/{code}/{kind}"),
+            [
+                (A, _n(f"{SMH}Classification")),
+                (_n(f"{SMH}classifiedProject"), project),
+                (_n(f"{SMH}classificationKind"), _n(f"{BASE}concept/classification-kinds/{kind}")),
+                *kind_facts,
+                (_n(f"{PROV}wasAttributedTo"), _n(f"{SYN}generator")),
+                (_n(f"{PROV}generatedAtTime"), ox.Literal("2025-01-01T00:00:00Z", datatype=T_DATETIME)),
+                (
+                    _n(f"{SMH}basis"),
+                    ox.Literal("Synthetic: assigned at random by bench/synthetic.py", language="en"),
+                ),
+            ],
+        )
     yield ox.Quad(project, _n(f"{SMH}contributesTo"), concept, GRAPH_CLASSIFICATION)
 
 
