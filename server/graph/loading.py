@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.errors import ParseError
+from server.graph.rebasing import Rebaser
 from server.graph.vocabulary import graph_iri
 from server.settings import DEFAULT_BASE_IRI, Settings
 
@@ -61,7 +62,7 @@ def parse_file(
     if not path.is_file():
         raise ParseError(path, None, "file not found")
     fmt = rdf_format(path)
-    rebase = _rebaser(DEFAULT_BASE_IRI, base)
+    rebaser = Rebaser(DEFAULT_BASE_IRI, base)
     try:
         for q in ox.parse(path=str(path), format=fmt, base_iri=DEFAULT_BASE_IRI):
             graph = (
@@ -69,7 +70,7 @@ def parse_file(
                 if isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph)
                 else default_graph
             )
-            yield ox.Quad(rebase(q.subject), rebase(q.predicate), rebase(q.object), rebase(graph))
+            yield rebaser.quad(ox.Quad(q.subject, q.predicate, q.object, graph))
     except SyntaxError as e:
         raise ParseError(path, e.lineno, e.msg or str(e)) from None
     except (ValueError, OSError) as e:
@@ -103,16 +104,3 @@ def dataset_version(paths: Iterable[Path], base: str) -> str:
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
-
-def _rebaser(old: str, new: str):
-    if old == new:
-        return lambda term: term
-
-    def rebase(term):
-        if isinstance(term, ox.NamedNode) and term.value.startswith(old):
-            return ox.NamedNode(new + term.value[len(old) :])
-        if isinstance(term, ox.Literal) and term.datatype.value.startswith(old):
-            return ox.Literal(term.value, datatype=ox.NamedNode(new + term.datatype.value[len(old) :]))
-        return term
-
-    return rebase

@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 
 from rdflib import BNode, Graph, URIRef
 
+from server.graph.rebasing import Rebaser
 from server.settings import DEFAULT_BASE_IRI, Settings
 
 _LOCATABLE = {".ttl", ".trig", ".nt", ".nq"}
@@ -33,6 +34,7 @@ class Locator:
     def __init__(self, files: list[Path], settings: Settings) -> None:
         self._files = [Path(f) for f in files if Path(f).suffix.lower() in _LOCATABLE]
         self._settings = settings
+        self._rebaser = Rebaser(DEFAULT_BASE_IRI, settings.base_iri)
         self._index: dict[str, str] | None = None
 
     def __call__(self, node: Any, data: Graph, hops: int = 3) -> str | None:
@@ -45,12 +47,8 @@ class Locator:
             self._index = {}
             for f in self._files:
                 for iri, line in subject_lines(f).items():
-                    self._index.setdefault(self._rebase(iri), f"{self._display(f)}:{line}")
+                    self._index.setdefault(self._rebaser.iri(iri), f"{self._display(f)}:{line}")
         return self._index.get(str(node))
-
-    def _rebase(self, iri: str) -> str:
-        base = self._settings.base_iri
-        return base + iri[len(DEFAULT_BASE_IRI) :] if iri.startswith(DEFAULT_BASE_IRI) else iri
 
     def _display(self, f: Path) -> str:
         try:

@@ -31,6 +31,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from server.errors import DataError
 from server.graph.loading import bundled_sources, load_files, parse_file
+from server.graph.rebasing import Rebaser
 from server.graph.source_lines import Locator
 from server.graph.vocabulary import graph_iri, prefixes
 from server.settings import DEFAULT_BASE_IRI, Settings
@@ -317,12 +318,13 @@ def _rebase_literals(shapes: Graph, base: str) -> Graph:
 
     The loader rebases IRIs only; shapes spell the base out in a few literals too.
     """
-    if base == DEFAULT_BASE_IRI:
+    rebaser = Rebaser(DEFAULT_BASE_IRI, base)
+    if rebaser.identity:
         return shapes
     rebased = _PreparedQueryGraph()
     for s, p, o in shapes:
-        if isinstance(o, Literal) and DEFAULT_BASE_IRI in str(o):
-            o = Literal(str(o).replace(DEFAULT_BASE_IRI, base), lang=o.language, datatype=o.datatype)
+        if isinstance(o, Literal) and rebaser.old in str(o):
+            o = Literal(rebaser.text(str(o)), lang=o.language, datatype=o.datatype)
         rebased.add((s, p, o))
     return rebased
 

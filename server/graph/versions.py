@@ -26,7 +26,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.errors import Unavailable
-from server.graph.loading import _rebaser, parse_file
+from server.graph.loading import parse_file
+from server.graph.rebasing import Rebaser
 from server.settings import DEFAULT_BASE_IRI, Settings
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -127,10 +128,9 @@ def open_published(settings: Settings) -> Published:
     if built_base == settings.base_iri:
         store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
     else:
-        rebase = _rebaser(built_base, settings.base_iri)
+        rebaser = Rebaser(built_base, settings.base_iri)
         store.bulk_extend(
-            ox.Quad(rebase(q.subject), rebase(q.predicate), rebase(q.object), rebase(q.graph_name))
-            for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
+            rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
         )
     version = (
         manifest["version"]

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from server.errors import BadParameter, NotFound
-from server.graph.loading import _rebaser
+from server.graph.rebasing import Rebaser
 from server.graph.versions import RDF_TYPE, Published
 from server.graph.vocabulary import prefixes
 from server.settings import DEFAULT_BASE_IRI
@@ -218,9 +218,8 @@ def published_quads(published: Published) -> Iterator[ox.Quad]:
     if built_base == published.base_iri:
         yield from quads
         return
-    rebase = _rebaser(built_base, published.base_iri)
-    for q in quads:
-        yield ox.Quad(rebase(q.subject), rebase(q.predicate), rebase(q.object), rebase(q.graph_name))
+    rebaser = Rebaser(built_base, published.base_iri)
+    yield from (rebaser.quad(q) for q in quads)
 
 
 def merged_triples(published: Published) -> Iterator[ox.Triple]:

@@ -36,6 +36,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.errors import BadParameter, ParseError
+from server.graph.rebasing import Rebaser
 from server.settings import DEFAULT_BASE_IRI
 from server.sparql.saved_queries import PARAM_TYPES, Parameter, SavedQuery, parse_iri
 
@@ -226,10 +227,9 @@ def load_saved_query(path: Path, prefixes: Mapping[str, str], base_iri: str = DE
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise ParseError(path, None, f"not UTF-8: {e}") from None
-    if base_iri != DEFAULT_BASE_IRI:
-        # The files are written against the default base, like the data; move our own IRIs with it. This
-        # edits trusted text from our repository once at start-up, never a request value.
-        text = text.replace("<" + DEFAULT_BASE_IRI, "<" + base_iri)
+    # The files are written against the default base, like the data; move our own IRIs with it. This
+    # edits trusted text from our repository once at start-up, never a request value.
+    text = Rebaser(DEFAULT_BASE_IRI, base_iri).text(text)
     root = _parse_tree(path, _header_lines(text))
     unknown = set(root.children) - TOP_KEYS
     if unknown:
