@@ -29,26 +29,32 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server.graph.vocabulary import (
+    ADMS,
+    DCT,
+    EU_PROGRAMME,
+    KUNTA,
+    LEGAL,
+    ORG,
+    PROV,
+    RDF,
+    SCHEMA,
+    SKOS,
+    XSD,
+    graph_iri,
+    ontology_ns,
+)
+
 BASE = "https://w3id.org/smart-hame/"
 SYN = f"{BASE}synthetic/"
 SOURCE = ox.NamedNode(f"{SYN}source")
 YTJ = ox.NamedNode("https://www.ytj.fi/")  # the business ID scheme, as data/actors.ttl names it
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-ADMS = "http://www.w3.org/ns/adms#"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "http://schema.org/"
-SMH = f"{BASE}ontology/"
-EUPROG = "http://publications.europa.eu/resource/authority/eu-programme/"
-KUNTA = "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/"
+SMH = ontology_ns(BASE)
 
-GRAPH_ACTORS = ox.NamedNode(f"{BASE}graph/actors")
-GRAPH_PROJECTS = ox.NamedNode(f"{BASE}graph/projects")
-GRAPH_CLASSIFICATION = ox.NamedNode(f"{BASE}graph/classification")
+GRAPH_ACTORS = ox.NamedNode(graph_iri("actors", BASE))
+GRAPH_PROJECTS = ox.NamedNode(graph_iri("projects", BASE))
+GRAPH_CLASSIFICATION = ox.NamedNode(graph_iri("classification", BASE))
 
 
 def _concept(scheme: str, slug: str) -> ox.NamedNode:
@@ -82,12 +88,12 @@ ORGANISATION_TYPES = tuple(
 )
 # (fund IRI, programme period, register-code letter); every one is labelled in data/links.ttl
 FUNDS = (
-    (ox.NamedNode(f"{EUPROG}ERDF"), "2014–2020", "A"),
-    (ox.NamedNode(f"{EUPROG}ESF"), "2014–2020", "S"),
-    (ox.NamedNode(f"{EUPROG}REACT_EU"), "2014–2020", "S"),
-    (ox.NamedNode(f"{EUPROG}EAFRD2020"), "2014–2020", "M"),
-    (ox.NamedNode(f"{EUPROG}ERDF_2021"), "2021–2027", "A"),
-    (ox.NamedNode(f"{EUPROG}ESF_PLUS"), "2021–2027", "S"),
+    (ox.NamedNode(f"{EU_PROGRAMME}ERDF"), "2014–2020", "A"),
+    (ox.NamedNode(f"{EU_PROGRAMME}ESF"), "2014–2020", "S"),
+    (ox.NamedNode(f"{EU_PROGRAMME}REACT_EU"), "2014–2020", "S"),
+    (ox.NamedNode(f"{EU_PROGRAMME}EAFRD2020"), "2014–2020", "M"),
+    (ox.NamedNode(f"{EU_PROGRAMME}ERDF_2021"), "2021–2027", "A"),
+    (ox.NamedNode(f"{EU_PROGRAMME}ESF_PLUS"), "2021–2027", "S"),
 )
 # Kanta-Häme's eleven municipalities in the 2023 code list.
 MUNICIPALITIES = tuple(
@@ -185,7 +191,7 @@ def organisations(count: int, seed: int) -> Iterator[ox.Quad]:
             org,
             [
                 (A, _n(f"{ORG}Organization")),
-                (A, _n("http://www.w3.org/ns/legal#LegalEntity")),
+                (A, _n(LEGAL + "LegalEntity")),
                 (
                     PREF_LABEL,
                     ox.Literal(f"Synthetic Organisation {i:06d} {rng.choice(ORG_SUFFIXES)}", language="fi"),

@@ -28,9 +28,8 @@ import pyoxigraph as ox
 from server.errors import Unavailable
 from server.graph.loading import parse_file
 from server.graph.rebasing import Rebaser
+from server.graph.vocabulary import RDF_TYPE
 from server.settings import DEFAULT_BASE_IRI, Settings
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @dataclass(frozen=True)

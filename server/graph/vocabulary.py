@@ -1,4 +1,5 @@
-"""IRIs the code refers to by name: the minted namespaces, the named graphs and the shared prefixes.
+"""IRIs the code refers to by name: the minted namespaces, the named graphs, every other namespace
+(one constant each, imported wherever it is used) and the prefixes offered to analysts.
 
 Everything minted lives under one base IRI (default ``https://w3id.org/smart-hame/``); the files in
 ``ontology/`` and ``data/`` are written against the default base and rebased at load time, so these
@@ -8,6 +9,8 @@ helpers take the base as an argument instead of holding a global.
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+import pyoxigraph as ox
 
 from server.settings import DEFAULT_BASE_IRI
 
@@ -27,38 +30,77 @@ def shapes_ns(base: str = DEFAULT_BASE_IRI) -> str:
     return f"{base}shapes/"
 
 
-# Prefixes offered to analysts (query editor, saved queries, Turtle output). Namespaces are the verified
-# ones from ../shared/reference/vocabularies.md §8.
+# Namespaces, by the name the code uses. The verified ones are from ../shared/reference/vocabularies.md §8.
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+PROV = "http://www.w3.org/ns/prov#"
+TIME = "http://www.w3.org/2006/time#"
+SH = "http://www.w3.org/ns/shacl#"
+ORG = "http://www.w3.org/ns/org#"
+LEGAL = "http://www.w3.org/ns/legal#"
+ADMS = "http://www.w3.org/ns/adms#"
+LOCN = "http://www.w3.org/ns/locn#"
+PERSON = "http://www.w3.org/ns/person#"
+CV = "http://data.europa.eu/m8g/"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCATAP = "http://data.europa.eu/r5r/"
+VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SCHEMA = "http://schema.org/"
+EURIO = "http://data.europa.eu/s66#"
+NUTS = "http://data.europa.eu/nuts/code/"
+AUTHORITY = "http://publications.europa.eu/resource/authority/"  # EU authority tables
+EU_PROGRAMME = AUTHORITY + "eu-programme/"
+COUNTRY = AUTHORITY + "country/"
+EUROVOC = "http://eurovoc.europa.eu/"
+YSO = "http://www.yso.fi/onto/yso/"
+KUNTA = "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/"
+# Referred to by the catalogue and the service description, but not offered as prefixes.
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+SPDX = "http://spdx.org/rdf/terms#"
+FORMATS = "http://www.w3.org/ns/formats/"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+ENTAILMENT = "http://www.w3.org/ns/entailment/"
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
+
+# Prefixes offered to analysts (query editor, saved queries, Turtle output).
 STANDARD_PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "skosxl": "http://www.w3.org/2008/05/skos-xl#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "org": "http://www.w3.org/ns/org#",
-    "legal": "http://www.w3.org/ns/legal#",
-    "adms": "http://www.w3.org/ns/adms#",
-    "locn": "http://www.w3.org/ns/locn#",
-    "person": "http://www.w3.org/ns/person#",
-    "cv": "http://data.europa.eu/m8g/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcatap": "http://data.europa.eu/r5r/",
-    "void": "http://rdfs.org/ns/void#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "schema": "http://schema.org/",
-    "eurio": "http://data.europa.eu/s66#",
-    "nutscode": "http://data.europa.eu/nuts/code/",
-    "euprog": "http://publications.europa.eu/resource/authority/eu-programme/",
-    "country": "http://publications.europa.eu/resource/authority/country/",
-    "eurovoc": "http://eurovoc.europa.eu/",
-    "yso": "http://www.yso.fi/onto/yso/",
-    "kunta": "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "skosxl": SKOSXL,
+    "dct": DCT,
+    "foaf": FOAF,
+    "prov": PROV,
+    "time": TIME,
+    "sh": SH,
+    "org": ORG,
+    "legal": LEGAL,
+    "adms": ADMS,
+    "locn": LOCN,
+    "person": PERSON,
+    "cv": CV,
+    "dcat": DCAT,
+    "dcatap": DCATAP,
+    "void": VOID,
+    "sd": SD,
+    "schema": SCHEMA,
+    "eurio": EURIO,
+    "nutscode": NUTS,
+    "euprog": EU_PROGRAMME,
+    "country": COUNTRY,
+    "eurovoc": EUROVOC,
+    "yso": YSO,
+    "kunta": KUNTA,
 }
 
 

@@ -19,27 +19,29 @@ from datetime import date
 import pyoxigraph as ox
 
 from server.graph.versions import Published
-from server.graph.vocabulary import STANDARD_PREFIXES, ontology_ns
+from server.graph.vocabulary import (
+    AUTHORITY,
+    DCAT,
+    DCATAP,
+    DCT,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    NUTS,
+    RDF,
+    RDFS,
+    SKOS,
+    SPDX,
+    VCARD,
+    XSD,
+    ontology_ns,
+)
 from server.publish.dumps import KINDS, DumpFile, DumpSet
 from server.settings import Settings
 
-RDF = STANDARD_PREFIXES["rdf"]
-XSD = STANDARD_PREFIXES["xsd"]
-DCT = STANDARD_PREFIXES["dct"]
-DCAT = STANDARD_PREFIXES["dcat"]
-DCATAP = STANDARD_PREFIXES["dcatap"]
-FOAF = STANDARD_PREFIXES["foaf"]
-SKOS = STANDARD_PREFIXES["skos"]
-VOID = STANDARD_PREFIXES["void"]
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-SPDX = "http://spdx.org/rdf/terms#"
-FORMATS = "http://www.w3.org/ns/formats/"
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
 LICENCE = AUTHORITY + "licence/CC_BY_4_0"
 LICENCE_TYPE = "http://purl.org/adms/licencetype/Attribution"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/NonProfitOrganisation"
-NUTS_KANTA_HAME = "http://data.europa.eu/nuts/code/FI1C2"
+NUTS_KANTA_HAME = NUTS + "FI1C2"
 THEMES = {"REGI": "Regions and cities", "ECON": "Economy and finance", "TECH": "Science and technology"}
 LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
 
@@ -219,9 +221,9 @@ def _distribution(g: TripleBuilder, base: str, f: DumpFile, modified: ox.Literal
     )
     g.add(node, DCAT + "accessURL", url)
     g.add(node, DCAT + "downloadURL", url)
-    g.add(node, DCAT + "mediaType", g.typed(IANA + kind.media_type, DCT + "MediaType"))
+    g.add(node, DCAT + "mediaType", g.typed(IANA_MEDIA_TYPES + kind.media_type, DCT + "MediaType"))
     if f.compressed:
-        g.add(node, DCAT + "compressFormat", g.typed(IANA + "application/gzip", DCT + "MediaType"))
+        g.add(node, DCAT + "compressFormat", g.typed(IANA_MEDIA_TYPES + "application/gzip", DCT + "MediaType"))
     g.add(node, DCT + "format", g.typed(AUTHORITY + "file-type/" + kind.file_type, DCT + "MediaTypeOrExtent"))
     g.add(node, DCAT + "byteSize", typed_literal(f.size, "nonNegativeInteger"))
     checksum = ox.NamedNode(f"{base}catalog#sha256-{f.name}")
@@ -261,7 +263,7 @@ def _service(
     g.add(
         service,
         DCAT + "endpointURL",
-        g.typed(endpoint.value, "http://www.w3.org/2000/01/rdf-schema#Resource"),
+        g.typed(endpoint.value, RDFS + "Resource"),
     )
     g.add(service, DCAT + "endpointDescription", endpoint)
     g.add(service, DCAT + "servesDataset", dataset)
@@ -303,7 +305,7 @@ def _licence(g: TripleBuilder) -> ox.NamedNode:
         LICENCE,
         DCT + "LicenseDocument",
         label="Creative Commons Attribution 4.0 International",
-        label_p=STANDARD_PREFIXES["rdfs"] + "label",
+        label_p=RDFS + "label",
     )
     g.add(licence, DCT + "type", g.typed(LICENCE_TYPE, SKOS + "Concept", label="Attribution"))
     return licence

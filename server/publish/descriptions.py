@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from server.graph.vocabulary import RDF_TYPE
 from server.publish.labels import (
     DCT_SOURCE,
     FIRST_PROPERTIES,
     RDF_OBJECT,
     RDF_PREDICATE,
     RDF_SUBJECT,
-    RDF_TYPE,
     Labeller,
     Node,
     Row,

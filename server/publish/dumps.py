@@ -34,8 +34,8 @@ import pyoxigraph as ox
 
 from server.errors import BadParameter, NotFound
 from server.graph.rebasing import Rebaser
-from server.graph.versions import RDF_TYPE, Published
-from server.graph.vocabulary import prefixes
+from server.graph.versions import Published
+from server.graph.vocabulary import RDF_TYPE, prefixes
 from server.settings import DEFAULT_BASE_IRI
 
 CHUNK = 1 << 20  # bytes per read when compressing and hashing; 1 MiB keeps memory flat

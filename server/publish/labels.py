@@ -12,15 +12,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from server.graph.vocabulary import STANDARD_PREFIXES, curie, prefixes
+from server.graph.vocabulary import DCT, FOAF, RDF, RDFS, SKOS, XSD, curie, prefixes
 
-RDF = STANDARD_PREFIXES["rdf"]
-RDFS = STANDARD_PREFIXES["rdfs"]
-SKOS = STANDARD_PREFIXES["skos"]
-DCT = STANDARD_PREFIXES["dct"]
-XSD = STANDARD_PREFIXES["xsd"]
-FOAF = STANDARD_PREFIXES["foaf"]
-RDF_TYPE = ox.NamedNode(RDF + "type")
 DCT_SOURCE = ox.NamedNode(DCT + "source")
 RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (ox.NamedNode(RDF + x) for x in ("subject", "predicate", "object"))
 # Most preferred first: the names a person would recognise the resource by.

@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from server.graph.vocabulary import graph_iri, ontology_ns, shapes_ns
-from server.publish.labels import DCT, RDF, RDFS, SKOS, Labeller, Value, best_literal
+from server.graph.vocabulary import DCT, OWL, RDF, RDFS, SH, SKOS, graph_iri, ontology_ns, shapes_ns
+from server.publish.labels import Labeller, Value, best_literal
 
-OWL = "http://www.w3.org/2002/07/owl#"
-SH = "http://www.w3.org/ns/shacl#"
 # Relations to other vocabularies, shown as "alignments" (subclass and subproperty have their own rows).
 ALIGNMENTS = tuple(OWL + p for p in ("equivalentClass", "equivalentProperty", "sameAs")) + tuple(
     SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")

@@ -12,13 +12,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from server.graph.vocabulary import ENTAILMENT, FORMATS, RDF_TYPE, RDFS, SD, VOID, XSD
 from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, rdf_format
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 FORMAT_IRIS = {
     "application/sparql-results+json": "SPARQL_Results_JSON",
     "application/sparql-results+xml": "SPARQL_Results_XML",
@@ -50,7 +47,7 @@ def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> 
     add(service, SD + "endpoint", ox.NamedNode(endpoint))
     add(
         service,
-        "http://www.w3.org/2000/01/rdf-schema#label",
+        RDFS + "label",
         ox.Literal("Smart Häme SPARQL endpoint", language="en"),
     )
     add(service, SD + "supportedLanguage", typed(ox.NamedNode(SD + "SPARQL11Query"), SD + "Language"))
@@ -63,7 +60,7 @@ def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> 
     features = ["UnionDefaultGraph", *(["BasicFederatedQuery"] if federated else [])]
     for feature in features:
         add(service, SD + "feature", typed(ox.NamedNode(SD + feature), SD + "Feature"))
-    simple = ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
+    simple = ox.NamedNode(ENTAILMENT + "Simple")
     add(service, SD + "defaultEntailmentRegime", typed(simple, SD + "EntailmentRegime"))
 
     dataset = typed(ox.BlankNode("dataset"), SD + "Dataset")

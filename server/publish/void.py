@@ -12,16 +12,22 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from server.graph.versions import Published
-from server.graph.vocabulary import graph_iri, prefixes
-from server.publish.catalog import (
+from server.graph.vocabulary import (
     AUTHORITY,
     DCT,
+    EUROVOC,
     FOAF,
     FORMATS,
-    LICENCE,
+    NUTS,
     RDF,
-    TITLE,
     VOID,
+    YSO,
+    graph_iri,
+    prefixes,
+)
+from server.publish.catalog import (
+    LICENCE,
+    TITLE,
     TripleBuilder,
     dataset_iri,
     dump_url,
@@ -49,7 +55,7 @@ LINK_TARGETS = (
     LinkTarget(
         "nuts",
         "NUTS statistical regions (Eurostat)",
-        "http://data.europa.eu/nuts/code/",
+        NUTS,
         "https://ec.europa.eu/eurostat/web/nuts",
     ),
     LinkTarget(
@@ -64,10 +70,8 @@ LINK_TARGETS = (
         AUTHORITY,
         "http://publications.europa.eu/resource/authority",
     ),
-    LinkTarget("eurovoc", "EuroVoc", "http://eurovoc.europa.eu/", "http://eurovoc.europa.eu/100141"),
-    LinkTarget(
-        "yso", "YSO General Finnish Ontology", "http://www.yso.fi/onto/yso/", "http://www.yso.fi/onto/yso/"
-    ),
+    LinkTarget("eurovoc", "EuroVoc", EUROVOC, "http://eurovoc.europa.eu/100141"),
+    LinkTarget("yso", "YSO General Finnish Ontology", YSO, YSO),
 )
 
 

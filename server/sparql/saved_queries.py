@@ -27,8 +27,8 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from server.errors import BadParameter
+from server.graph.vocabulary import RDFS, SKOS, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 ParamType = TypingLiteral["iri", "date", "year", "string", "integer"]
 PARAM_TYPES: tuple[str, ...] = ("iri", "date", "year", "string", "integer")
 # Characters an IRIREF may not hold (SPARQL 1.1 grammar, production 139), plus whitespace.
@@ -228,8 +228,8 @@ def membership_query(param: Parameter) -> str | None:
     if not patterns:
         return None
     return (
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        f"PREFIX skos: <{SKOS}>\n"
+        f"PREFIX rdfs: <{RDFS}>\n"
         f"SELECT DISTINCT ?value (SAMPLE(?l) AS ?label) {'?class' if param.of_class else ''} {'?scheme' if param.in_scheme else ''}\n"
         f"WHERE {{ {' '.join(patterns)}\n"
         '  OPTIONAL { ?value skos:prefLabel|rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "fi") || LANG(?l) = "") } }\n'

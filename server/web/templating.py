@@ -12,10 +12,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from server.graph.vocabulary import curie, prefixes
+from server.graph.vocabulary import XSD, curie, prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
 
 
