@@ -31,10 +31,16 @@ def test_terms_move_named_nodes_and_datatypes_only() -> None:
 
 def test_quads_move_every_position_including_the_graph() -> None:
     q = ox.Quad(
-        ox.NamedNode(OLD + "s"), ox.NamedNode(OLD + "p"), ox.NamedNode(OLD + "o"), ox.NamedNode(OLD + "graph/g")
+        ox.NamedNode(OLD + "s"),
+        ox.NamedNode(OLD + "p"),
+        ox.NamedNode(OLD + "o"),
+        ox.NamedNode(OLD + "graph/g"),
     )
     assert MOVE.quad(q) == ox.Quad(
-        ox.NamedNode(NEW + "s"), ox.NamedNode(NEW + "p"), ox.NamedNode(NEW + "o"), ox.NamedNode(NEW + "graph/g")
+        ox.NamedNode(NEW + "s"),
+        ox.NamedNode(NEW + "p"),
+        ox.NamedNode(NEW + "o"),
+        ox.NamedNode(NEW + "graph/g"),
     )
 
 

@@ -8,22 +8,16 @@ import sys
 from server.graph.versions import open_published
 from server.settings import Settings
 from server.sparql.engine import Engine, QueryRequest
-
-MEDIA = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "table": "application/sparql-results+json",
-}
+from server.sparql.formats import CLI_OUTPUT_TYPES, TURTLE
 
 
 def run_cli_query(text: str, output: str, settings: Settings) -> int:
     engine = Engine(open_published(settings), settings)
     engine.start()
     try:
-        result = engine.run_sync(QueryRequest(text=text, result_format=MEDIA[output]))
+        result = engine.run_sync(QueryRequest(text=text, result_format=CLI_OUTPUT_TYPES[output]))
         if result.kind == "graph":
-            result = engine.run_sync(QueryRequest(text=text, result_format="text/turtle"))
+            result = engine.run_sync(QueryRequest(text=text, result_format=TURTLE))
     finally:
         engine.close()
     if output != "table" or result.kind == "graph":

@@ -103,4 +103,3 @@ def dataset_version(paths: Iterable[Path], base: str) -> str:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
-

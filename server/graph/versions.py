@@ -128,9 +128,7 @@ def open_published(settings: Settings) -> Published:
         store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
     else:
         rebaser = Rebaser(built_base, settings.base_iri)
-        store.bulk_extend(
-            rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        )
+        store.bulk_extend(rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
     version = (
         manifest["version"]
         if built_base == settings.base_iri

@@ -37,6 +37,7 @@ from server.graph.vocabulary import (
 )
 from server.publish.dumps import KINDS, DumpFile, DumpSet
 from server.settings import Settings
+from server.sparql.formats import GZIP
 
 LICENCE = AUTHORITY + "licence/CC_BY_4_0"
 LICENCE_TYPE = "http://purl.org/adms/licencetype/Attribution"
@@ -223,7 +224,7 @@ def _distribution(g: TripleBuilder, base: str, f: DumpFile, modified: ox.Literal
     g.add(node, DCAT + "downloadURL", url)
     g.add(node, DCAT + "mediaType", g.typed(IANA_MEDIA_TYPES + kind.media_type, DCT + "MediaType"))
     if f.compressed:
-        g.add(node, DCAT + "compressFormat", g.typed(IANA_MEDIA_TYPES + "application/gzip", DCT + "MediaType"))
+        g.add(node, DCAT + "compressFormat", g.typed(IANA_MEDIA_TYPES + GZIP, DCT + "MediaType"))
     g.add(node, DCT + "format", g.typed(AUTHORITY + "file-type/" + kind.file_type, DCT + "MediaTypeOrExtent"))
     g.add(node, DCAT + "byteSize", typed_literal(f.size, "nonNegativeInteger"))
     checksum = ox.NamedNode(f"{base}catalog#sha256-{f.name}")

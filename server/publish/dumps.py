@@ -37,6 +37,7 @@ from server.graph.rebasing import Rebaser
 from server.graph.versions import Published
 from server.graph.vocabulary import RDF_TYPE, prefixes
 from server.settings import DEFAULT_BASE_IRI
+from server.sparql.formats import GZIP, N_QUADS, N_TRIPLES, TRIG, TURTLE
 
 CHUNK = 1 << 20  # bytes per read when compressing and hashing; 1 MiB keeps memory flat
 # Measured on 16 MiB of our N-Quads: level 9 took 2.8x as long for an 11% smaller file, level 1 a third
@@ -60,10 +61,10 @@ class DumpKind:
 KINDS: dict[str, DumpKind] = {
     k.name: k
     for k in (
-        DumpKind("trig", ox.RdfFormat.TRIG, "trig", "application/trig", "RDF_TRIG", True),
-        DumpKind("nquads", ox.RdfFormat.N_QUADS, "nq", "application/n-quads", "RDF_N_QUADS", True),
-        DumpKind("turtle", ox.RdfFormat.TURTLE, "ttl", "text/turtle", "RDF_TURTLE", False),
-        DumpKind("ntriples", ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples", "RDF_N_TRIPLES", False),
+        DumpKind("trig", ox.RdfFormat.TRIG, "trig", TRIG, "RDF_TRIG", True),
+        DumpKind("nquads", ox.RdfFormat.N_QUADS, "nq", N_QUADS, "RDF_N_QUADS", True),
+        DumpKind("turtle", ox.RdfFormat.TURTLE, "ttl", TURTLE, "RDF_TURTLE", False),
+        DumpKind("ntriples", ox.RdfFormat.N_TRIPLES, "nt", N_TRIPLES, "RDF_N_TRIPLES", False),
     )
 }
 GRAPH_KINDS = ("turtle", "ntriples")  # the syntaxes each named graph is offered in
@@ -115,7 +116,7 @@ class DumpFile:
 
     @property
     def media_type(self) -> str:
-        return "application/gzip" if self.compressed else KINDS[self.kind].media_type
+        return GZIP if self.compressed else KINDS[self.kind].media_type
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.graph.vocabulary import ENTAILMENT, FORMATS, RDF_TYPE, RDFS, SD, VOID, XSD
-from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, rdf_format
+from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, W3C_FORMAT_NAMES, rdf_format
 
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 DEFAULT_GRAPH_KEY = "(default graph)"  # how server.graph.versions.count_dataset names the default graph
 
 
@@ -55,7 +43,7 @@ def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> 
         add(
             service,
             SD + "resultFormat",
-            typed(ox.NamedNode(FORMATS + FORMAT_IRIS[media]), FORMATS + "Format"),
+            typed(ox.NamedNode(FORMATS + W3C_FORMAT_NAMES[media]), FORMATS + "Format"),
         )
     features = ["UnionDefaultGraph", *(["BasicFederatedQuery"] if federated else [])]
     for feature in features:

@@ -19,7 +19,22 @@ import pyoxigraph as ox
 
 from server.errors import NotAcceptable
 from server.sparql.describe import constant_iris, describe
-from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, SPARQL_JSON, rdf_format, results_format
+from server.sparql.formats import (
+    CSV,
+    GRAPH_TYPES,
+    JSON_LD,
+    N_QUADS,
+    N_TRIPLES,
+    RDF_XML,
+    RESULT_TYPES,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TRIG,
+    TSV,
+    TURTLE,
+    rdf_format,
+    results_format,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Kind = TypingLiteral["solutions", "boolean", "graph"]
@@ -55,19 +70,16 @@ class Outcome:
 
 # Markers of which each row (or triple) writes at least one, and how many hits are not rows (headers).
 _ROW_MARKERS: dict[str, tuple[tuple[bytes, ...], int]] = {
-    "application/sparql-results+json": (
-        (b'[{"', b',{"', b"[{}", b",{}"),
-        0,
-    ),  # a raw " never sits in a string
-    "application/sparql-results+xml": ((b"<result>",), 0),  # < is escaped in text
-    "text/csv": ((b"\n",), 1),
-    "text/tab-separated-values": ((b"\n",), 1),  # newlines in literals are escaped
-    "text/turtle": ((b"\n", b","), 0),  # each triple ends in ",", ";\n" or ".\n"
-    "application/trig": ((b"\n", b","), 0),
-    "application/n-triples": ((b"\n",), 0),
-    "application/n-quads": ((b"\n",), 0),
-    "application/ld+json": ((b"[", b","), 0),  # each object opens an array or follows a comma
-    "application/rdf+xml": ((b"\n",), 0),  # one property element per line
+    SPARQL_JSON: ((b'[{"', b',{"', b"[{}", b",{}"), 0),  # a raw " never sits in a string
+    SPARQL_XML: ((b"<result>",), 0),  # < is escaped in text
+    CSV: ((b"\n",), 1),
+    TSV: ((b"\n",), 1),  # newlines in literals are escaped
+    TURTLE: ((b"\n", b","), 0),  # each triple ends in ",", ";\n" or ".\n"
+    TRIG: ((b"\n", b","), 0),
+    N_TRIPLES: ((b"\n",), 0),
+    N_QUADS: ((b"\n",), 0),
+    JSON_LD: ((b"[", b","), 0),  # each object opens an array or follows a comma
+    RDF_XML: ((b"\n",), 0),  # one property element per line
 }
 
 
@@ -195,7 +207,7 @@ def _limited(kind: Kind, media: str, results, run: Callable, max_rows: int) -> t
     rows = tsv.count(b"\n") - 1
     body = (
         tsv
-        if media == "text/tab-separated-values"
+        if media == TSV
         else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
             format=results_format(media)
         )

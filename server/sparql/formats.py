@@ -1,7 +1,7 @@
-"""Content negotiation and the media-type tables for query results and RDF graphs.
+"""Content negotiation and every media-type table: query results, RDF graphs, pages, listings.
 
 ``negotiate(accept, offered, format_param)`` is general: pages, saved queries and the SPARQL endpoint all
-call it with their own list of offered media types (the server's preference order).
+call it with their own tuple of offered media types from here (the server's preference order).
 """
 
 from __future__ import annotations
@@ -14,24 +14,85 @@ import pyoxigraph as ox
 from server.errors import BadParameter, NotAcceptable
 from server.graph.vocabulary import prefixes
 
+# Media types, by name.
 SPARQL_JSON = "application/sparql-results+json"
-# SELECT and ASK results, server preference first.
-RESULT_TYPES: tuple[str, ...] = (
-    SPARQL_JSON,
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-# CONSTRUCT and DESCRIBE results (and other RDF documents), server preference first.
-GRAPH_TYPES: tuple[str, ...] = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
-)
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+TURTLE = "text/turtle"
+N_TRIPLES = "application/n-triples"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+TRIG = "application/trig"
+N_QUADS = "application/n-quads"
 HTML = "text/html"
+JSON = "application/json"
+GZIP = "application/gzip"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+FORM = "application/x-www-form-urlencoded"
+
+# SELECT and ASK results, server preference first.
+RESULT_TYPES: tuple[str, ...] = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
+# CONSTRUCT and DESCRIBE results (and other RDF documents), server preference first.
+GRAPH_TYPES: tuple[str, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
+
+# A resource's page and RDF (``/{path}``): the extension that names each syntax in a path, its label on the
+# page, and what is offered, HTML first so that a client that accepts anything gets the page.
+RDF_EXTENSIONS: dict[str, str] = {"ttl": TURTLE, "jsonld": JSON_LD, "nt": N_TRIPLES, "rdf": RDF_XML}
+RDF_LABELS: dict[str, str] = {
+    TURTLE: "Turtle",
+    JSON_LD: "JSON-LD",
+    N_TRIPLES: "N-Triples",
+    RDF_XML: "RDF/XML",
+}
+PAGE_EXTENSIONS: dict[str, str] = {"html": HTML, **RDF_EXTENSIONS}
+PAGE_TYPES: tuple[str, ...] = tuple(PAGE_EXTENSIONS.values())
+# The catalogue and VoID documents.
+DESCRIPTION_TYPES: tuple[str, ...] = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
+# A saved query's run (``/queries/{name}[.ext]``): HTML (a table rendered from SPARQL JSON) first, so that a
+# browser or a client that accepts anything gets the table.
+SAVED_QUERY_EXTENSIONS: dict[str, str] = {
+    "html": HTML,
+    "json": SPARQL_JSON,
+    "csv": CSV,
+    "tsv": TSV,
+    "xml": SPARQL_XML,
+}
+SAVED_QUERY_TYPES: tuple[str, ...] = (HTML, SPARQL_JSON, CSV, TSV, SPARQL_XML)
+# Listings (``/queries``, ``/dumps/``) are a page or plain JSON; PLAIN_JSON maps the names that ALIASES reads
+# as SPARQL JSON back to plain JSON for them.
+LISTING_TYPES: tuple[str, ...] = (HTML, JSON)
+PLAIN_JSON: dict[str, str] = {"json": JSON, JSON: JSON}
+# `smarthame query --format`: what the engine is asked for (a table is printed from SPARQL JSON).
+CLI_OUTPUT_TYPES: dict[str, str] = {"table": SPARQL_JSON, "json": SPARQL_JSON, "csv": CSV, "tsv": TSV}
+# Each type's name in the W3C formats vocabulary (http://www.w3.org/ns/formats/), for the service description.
+W3C_FORMAT_NAMES: dict[str, str] = {
+    SPARQL_JSON: "SPARQL_Results_JSON",
+    SPARQL_XML: "SPARQL_Results_XML",
+    CSV: "SPARQL_Results_CSV",
+    TSV: "SPARQL_Results_TSV",
+    TURTLE: "Turtle",
+    N_TRIPLES: "N-Triples",
+    JSON_LD: "JSON-LD",
+    RDF_XML: "RDF_XML",
+    TRIG: "TriG",
+    N_QUADS: "N-Quads",
+}
+# Content-Type prefixes of responses worth gzipping (text and RDF; not images or archives).
+COMPRESSIBLE: tuple[bytes, ...] = (
+    b"text/",
+    b"application/sparql-results",
+    b"application/ld+json",
+    b"application/json",
+    b"application/rdf+xml",
+    b"application/n-triples",
+    b"application/n-quads",
+    b"application/trig",
+    b"application/xml",
+    b"application/javascript",
+    b"image/svg",
+)
 
 # Other names clients use for the types above (Accept values and `format=` values alike).
 ALIASES: dict[str, str] = {

@@ -14,10 +14,9 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from server.errors import BadParameter, MethodNotAllowed, UnsupportedMediaType, UpdateRefused
+from server.sparql.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
 
 METHODS = ("GET", "HEAD", "POST")
-FORM = "application/x-www-form-urlencoded"
-DIRECT = "application/sparql-query"
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted here. Send a query instead."
 
@@ -50,16 +49,16 @@ def parse_request(
             params = {
                 k: params.get(k, []) + body_params.get(k, []) for k in params.keys() | body_params.keys()
             }
-        elif media == DIRECT:
+        elif media == SPARQL_QUERY:
             _refuse_update(params)
             if "query" in params:
                 raise BadParameter("query", "sent in the URL of a direct POST; put it in the body only")
             params["query"] = [_decode(body, "query")]
-        elif media == "application/sparql-update":
+        elif media == SPARQL_UPDATE:
             raise UpdateRefused(READ_ONLY)
         else:
             raise UnsupportedMediaType(
-                f"POST a query as {DIRECT} or {FORM}; got Content-Type {content_type or '(none)'}."
+                f"POST a query as {SPARQL_QUERY} or {FORM}; got Content-Type {content_type or '(none)'}."
             )
     _refuse_update(params)
     query = _single(params, "query")

@@ -22,6 +22,7 @@ from typing import Any
 
 from server.errors import MethodNotAllowed, NotAcceptable, SmartHameError
 from server.sparql.cache import GZIP_LEVEL, CachedResponse
+from server.sparql.formats import COMPRESSIBLE
 from server.web.metrics import route_label
 
 Scope = MutableMapping[str, Any]
@@ -34,19 +35,6 @@ Headers = list[tuple[bytes, bytes]]
 CORS_METHODS = ("GET", "HEAD", "POST")
 EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache"
 MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
-COMPRESSIBLE = (
-    b"text/",
-    b"application/sparql-results",
-    b"application/ld+json",
-    b"application/json",
-    b"application/rdf+xml",
-    b"application/n-triples",
-    b"application/n-quads",
-    b"application/trig",
-    b"application/xml",
-    b"application/javascript",
-    b"image/svg",
-)
 
 
 def render_error(exc: SmartHameError) -> tuple[int, Headers, bytes]:

@@ -16,17 +16,9 @@ from fastapi.responses import Response
 
 from server.publish.catalog import catalog_graph
 from server.publish.void import void_counts, void_graph
-from server.sparql.formats import negotiate, serialize_triples
+from server.sparql.formats import DESCRIPTION_TYPES, negotiate, serialize_triples
 from server.web.routes.dumps import dump_set, get_and_head
 from server.web.state import state
-
-OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
-EXTENSIONS = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "nt": "application/n-triples",
-}
 
 router = APIRouter(tags=["catalogue"])
 
@@ -52,7 +44,9 @@ async def void_ext(request: Request, ext: str) -> Response:
 
 
 async def _describe(request: Request, which: str, ext: str | None) -> Response:
-    media = negotiate(request.headers.get("accept"), OFFERED, ext or request.query_params.get("format"))
+    media = negotiate(
+        request.headers.get("accept"), DESCRIPTION_TYPES, ext or request.query_params.get("format")
+    )
     triples = await _graph(request, which)
     published = state(request).published
     body = serialize_triples(triples, media, published.base_iri)

@@ -28,15 +28,13 @@ from server.errors import Unavailable
 from server.publish.catalog import dump_url
 from server.publish.dumps import DumpFile, DumpSet, open_dumps
 from server.publish.labels import local_path
-from server.sparql.formats import negotiate
+from server.sparql.formats import JSON, LISTING_TYPES, PLAIN_JSON, negotiate
 from server.web import pages
 from server.web.edge import accepts_gzip
 from server.web.state import state
 
 router = APIRouter(tags=["dumps"])
 Endpoint = Callable[..., Awaitable[Response]]
-# The listing is plain JSON, not SPARQL results (which formats.ALIASES maps these names to).
-JSON_IS_JSON = {"json": "application/json", "application/json": "application/json"}
 WAIT_SECONDS = 20.0  # how long a request waits for the dumps to be written before it is told to retry
 
 
@@ -90,13 +88,13 @@ async def listing(request: Request) -> Response:
     published = state(request).published
     media = negotiate(
         request.headers.get("accept"),
-        ["text/html", "application/json"],
+        LISTING_TYPES,
         request.query_params.get("format"),
-        aliases=JSON_IS_JSON,
+        aliases=PLAIN_JSON,
     )
     files = [_file_info(published.base_iri, f) for f in dumps.files]
     headers = {"Vary": "Accept, Accept-Language, Cookie", "Last-Modified": published.last_modified}
-    if media == "application/json":
+    if media == JSON:
         return JSONResponse({"version": dumps.version, "files": files}, headers=headers)
     lang = pages.choose_language(
         request.query_params.get("lang"),

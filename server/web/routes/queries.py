@@ -21,36 +21,29 @@ from server.errors import BadParameter, NotFound
 from server.graph.vocabulary import prefixes
 from server.settings import Settings
 from server.sparql.engine import QueryRequest
-from server.sparql.formats import SPARQL_JSON, negotiate
+from server.sparql.formats import (
+    CSV,
+    HTML,
+    JSON,
+    LISTING_TYPES,
+    PLAIN_JSON,
+    SAVED_QUERY_EXTENSIONS,
+    SAVED_QUERY_TYPES,
+    SPARQL_JSON,
+    SPARQL_QUERY,
+    TSV,
+    negotiate,
+)
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import SavedQuery, membership_query, membership_substitutions, parse_iri
 from server.web.state import state
 from server.web.templating import render
 
-# Extension -> media type of a run. HTML is rendered here from the JSON results; the rest is the engine's.
-RESULT_TYPES = {
-    "html": "text/html",
-    "json": SPARQL_JSON,
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-# HTML first: a browser, or a client that accepts anything, gets the table. `Accept: application/json` is
-# read as SPARQL JSON (server.sparql.formats.ALIASES).
-OFFERED = [
-    "text/html",
-    SPARQL_JSON,
-    "text/csv",
-    "text/tab-separated-values",
-    "application/sparql-results+xml",
-]
-LIST_OFFERED = ["text/html", "application/json"]
-LIST_ALIASES = {"json": "application/json", "application/json": "application/json"}  # the list is plain JSON
 TRUNCATED_HEADER = "X-Truncated"  # as on /sparql
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The answer; `X-Truncated: true` when it was cut at the row limit.",
-        "content": {m: {} for m in OFFERED},
+        "content": {m: {} for m in SAVED_QUERY_TYPES},
     },
     400: {"description": "A parameter value that does not fit its type; the message names the parameter."},
     406: {"description": "None of the offered media types fits `Accept`."},
@@ -67,8 +60,8 @@ def make_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["saved queries"])
 
     async def listing(request: Request, ext: str | None) -> Response:
-        media = negotiate(request.headers.get("accept"), LIST_OFFERED, ext, LIST_ALIASES)
-        if media == "application/json":
+        media = negotiate(request.headers.get("accept"), LISTING_TYPES, ext, PLAIN_JSON)
+        if media == JSON:
             return JSONResponse(
                 {"queries": [_listing(q) for q in catalog.values()]}, headers={"Vary": "Accept"}
             )
@@ -89,7 +82,7 @@ def make_router(settings: Settings) -> APIRouter:
         methods=["GET"],
         summary="List the saved queries",
         description="Every saved query with its title, description and parameters: HTML, or JSON by `Accept`.",
-        responses={200: {"content": {"text/html": {}, "application/json": {}}}},
+        responses={200: {"content": {m: {} for m in LISTING_TYPES}}},
     )
     router.add_api_route("/queries.json", list_queries_json, methods=["GET"], include_in_schema=False)
 
@@ -190,21 +183,21 @@ def _run_endpoints(
             takes = ", ".join(sorted(names)) or "no parameters"
             raise BadParameter(unknown[0], f"'{q.name}' does not take it; it takes: {takes}")
         if ext == "rq":
-            return Response(q.text, media_type="application/sparql-query; charset=utf-8")
-        if ext is not None and ext not in RESULT_TYPES:
+            return Response(q.text, media_type=f"{SPARQL_QUERY}; charset=utf-8")
+        if ext is not None and ext not in SAVED_QUERY_EXTENSIONS:
             raise NotFound(
-                f"No format '.{ext}' for saved queries; use one of: .rq, {', '.join('.' + e for e in RESULT_TYPES)}"
+                f"No format '.{ext}' for saved queries; use one of: .rq, {', '.join('.' + e for e in SAVED_QUERY_EXTENSIONS)}"
             )
-        media = negotiate(request.headers.get("accept"), OFFERED, ext)
+        media = negotiate(request.headers.get("accept"), SAVED_QUERY_TYPES, ext)
         known = await _known_values(request, q, members)
         raw = {name: request.query_params.get(name) for name in names}
         bound = q.bind(raw, prefixes(settings.base_iri), {k: {iri for iri, _ in v} for k, v in known.items()})
-        engine_format = SPARQL_JSON if media == "text/html" else media
+        engine_format = SPARQL_JSON if media == HTML else media
         result = await state(request).engine.run(
             QueryRequest(text=q.text, result_format=engine_format, substitutions=bound)
         )
         headers = {"Vary": "Accept", TRUNCATED_HEADER: "true" if result.truncated else "false"}
-        if media == "text/html":
+        if media == HTML:
             page = render(
                 "queries_run.html",
                 query=_listing(q),
@@ -215,13 +208,13 @@ def _run_endpoints(
                 base_iri=settings.base_iri,
             )
             return HTMLResponse(page, headers=headers)
-        if media in ("text/csv", "text/tab-separated-values"):
+        if media in (CSV, TSV):
             # UTF-8 without a byte-order mark, the charset said in Content-Type: the bytes are the engine's
             # SPARQL CSV, as /sparql sends them, and a BOM would become part of the first column's name for
             # programs that read UTF-8 (Python's csv, R, pandas with encoding="utf-8"). LibreOffice, Google
             # Sheets and Excel's "From Text/CSV" import read it as UTF-8; only a double-click in Excel guesses
             # the legacy code page.
-            extension = "csv" if media == "text/csv" else "tsv"
+            extension = "csv" if media == CSV else "tsv"
             headers["Content-Disposition"] = f'attachment; filename="{q.name}.{extension}"'
             media += "; charset=utf-8; header=present"
         return Response(result.body, media_type=media, headers=headers)

@@ -31,20 +31,19 @@ from server.publish.dumps import GRAPH_KINDS, dump_plan
 from server.publish.labels import Labeller, graph_name, local_path
 from server.publish.ontology_doc import ontology_doc, shapes_doc
 from server.publish.void import graph_description
-from server.sparql.formats import negotiate, serialize_triples
+from server.sparql.formats import (
+    HTML,
+    PAGE_EXTENSIONS,
+    PAGE_TYPES,
+    RDF_EXTENSIONS,
+    RDF_LABELS,
+    negotiate,
+    serialize_triples,
+)
 from server.web import pages
 from server.web.state import state
 
 LANG_COOKIE = "smarthame_lang"
-RDF_EXTENSIONS = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-}
-EXTENSIONS = {"html": "text/html", **RDF_EXTENSIONS}
-OFFERED = list(EXTENSIONS.values())  # HTML first: a client that accepts anything gets the page
-FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 VARY = "Accept, Accept-Language, Cookie"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -61,12 +60,12 @@ async def resource(request: Request, path: str) -> Response:
     if target is None:
         return _not_found(request, published, path, lang)
     iri, ext = target
-    media = negotiate(request.headers.get("accept"), OFFERED, ext or request.query_params.get("format"))
+    media = negotiate(request.headers.get("accept"), PAGE_TYPES, ext or request.query_params.get("format"))
     tag = _etag(published, iri, media, lang)
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=_headers(published, tag))
     counts = await _counts(request) if iri == published.base_iri or iri in published.graph_names else None
-    if media == "text/html":
+    if media == HTML:
         response: Response = HTMLResponse(_html(published, iri, lang, request.url.path, counts))
     else:
         body = serialize_triples(_triples(published, iri, counts), media, published.base_iri)
@@ -83,7 +82,7 @@ def _resolve(published: Published, path: str) -> tuple[str, str | None] | None:
     if _known(published, base + path):
         return base + path, None
     stem, dot, ext = path.rpartition(".")
-    if dot and ext in EXTENSIONS and _known(published, base + stem):
+    if dot and ext in PAGE_EXTENSIONS and _known(published, base + stem):
         return base + stem, ext
     return None
 
@@ -114,7 +113,7 @@ def _language(request: Request) -> str:
 
 
 def _etag(published: Published, iri: str, media: str, lang: str) -> str:
-    key = "\n".join((published.version, iri, media, lang if media == "text/html" else ""))
+    key = "\n".join((published.version, iri, media, lang if media == HTML else ""))
     # Weak: the edge may gzip the body, and both encodings are the same representation for a cache.
     return 'W/"' + sha256(key.encode()).hexdigest()[:24] + '"'
 
@@ -216,7 +215,7 @@ def _format_links(path: str) -> list[dict[str, str]]:
     def href(ext: str) -> str:
         return f"{path}.{ext}" if path != "/" and not path.endswith("/") else f"{path}?format={ext}"
 
-    return [{"label": FORMAT_LABELS[e], "media_type": m, "href": href(e)} for e, m in RDF_EXTENSIONS.items()]
+    return [{"label": RDF_LABELS[m], "media_type": m, "href": href(e)} for e, m in RDF_EXTENSIONS.items()]
 
 
 def _home(published: Published, lang: str, counts: _Counts) -> dict[str, object]:
@@ -263,11 +262,11 @@ def _graph(published: Published, iri: str, counts: _Counts) -> dict[str, object]
 def _not_found(request: Request, published: Published, path: str, lang: str) -> Response:
     """A page that helps for a person, the usual JSON error otherwise."""
     try:
-        media = negotiate(request.headers.get("accept"), OFFERED, None)
+        media = negotiate(request.headers.get("accept"), PAGE_TYPES, None)
     except NotAcceptable:
         media = None
     iri = published.base_iri + path
-    if media != "text/html":
+    if media != HTML:
         raise NotFound(f"No resource <{iri}> in the published data; GET / lists where to start.")
     labeller = Labeller(published.store, lang, published.base_iri)
     found = [
