@@ -17,12 +17,12 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
-from email.utils import format_datetime
 from typing import Any
 
 from server.errors import MethodNotAllowed, NotAcceptable, SmartHameError
 from server.sparql.cache import GZIP_LEVEL, CachedResponse
 from server.sparql.formats import COMPRESSIBLE
+from server.web.conditional import http_date, is_fresh, version_etag
 from server.web.metrics import route_label
 
 Scope = MutableMapping[str, Any]
@@ -73,20 +73,18 @@ def _q(params: bytes) -> float:
     return 1.0
 
 
-@functools.lru_cache(maxsize=256)
-def etag_for(version: str, content_type: bytes, encoding: bytes) -> bytes:
-    variant = zlib.crc32(content_type + b"|" + encoding)
-    return b'W/"%s-%08x"' % (version.encode(), variant)
-
-
-def not_modified(headers: dict[bytes, bytes], etag: bytes, last_modified: bytes) -> bool:
-    """Whether the client's validators show it already has this representation."""
+def not_modified(headers: dict[bytes, bytes], etag: bytes, modified: datetime) -> bool:
+    """Whether the request's validators show the client holds this representation (server.web.conditional)."""
     inm = headers.get(b"if-none-match")
-    if inm is not None:
-        tags = {t.strip().removeprefix(b"W/") for t in inm.split(b",")}
-        return b"*" in tags or etag.removeprefix(b"W/") in tags
     ims = headers.get(b"if-modified-since")
-    return ims is not None and ims.strip() == last_modified
+    if inm is None and ims is None:
+        return False
+    return is_fresh(
+        inm.decode("latin-1") if inm is not None else None,
+        ims.decode("latin-1") if ims is not None else None,
+        etag.decode("latin-1"),
+        modified,
+    )
 
 
 class Edge:
@@ -222,7 +220,7 @@ class _Outgoing:
         if not no_store:
             published = self.state.published
             last_modified = _last_modified(published.modified)
-            etag = etag_for(published.version, content_type, b"gzip" if use_gzip else b"")
+            etag = version_etag(published.version, content_type, b"gzip" if use_gzip else b"")
             if b"etag" not in names:
                 headers.append((b"etag", etag))
             else:
@@ -232,7 +230,7 @@ class _Outgoing:
             if (
                 status == 200
                 and self.method in ("GET", "HEAD")
-                and not_modified(self.request_headers, etag, last_modified)
+                and not_modified(self.request_headers, etag, published.modified)
             ):
                 kept = [(k, v) for k, v in headers if k not in (b"content-length", b"content-type")]
                 await self.raw_send({"type": "http.response.start", "status": 304, "headers": kept})
@@ -264,7 +262,7 @@ class _Outgoing:
 
 @functools.lru_cache(maxsize=8)
 def _last_modified(modified: datetime) -> bytes:
-    return format_datetime(modified, usegmt=True).encode()
+    return http_date(modified).encode()
 
 
 def _gzip(body: bytes) -> bytes:

@@ -30,6 +30,7 @@ from server.publish.dumps import DumpFile, DumpSet, open_dumps
 from server.publish.labels import local_path
 from server.sparql.formats import JSON, LISTING_TYPES, PLAIN_JSON, negotiate
 from server.web import pages
+from server.web.conditional import request_is_fresh
 from server.web.edge import accepts_gzip
 from server.web.state import state
 
@@ -119,8 +120,9 @@ async def checksums(request: Request) -> Response:
 async def dump_file(request: Request, name: str) -> Response:
     """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such."""
     dumps = await dump_set(request)
+    published = state(request).published
     f = dumps.get(name)
-    sent, headers = f, {"Last-Modified": state(request).published.last_modified}
+    sent, headers = f, {"Last-Modified": published.last_modified}
     if not f.compressed:
         headers["Vary"] = "Accept-Encoding"
         if accepts_gzip(request.headers.get("accept-encoding", "").encode()):
@@ -129,7 +131,7 @@ async def dump_file(request: Request, name: str) -> Response:
     etag = f'"{sent.sha256}"'
     headers["ETag"] = etag
     headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(sent.sha256)).decode() + ":"
-    if request.headers.get("if-none-match") in (etag, "*"):
+    if request_is_fresh(request.headers, etag, published.modified):
         return Response(status_code=304, headers=headers)
     return FileResponse(dumps.path(sent), media_type=f.media_type, headers=headers)
 

@@ -12,7 +12,6 @@ This router holds a catch-all path, so it must be the last in ``server.web.app.R
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import format_datetime
 from hashlib import sha256
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from server.sparql.formats import (
     serialize_triples,
 )
 from server.web import pages
+from server.web.conditional import request_is_fresh
 from server.web.state import state
 
 LANG_COOKIE = "smarthame_lang"
@@ -62,7 +62,7 @@ async def resource(request: Request, path: str) -> Response:
     iri, ext = target
     media = negotiate(request.headers.get("accept"), PAGE_TYPES, ext or request.query_params.get("format"))
     tag = _etag(published, iri, media, lang)
-    if request.headers.get("if-none-match") == tag:
+    if request_is_fresh(request.headers, tag, published.modified):
         return Response(status_code=304, headers=_headers(published, tag))
     counts = await _counts(request) if iri == published.base_iri or iri in published.graph_names else None
     if media == HTML:
@@ -119,7 +119,7 @@ def _etag(published: Published, iri: str, media: str, lang: str) -> str:
 
 
 def _headers(published: Published, tag: str) -> dict[str, str]:
-    return {"ETag": tag, "Last-Modified": format_datetime(published.modified, usegmt=True), "Vary": VARY}
+    return {"ETag": tag, "Last-Modified": published.last_modified, "Vary": VARY}
 
 
 @dataclass(frozen=True)
