@@ -64,7 +64,9 @@ def test_the_edge_answers_a_list_and_a_date(client) -> None:
     first = client.get("/sparql", params={"query": "ASK {} # conditional"})
     tag, modified = first.headers["etag"], first.headers["last-modified"]
     params = {"query": "ASK {} # conditional"}
-    assert client.get("/sparql", params=params, headers={"if-none-match": f'"nope", {tag}'}).status_code == 304
+    assert (
+        client.get("/sparql", params=params, headers={"if-none-match": f'"nope", {tag}'}).status_code == 304
+    )
     assert client.get("/sparql", params=params, headers={"if-modified-since": modified}).status_code == 304
     assert client.get("/sparql", params=params, headers={"if-none-match": '"nope"'}).status_code == 200
 
@@ -78,7 +80,8 @@ def test_a_resource_page_answers_a_list_and_the_strong_form_of_its_weak_tag(clie
         assert again.status_code == 304, sent
         assert again.headers["etag"] == tag and again.content == b""
     since = client.get(
-        "/project/A70783", headers={"accept": "text/turtle", "if-modified-since": first.headers["last-modified"]}
+        "/project/A70783",
+        headers={"accept": "text/turtle", "if-modified-since": first.headers["last-modified"]},
     )
     assert since.status_code == 304
 
@@ -92,4 +95,6 @@ def test_a_dump_answers_a_list_and_the_weak_form_of_its_strong_tag(client) -> No
     for sent in (f'"nope", {tag}', f"W/{tag}", "*"):
         again = client.get("/dumps/graph-links.ttl", headers={**identity, "if-none-match": sent})
         assert again.status_code == 304, sent
-    assert client.get("/dumps/graph-links.ttl", headers={**identity, "if-none-match": '"x"'}).status_code == 200
+    assert (
+        client.get("/dumps/graph-links.ttl", headers={**identity, "if-none-match": '"x"'}).status_code == 200
+    )

@@ -33,7 +33,7 @@ RDFLIB_FORMAT = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntripl
 def dumps(client):
     """The dump set the server wrote for the bundled data (listing it makes the server write it)."""
     assert client.get("/dumps/", headers={"accept": "application/json"}).status_code == 200
-    return client.app.state.dump_set
+    return client.app.state.smarthame.dump_set
 
 
 def store_graphs(published) -> dict[str, rdflib.Graph]:

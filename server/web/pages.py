@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from server.web import templating
 from server.web.templating import TEMPLATES
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"  # for readers whose browser asks for none of the three
+LANG_COOKIE = "smarthame_lang"
 
 # Words of the page itself in each language (data labels come from the store), kept with the templates.
 MESSAGES: dict[str, dict[str, str]] = json.loads((TEMPLATES / "messages.json").read_text(encoding="utf-8"))
@@ -43,3 +47,18 @@ def choose_language(param: str | None, cookie: str | None, accept_language: str 
 def render(template: str, **context: Any) -> str:
     """A page of ``templates/``; ``context`` must hold ``lang`` (the template gets ``t``, its messages)."""
     return templating.render(template, t=MESSAGES[context["lang"]], languages=LANGUAGES, **context)
+
+
+def request_language(request: Request) -> str:
+    """The page language of a request: ``?lang=``, then the cookie that remembers it, then ``Accept-Language``."""
+    return choose_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def remember_language(request: Request, response: Response, lang: str) -> None:
+    """An explicit ``?lang=`` is remembered for a year."""
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")

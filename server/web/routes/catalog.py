@@ -58,11 +58,7 @@ async def _describe(request: Request, which: str, ext: str | None) -> Response:
 async def _graph(request: Request, which: str) -> list[ox.Triple]:
     st = state(request)
     dumps = await dump_set(request)
-    cache: dict[tuple[str, str], list[ox.Triple]] | None = getattr(request.app.state, "described", None)
-    if cache is None:
-        cache = request.app.state.described = {}
-    key = (which, st.published.version)
-    if key not in cache:
+    if which not in st.described:
         build: Callable[[], list[ox.Triple]]
         if which == "catalog":
 
@@ -74,5 +70,5 @@ async def _graph(request: Request, which: str) -> list[ox.Triple]:
             def build() -> list[ox.Triple]:
                 return void_graph(st.published, dumps, counts)
 
-        cache[key] = await anyio.to_thread.run_sync(build)
-    return cache[key]
+        st.described[which] = await anyio.to_thread.run_sync(build)
+    return st.described[which]

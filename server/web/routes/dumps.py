@@ -57,25 +57,23 @@ async def dump_set(request: Request) -> DumpSet:
     A request waits up to WAIT_SECONDS for the writing to finish, then gets a 503 that says to retry:
     a large dataset takes minutes, longer than a client should hang. One writer per version.
     """
-    app_state = request.app.state
     st = state(request)
-    version = st.published.version
-    cached: DumpSet | None = getattr(app_state, "dump_set", None)
-    if cached is not None and cached.version == version:
-        return cached
-    running: tuple[str, asyncio.Future[DumpSet]] | None = getattr(app_state, "dump_task", None)
-    if running is None or running[0] != version:
-        task = asyncio.ensure_future(asyncio.to_thread(open_dumps, st.published, st.settings.build_dir))
-        running = app_state.dump_task = (version, task)
-    done, _ = await asyncio.wait({running[1]}, timeout=WAIT_SECONDS)
+    if st.dump_set is not None:
+        return st.dump_set
+    if st.dump_task is None:
+        st.dump_task = asyncio.ensure_future(
+            asyncio.to_thread(open_dumps, st.published, st.settings.build_dir)
+        )
+    task = st.dump_task
+    done, _ = await asyncio.wait({task}, timeout=WAIT_SECONDS)
     if not done:
         raise Unavailable(
-            f"The dumps of version {version} are being written; this takes minutes for a large "
+            f"The dumps of version {st.published.version} are being written; this takes minutes for a large "
             "dataset. Try again shortly."
         )
-    app_state.dump_task = None
-    app_state.dump_set = running[1].result()  # a failed writing raises here, and the next request retries
-    return app_state.dump_set
+    st.dump_task = None
+    st.dump_set = task.result()  # a failed writing raises here, and the next request retries
+    return st.dump_set
 
 
 @router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
@@ -97,11 +95,7 @@ async def listing(request: Request) -> Response:
     headers = {"Vary": "Accept, Accept-Language, Cookie", "Last-Modified": published.last_modified}
     if media == JSON:
         return JSONResponse({"version": dumps.version, "files": files}, headers=headers)
-    lang = pages.choose_language(
-        request.query_params.get("lang"),
-        request.cookies.get("smarthame_lang"),
-        request.headers.get("accept-language"),
-    )
+    lang = pages.request_language(request)
     body = pages.render(
         "dumps.html", lang=lang, path=request.url.path, version=dumps.version, formats=[], files=files
     )

@@ -21,7 +21,7 @@ from server.sparql.engine import QueryRequest
 from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, RESULT_TYPES, content_type, negotiate
 from server.sparql.protocol import ProtocolRequest, parse_request
 from server.web.edge import Headers, Receive, Scope, Send, raw_key, render_error, request_headers
-from server.web.query_page import render_query_page
+from server.web.editor import editor_page
 
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
@@ -103,7 +103,7 @@ def _describe(
         return (
             200,
             [(b"content-type", b"text/html; charset=utf-8"), VARY],
-            render_query_page(endpoint, settings=state.settings).encode(),
+            editor_page(state.settings, endpoint).encode(),
         )
     graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
     triples = describe_service(endpoint, graphs, bool(state.settings.service_allowlist))
