@@ -6,24 +6,31 @@
     │   ├── QuerySyntaxError            400  SPARQL that does not parse (message has the position)
     │   ├── QueryTooLong                400  query text over max_query_length
     │   ├── UpdateRefused               400  SPARQL Update sent to the read-only endpoint
-    │   ├── QueryFailed                 400  a query that parsed but failed while running
-    │   └── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
-    ├── NotFound                        404  unknown resource, saved query or dump
+    │   ├── QueryFailed                 400  a query that parsed but failed while the engine ran it
+    │   ├── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
+    │   └── PreflightRefused            400  a CORS preflight for a method we do not answer
+    ├── NotFound                        404  unknown path, resource, saved query or dump
     ├── MethodNotAllowed                405  an HTTP method the resource does not answer
     ├── NotAcceptable                   406  no offered media type fits Accept (lists the offered ones)
     ├── UnsupportedMediaType            415  request body in a type we do not read
     ├── QueryTimeout                    503  the query ran past its time limit and was stopped
     ├── Unavailable                     503  no published dataset, or workers could not start
+    ├── HTTPError                       4xx  a status the web framework answered itself (a malformed
+    │                                        or unsatisfiable Range header…), named after the status
+    ├── InternalError                   500  our bug: an unexpected exception, logged with a request id
     └── DataError                       (CLI) input files that do not parse or do not conform
         ├── ParseError                  file:line of the first syntax error
         └── ValidationFailed            SHACL violations; carries the report
 
-The server renders all of these in one exception handler (``server.web.app``); the CLI maps
+Every error response has the one shape of :meth:`SmartHameError.as_json` (``error``, ``message``,
+``status``, and what a class adds), as JSON or, for a browser, as a page; ``server.web.edge.render_error``
+renders them all, the framework's own 404/405 and what the engine raises included. The CLI maps
 ``ParseError`` to exit 2 and ``ValidationFailed`` to exit 1.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +81,10 @@ class QueryFailed(InputError):
     pass
 
 
+class PreflightRefused(InputError):
+    pass
+
+
 class NotFound(SmartHameError):
     status = 404
 
@@ -86,6 +97,9 @@ class NotAcceptable(SmartHameError):
             "None of the offered media types fits the Accept header. Offered: " + ", ".join(offered)
         )
         self.offered = offered
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "offered": self.offered}
 
 
 class MethodNotAllowed(SmartHameError):
@@ -106,6 +120,32 @@ class QueryTimeout(SmartHameError):
 
 class Unavailable(SmartHameError):
     status = 503
+
+
+class HTTPError(SmartHameError):
+    """A response the web framework gave itself, in our shape; ``error`` is the status's name."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def as_json(self) -> dict[str, Any]:
+        name = "".join(word.capitalize() for word in HTTPStatus(self.status).phrase.replace("-", " ").split())
+        return {**super().as_json(), "error": name}
+
+
+class InternalError(SmartHameError):
+    """An exception we did not expect: a bug of ours, never the client's fault."""
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__(
+            f"The server failed to answer this request; this is our fault, not yours. The server's log has "
+            f"the details under request id {request_id}."
+        )
+        self.request_id = request_id
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "request_id": self.request_id}
 
 
 class DataError(SmartHameError):

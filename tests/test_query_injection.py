@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 
 from server.graph.vocabulary import prefixes
 from server.settings import PROJECT_ROOT
@@ -85,7 +86,11 @@ def test_hostile_values_are_bound_as_terms_or_refused(client, spy: Spy, query: s
         for accept in ("application/sparql-results+json", "text/html"):
             response = client.get(f"/queries/{query}", params={param: value}, headers={"Accept": accept})
             assert response.status_code in (200, 400), (value, response.status_code, response.text[:300])
-            if response.status_code == 400:
+            if response.status_code == 400 and accept == "text/html":  # our error page, for a browser
+                assert "<code>BadParameter</code>" in response.text
+                assert str(escape(f"Parameter '{param}': ")) in response.text
+                assert "<script>alert(1)</script>" not in response.text
+            elif response.status_code == 400:
                 body = response.json()
                 assert body["error"] == "BadParameter" and body["message"].startswith(
                     f"Parameter '{param}': "

@@ -50,6 +50,10 @@ class QueryResult:
     rows: int | None = None  # counted only where the exact path ran
 
 
+class WorkerFailed(RuntimeError):
+    """An unexpected exception in a query worker (a bug of ours); carries the worker's traceback."""
+
+
 # DESCRIBE of IRIs only (no WHERE, no dataset clause), after an optional prologue and with comments.
 _BOUNDED_DESCRIBE = re.compile(
     r"""\s*(?:(?:BASE\s*<[^<>\s]*>|PREFIX\s+[^\s:<>]*:\s*<[^<>\s]*>|\#[^\n]*)\s*)*
@@ -138,6 +142,8 @@ class Engine:
 
     @staticmethod
     def _result(outcome: Outcome, body: bytes) -> QueryResult:
+        if outcome.error == "internal":
+            raise WorkerFailed(outcome.message)
         if outcome.error == "syntax":
             raise QuerySyntaxError(outcome.message, outcome.line, outcome.column)
         if outcome.error == "not_acceptable":

@@ -38,6 +38,11 @@ from server.sparql.formats import (
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Kind = TypingLiteral["solutions", "boolean", "graph"]
+# What pyoxigraph raises when a query that parsed fails while it is evaluated or its results are read
+# (python/src/sparql.rs, map_evaluation_error): OSError for input and output (a SERVICE call, the store),
+# RuntimeError for the rest. Both are the query's failure, reported to the client as QueryFailed (400).
+# Anything else (a ValueError, say) is a bug of ours and must reach the server's error handler as one.
+EVALUATION_ERRORS = (OSError, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Outcome:
     media_type: str = ""
     truncated: bool = False
     rows: int | None = None
-    error: TypingLiteral["syntax", "failed", "not_acceptable"] | None = None
+    error: TypingLiteral["syntax", "failed", "not_acceptable", "internal"] | None = None
     message: str = ""
     line: int | None = None  # where a syntax error is
     column: int | None = None
@@ -147,7 +152,7 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
         ), b""
     except NotAcceptable as e:
         return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
-    except (OSError, ValueError, RuntimeError) as e:
+    except EVALUATION_ERRORS as e:
         return Outcome(None, error="failed", message=f"The query failed while running: {e}"), b""
 
 

@@ -28,6 +28,7 @@ import socket
 import struct
 import sys
 import threading
+import traceback
 from collections import deque
 
 import pyoxigraph as ox
@@ -66,7 +67,12 @@ def _worker_main(sock: socket.socket, store: ox.Store, settings: Settings) -> No
         header = _recv_exactly(sock, header_len)
         if header is None:
             return
-        outcome, body = execute(store, pickle.loads(header))
+        try:
+            outcome, body = execute(store, pickle.loads(header))
+        except MemoryError:
+            raise  # the worker ends; the server reports it (Unavailable) and forks another
+        except Exception:  # a bug of ours: the server raises it to its error handler, which logs it
+            outcome, body = Outcome(None, error="internal", message=traceback.format_exc()), b""
         reply = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         sock.sendmsg([_FRAME.pack(len(reply), len(body)), reply, body])
 

@@ -11,14 +11,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 
-from server.errors import SmartHameError
+from server.errors import BadParameter, SmartHameError
 from server.graph.versions import Published, open_dataset
 from server.settings import Settings
 from server.sparql.cache import ResultCache
 from server.sparql.engine import Engine
-from server.web.edge import Edge, render_error
+from server.web.edge import Edge
+from server.web.error_responses import framework_error, render_error
 from server.web.metrics import Metrics
 from server.web.routes import apidocs, catalog, dumps, ops, queries, resources, sparql
 from server.web.state import AppState
@@ -62,10 +65,23 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
 
+    # Every error leaves in our shape (server.web.error_responses): ours, and the framework's own.
     @app.exception_handler(SmartHameError)
     async def handle_error(request: Request, exc: SmartHameError) -> Response:
-        status, headers, body = render_error(exc)
-        return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
+        return _error_response(request, exc)
+
+    @app.exception_handler(HTTPException)
+    async def handle_framework_error(request: Request, exc: HTTPException) -> Response:
+        allow = (exc.headers or {}).get("Allow")
+        return _error_response(
+            request, framework_error(exc.status_code, exc.detail, request.method, request.url.path, allow)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def handle_invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "is not valid"}
+        name = str(first["loc"][-1]) if first.get("loc") else "request"
+        return _error_response(request, BadParameter(name, str(first.get("msg", "is not valid"))))
 
     # CORS, ETag/304, gzip, metrics, and the /sparql fast path (no framework routing on the hot path)
     app.add_middleware(Edge, endpoints={sparql.ENDPOINT: sparql.sparql_endpoint})
@@ -83,6 +99,11 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
     ):
         app.include_router(router)
     return app
+
+
+def _error_response(request: Request, exc: SmartHameError) -> Response:
+    status, headers, body = render_error(exc, request.scope)
+    return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
 
 
 def _metrics(engine: Engine, cache: ResultCache, metrics: Metrics) -> Metrics:

@@ -1,10 +1,14 @@
 """The HTTP edge: one pure-ASGI layer in front of FastAPI's routing.
 
 For every request it answers CORS preflights, adds ``ETag``/``Last-Modified`` (tied to the dataset
-version) and answers ``If-None-Match``/``If-Modified-Since`` with 304, gzips when asked, adds CORS headers
-and records metrics. It also serves repeated ``GET /sparql`` queries straight from the result cache (a dict
-lookup and one ``send``) and hands other ``/sparql`` requests to the endpoint without FastAPI's routing,
-because the endpoint's throughput is what the benchmark measures.
+version) and answers ``If-None-Match``/``If-Modified-Since`` with 304 (``server.web.conditional``), gzips
+when asked, adds CORS headers and records metrics. It also serves repeated ``GET /sparql`` queries straight
+from the result cache (a dict lookup and one ``send``) and hands other ``/sparql`` requests to the endpoint
+without FastAPI's routing, because the endpoint's throughput is what the benchmark measures.
+
+It is also the last word on errors: an error response the framework wrote itself in another shape (plain
+text, say, for a malformed ``Range``) is rewritten into ours, and an exception nothing else caught is
+logged once with a request id and answered 500 in our shape, with that id in ``X-Request-Id``.
 
 A route opts out of ETags (and 304s) with ``Cache-Control: no-store``; ``/metrics`` and ``/healthz`` do.
 """
@@ -12,45 +16,25 @@ A route opts out of ETags (and 304s) with ``Cache-Control: no-store``; ``/metric
 from __future__ import annotations
 
 import functools
-import json
+import logging
+import secrets
 import time
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
 from typing import Any
 
-from server.errors import MethodNotAllowed, NotAcceptable, SmartHameError
+from server.errors import InternalError, PreflightRefused
 from server.sparql.cache import GZIP_LEVEL, CachedResponse
 from server.sparql.formats import COMPRESSIBLE
+from server.web.asgi import ASGIApp, Headers, Message, Receive, Scope, Send, request_headers, send_simple
 from server.web.conditional import http_date, is_fresh, version_etag
+from server.web.error_responses import framework_error, is_ours, render_error
 from server.web.metrics import route_label
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-Headers = list[tuple[bytes, bytes]]
-
+log = logging.getLogger("smarthame")
 CORS_METHODS = ("GET", "HEAD", "POST")
-EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache"
+EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache, X-Request-Id"
 MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
-
-
-def render_error(exc: SmartHameError) -> tuple[int, Headers, bytes]:
-    """The one JSON shape of every error response."""
-    body = exc.as_json()
-    headers: Headers = [(b"content-type", b"application/json"), (b"vary", b"Accept")]
-    if isinstance(exc, NotAcceptable):
-        body["offered"] = exc.offered
-    if isinstance(exc, MethodNotAllowed):
-        headers.append((b"allow", ", ".join(exc.allowed).encode()))
-    return exc.status, headers, json.dumps(body, ensure_ascii=False).encode()
-
-
-def request_headers(scope: Scope) -> dict[bytes, bytes]:
-    """Lower-cased request headers; a repeated header keeps its last value."""
-    return dict(scope["headers"])
 
 
 @functools.lru_cache(maxsize=64)  # clients send few distinct Accept-Encoding values
@@ -109,23 +93,24 @@ class Edge:
                 status_box[0] = message["status"]
             await send(message)
 
-        if method == "OPTIONS" and b"origin" in headers and b"access-control-request-method" in headers:
-            await self._preflight(headers, tracked_send)
-        elif state is None:
-            await self.app(scope, receive, tracked_send)
-        else:
-            out = _Outgoing(state, headers, method, tracked_send, scope)
-            if path in self.endpoints and method in ("GET", "HEAD") and scope["query_string"]:
-                entry = state.cache.get(raw_key(scope, headers, state.published.version))
-                if entry is not None:
-                    await out.send_cached(entry, b"hit")
-                    self._observe(state, path, status_box[0], started)
-                    return
-            endpoint = self.endpoints.get(path)
-            if endpoint is not None:
-                await endpoint(scope, receive, out.send)
+        try:
+            if method == "OPTIONS" and b"origin" in headers and b"access-control-request-method" in headers:
+                await self._preflight(scope, headers, tracked_send)
+            elif state is None:
+                await self.app(scope, receive, tracked_send)
             else:
-                await self.app(scope, receive, out.send)
+                out = _Outgoing(state, headers, method, tracked_send, scope)
+                if path in self.endpoints and method in ("GET", "HEAD") and scope["query_string"]:
+                    entry = state.cache.get(raw_key(scope, headers, state.published.version))
+                    if entry is not None:
+                        await out.send_cached(entry, b"hit")
+                        self._observe(state, path, status_box[0], started)
+                        return
+                endpoint = self.endpoints.get(path)
+                await (endpoint or self.app)(scope, receive, out.send)
+        except Exception:
+            await self._internal_error(scope, tracked_send, started=status_box[0] != 0)
+            status_box[0] = status_box[0] or 500
         if state is not None:
             self._observe(state, path, status_box[0], started)
 
@@ -134,11 +119,28 @@ class Edge:
         state.metrics.observe(route_label(path), status, time.perf_counter() - started)
 
     @staticmethod
-    async def _preflight(headers: dict[bytes, bytes], send: Send) -> None:
+    async def _internal_error(scope: Scope, send: Send, started: bool) -> None:
+        """Log the exception being handled, once, under a new request id; answer 500 if nothing was sent yet.
+
+        Once a response has started there is no status left to change: the server then closes the
+        connection, and the client sees a cut response rather than a wrong one.
+        """
+        request_id = secrets.token_hex(8)
+        log.exception("request %s (%s %s) failed", request_id, scope["method"], scope["path"])
+        if started:
+            return
+        status, headers, body = render_error(InternalError(request_id), scope)
+        cors = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED)]
+        await send_simple(send, status, [*headers, *cors, (b"x-request-id", request_id.encode())], body)
+
+    @staticmethod
+    async def _preflight(scope: Scope, headers: dict[bytes, bytes], send: Send) -> None:
         asked = headers[b"access-control-request-method"].decode("latin-1").strip().upper()
         if asked not in CORS_METHODS:
-            body = f"CORS preflight refused: method {asked} is not allowed; use GET, HEAD or POST.".encode()
-            await _send_simple(send, 400, [(b"content-type", b"text/plain; charset=utf-8")], body)
+            refused = PreflightRefused(
+                f"CORS preflight refused: method {asked} is not allowed; use GET, HEAD or POST."
+            )
+            await send_simple(send, *render_error(refused, scope))
             return
         allow: Headers = [
             (b"access-control-allow-origin", b"*"),
@@ -148,18 +150,12 @@ class Edge:
         ]
         if b"access-control-request-headers" in headers:  # any request header is fine here
             allow.append((b"access-control-allow-headers", headers[b"access-control-request-headers"]))
-        await _send_simple(send, 204, allow, b"")
+        await send_simple(send, 204, allow, b"")
 
 
 def raw_key(scope: Scope, headers: dict[bytes, bytes], version: str) -> tuple[Any, ...]:
     """The fast-path cache key: the request exactly as sent (query string and Accept)."""
     return ("raw", version, scope["query_string"], headers.get(b"accept"))
-
-
-async def _send_simple(send: Send, status: int, headers: Headers, body: bytes) -> None:
-    headers = [*headers, (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class _Outgoing:
@@ -206,10 +202,14 @@ class _Outgoing:
     async def _send_first(self, start: Message, message: Message, entry: CachedResponse | None) -> None:
         status = start["status"]
         headers = [(k.lower(), v) for k, v in start.get("headers", [])]
-        names = {k for k, _ in headers}
         content_type = next((v for k, v in headers if k == b"content-type"), b"")
         body = message.get("body", b"")
         more = message.get("more_body", False)
+        if status >= 400 and not is_ours(content_type):
+            status, headers, body = self._in_our_shape(status, headers, body)
+            content_type = next(v for k, v in headers if k == b"content-type")
+            self.discard, more = more, False  # the rest of the framework's body, if any, is dropped
+        names = {k for k, _ in headers}
         compressible = content_type.startswith(COMPRESSIBLE) and b"content-encoding" not in names
         use_gzip = self.gzip and compressible and status == 200 and (more or len(body) >= MIN_GZIP_BYTES)
         headers.append((b"access-control-allow-origin", b"*"))
@@ -248,6 +248,17 @@ class _Outgoing:
                 body = self.compressor.compress(body)
         await self.raw_send({"type": "http.response.start", "status": status, "headers": headers})
         await self.raw_send({"type": "http.response.body", "body": body, "more_body": more})
+
+    def _in_our_shape(self, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        """An error response the framework wrote in its own shape (plain text), rewritten into ours; headers
+        such as ``Content-Range`` stay."""
+        allow = next((v.decode("latin-1") for k, v in headers if k == b"allow"), None)
+        detail = body.decode("utf-8", "replace")
+        exc = framework_error(status, detail, self.method, self.scope["path"], allow)
+        status, ours, body = render_error(exc, self.scope)
+        replaced = {b"content-type", b"content-length", b"allow", b"vary"}
+        kept = [(k, v) for k, v in headers if k not in replaced]
+        return status, [*kept, *ours, (b"content-length", str(len(body)).encode())], body
 
     async def _send_body(self, message: Message) -> None:
         if self.discard:

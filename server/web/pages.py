@@ -62,3 +62,8 @@ def remember_language(request: Request, response: Response, lang: str) -> None:
     """An explicit ``?lang=`` is remembered for a year."""
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+
+
+def error_page(error: dict[str, object], lang: str, path: str, version: str) -> str:
+    """An error (``SmartHameError.as_json()``) as a page, for a browser that asked for HTML."""
+    return render("error.html", lang=lang, path=path, version=version, formats=[], error=error)

@@ -18,12 +18,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from server.errors import NotAcceptable, NotFound
+from server.errors import NotFound
 from server.graph.versions import Published
 from server.publish.linked_data import DatasetCounts, dataset_counts, needs_counts, resolve, resource_triples
 from server.sparql.formats import HTML, PAGE_EXTENSIONS, PAGE_TYPES, negotiate, serialize_triples
 from server.web import pages
 from server.web.conditional import request_is_fresh
+from server.web.error_responses import wants_html
 from server.web.resource_pages import not_found_page, resource_page
 from server.web.state import AppState, state
 
@@ -75,12 +76,8 @@ async def _page_counts(st: AppState) -> DatasetCounts:
 
 
 def _not_found(request: Request, published: Published, path: str, lang: str) -> Response:
-    """A page that helps for a person, the usual JSON error otherwise."""
-    try:
-        media = negotiate(request.headers.get("accept"), PAGE_TYPES, None)
-    except NotAcceptable:
-        media = None
-    if media != HTML:
+    """A page that helps for a person (who prefers HTML to JSON, as for every error), our JSON otherwise."""
+    if not wants_html(request.headers.get("accept", "").encode("latin-1") or None):
         iri = published.base_iri + path
         raise NotFound(f"No resource <{iri}> in the published data; GET / lists where to start.")
     # Rendered here rather than by the error handler: this 404 is a page meant for reading.

@@ -20,8 +20,10 @@ from server.sparql.cache import CachedResponse
 from server.sparql.engine import QueryRequest
 from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, RESULT_TYPES, content_type, negotiate
 from server.sparql.protocol import ProtocolRequest, parse_request
-from server.web.edge import Headers, Receive, Scope, Send, raw_key, render_error, request_headers
+from server.web.asgi import Headers, Receive, Scope, Send, request_headers
+from server.web.edge import raw_key
 from server.web.editor import editor_page
+from server.web.error_responses import render_error
 
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
@@ -45,7 +47,7 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         else:
             status, out_headers, out_body = await _answer(scope, headers, state, request)
     except SmartHameError as exc:
-        status, out_headers, out_body = render_error(exc)
+        status, out_headers, out_body = render_error(exc, scope)
     out_headers.append((b"content-length", str(len(out_body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": out_headers})
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else out_body})
