@@ -1,11 +1,12 @@
-# The README's commands. `make serve` starts the server on the bundled data, `make test` runs every test;
-# both set up what they need first (virtual environment, Python packages, npm assets, Chromium).
+# The README's commands. `make serve` starts the server on the bundled data, `make test` runs every test
+# (`make test-fast` the in-process ones), `make lint` the linters and the type checker; each sets up what it
+# needs first (virtual environment, Python packages, npm assets, Chromium).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup assets browser build serve test bench lint clean
+.PHONY: setup assets browser build serve test test-fast bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,14 +40,18 @@ serve: build
 test: setup browser
 	$(PY) -m pytest -q
 
+# In process only: no server processes, no browser, no package build (markers in pyproject.toml).
+test-fast: setup
+	$(PY) -m pytest -q -m "not http and not browser and not process and not wheel"
+
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/benchmark.py
 
 lint: setup
-	$(PY) -m pip install --quiet ruff mypy
-	$(VENV)/bin/ruff check server tests
-	$(VENV)/bin/mypy --strict server/graph/records server/graph/classification
+	$(VENV)/bin/ruff check server tests bench
+	$(VENV)/bin/ruff format --check server tests bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf build node_modules server/web/static/vendor tests/artifacts

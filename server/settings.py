@@ -13,7 +13,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_ROOT = Path(__file__).resolve().parent / "bundled"  # what a wheel carries (see setup.py)
+
+
+def _project_root() -> Path:
+    """The source tree when running from one (a checkout, an editable install); else the copy of
+    ontology/, data/ and queries/ that an installed wheel carries."""
+    if (SOURCE_ROOT / "pyproject.toml").is_file() and (SOURCE_ROOT / "ontology").is_dir():
+        return SOURCE_ROOT
+    return BUNDLED_ROOT
+
+
+def _default_build_dir() -> Path:
+    """``build/`` in the source tree; for an installed package, the user's data folder (XDG), so that
+    ``smarthame build`` and ``smarthame serve`` find the same published version from any directory."""
+    if PROJECT_ROOT == SOURCE_ROOT:
+        return SOURCE_ROOT / "build"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "smarthame" / "build"
+
+
+PROJECT_ROOT = _project_root()
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
 MAX_AUTO_PROCESSES = (
     8  # each server process brings its own query workers, each with its own copy of the store
@@ -30,8 +51,11 @@ class Settings:
         default=PROJECT_ROOT, metadata={"help": "Folder holding ontology/, data/ and queries/."}
     )
     build_dir: Path = field(
-        default=PROJECT_ROOT / "build",
-        metadata={"help": "Where `smarthame build` publishes the validated dataset."},
+        default_factory=_default_build_dir,
+        metadata={
+            "help": "Where `smarthame build` publishes the validated dataset: build/ in the source tree, "
+            "else $XDG_DATA_HOME/smarthame/build."
+        },
     )
     host: str = field(default="127.0.0.1", metadata={"help": "Interface to bind; loopback by default."})
     port: int = field(default=8000, metadata={"help": "TCP port to listen on."})

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from server.settings import PROJECT_ROOT, Settings
 
+T = TypeVar("T")
 SHARED = PROJECT_ROOT.parent / "shared"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
@@ -57,11 +59,10 @@ def published(settings: Settings):
 @pytest.fixture(scope="session")
 def client(settings: Settings) -> Iterator:
     """An in-process HTTP client over the app on the published bundled data."""
-    from fastapi.testclient import TestClient
-
     from server.web.app import create_app
+    from tests.inprocess import in_process
 
-    with TestClient(create_app(settings)) as c:
+    with in_process(create_app(settings)) as c:
         yield c
 
 
@@ -80,6 +81,22 @@ def started_engine(files: tuple[Path, ...], **settings: Any) -> Iterator[Any]:
         engine.close()
 
 
+def with_engine(files: tuple[Path, ...], main: Callable[[Any], Awaitable[T]], **settings: Any) -> T:
+    """``await main(engine)`` on a started engine over ``files``, the engine's whole life in one event loop.
+
+    The engine talks to its workers over connections of the loop that first used them, as the server does;
+    closing it inside that loop lets those connections close cleanly (no "unclosed transport").
+    """
+
+    async def run() -> T:
+        with started_engine(files, **settings) as engine:
+            result = await main(engine)
+        await asyncio.sleep(0)  # the closed connections finish closing
+        return result
+
+    return asyncio.run(run())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -90,16 +107,23 @@ class LiveServer:
     """A real `smarthame serve` process on a free loopback port."""
 
     def __init__(
-        self, build_dir: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None
+        self,
+        build_dir: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        command: list[str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir), **(env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), *args],
+            [*(command or [sys.executable, "-m", "server.cli"]), "serve", "--port", str(self.port), *args],
             env=full_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            cwd=cwd,
         )
         self._wait_ready()
 
@@ -108,6 +132,7 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
+                self.stop()
                 raise RuntimeError(f"server exited with {self.proc.returncode}:\n{out}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
@@ -125,6 +150,8 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 @pytest.fixture(scope="session")
@@ -182,11 +209,10 @@ def sample_settings(sample_files: tuple[Path, ...]) -> Settings:
 @pytest.fixture(scope="session")
 def sample_client(sample_settings: Settings) -> Iterator:
     """An in-process client over the app serving the fixture files (max_rows 20)."""
-    from fastapi.testclient import TestClient
-
     from server.web.app import create_app
+    from tests.inprocess import in_process
 
-    with TestClient(create_app(sample_settings)) as c:
+    with in_process(create_app(sample_settings)) as c:
         yield c
 
 

@@ -8,7 +8,6 @@ method we refuse. The framework's own answers (unknown static file, 405 from rou
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Iterator
@@ -246,7 +245,7 @@ def test_only_the_engines_evaluation_errors_become_query_failed() -> None:
 
 def test_an_internal_error_in_a_worker_reaches_the_error_handler(sample_files) -> None:
     from server.sparql.engine import QueryRequest, WorkerFailed
-    from tests.conftest import started_engine
+    from tests.conftest import with_engine
 
     async def ask(engine: Any) -> Any:
         # A substitution that is not an RDF term is a bug of the caller (ours), never the client's.
@@ -254,5 +253,5 @@ def test_an_internal_error_in_a_worker_reaches_the_error_handler(sample_files) -
             QueryRequest("SELECT ?x {}", "application/sparql-results+json", substitutions={"x": 1})
         )
 
-    with started_engine(sample_files, workers=1) as engine, pytest.raises(WorkerFailed, match="Traceback"):
-        asyncio.run(ask(engine))
+    with pytest.raises(WorkerFailed, match="Traceback"):
+        with_engine(sample_files, ask, workers=1)

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -242,12 +241,9 @@ def test_list_as_json_and_html(client) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
-def test_every_query_runs_with_defaults_in_every_format_under_a_second(client, name: str) -> None:
-    start = time.perf_counter()
+def test_every_query_runs_with_defaults_in_every_format(client, name: str) -> None:
     result = client.get(f"/queries/{name}", headers={"Accept": "application/sparql-results+json"})
-    elapsed = time.perf_counter() - start
     assert result.status_code == 200, result.text
-    assert elapsed < 1.0, f"{name} took {elapsed:.2f} s"
     assert result.headers["x-truncated"] == "false"
     variables = result.json()["head"]["vars"]
     rows = result.json()["results"]["bindings"]

@@ -14,7 +14,7 @@ from server.sparql.engine import Job, execute
 from server.sparql.federation import check_service, service_endpoints
 from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, RESULT_TYPES, negotiate
 from server.sparql.protocol import parse_request
-from tests.conftest import started_engine
+from tests.conftest import with_engine
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -349,8 +349,6 @@ def test_the_allow_list_lets_only_its_endpoints_through() -> None:
 
 
 def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> None:
-    import asyncio
-
     from server.sparql.engine import INLINE_ROWS, QueryRequest
 
     big = tmp_path / "big.nt"
@@ -360,12 +358,16 @@ def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> 
             for i in range(INLINE_ROWS + 500)
         )
     )
-    with started_engine((big,), workers=1) as engine:
+
+    async def both(engine):
         ask = QueryRequest("DESCRIBE <http://ex.org/hub>", None, graph_format="application/n-triples")
-        result = asyncio.run(engine.run(ask))
-        assert not result.truncated and result.body.count(b"\n") == INLINE_ROWS + 500
-        small = asyncio.run(engine.run(QueryRequest("DESCRIBE <http://ex.org/o1>", "text/turtle")))
-        assert small.kind == "graph" and small.body == b""
+        return await engine.run(ask), await engine.run(
+            QueryRequest("DESCRIBE <http://ex.org/o1>", "text/turtle")
+        )
+
+    result, small = with_engine((big,), both, workers=1)
+    assert not result.truncated and result.body.count(b"\n") == INLINE_ROWS + 500
+    assert small.kind == "graph" and small.body == b""
 
 
 def test_the_cache_keeps_to_its_budgets() -> None:
@@ -383,7 +385,6 @@ def test_the_cache_keeps_to_its_budgets() -> None:
 
 
 def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) -> None:
-    import asyncio
     import http.server
     import threading
 
@@ -408,12 +409,16 @@ def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) 
     threading.Thread(target=remote.serve_forever, daemon=True).start()
     allowed = f"http://127.0.0.1:{remote.server_address[1]}/sparql"
     try:
-        with started_engine(sample_files, workers=1, service_allowlist=(allowed,)) as engine:
-            query = f"SELECT ?x {{ SERVICE <{allowed}> {{ ?s ?p ?x }} }}"
-            result = asyncio.run(engine.run(QueryRequest(query, "text/tab-separated-values")))
+        query = f"SELECT ?x {{ SERVICE <{allowed}> {{ ?s ?p ?x }} }}"
+
+        async def allowed_then_other(engine):
+            result = await engine.run(QueryRequest(query, "text/tab-separated-values"))
             assert result.body == b'?x\n"remote"\n' and len(calls) == 1
             with pytest.raises(ServiceRefused):
-                asyncio.run(engine.run(QueryRequest(query.replace("/sparql", "/other"), "text/csv")))
-            assert len(calls) == 1
+                await engine.run(QueryRequest(query.replace("/sparql", "/other"), "text/csv"))
+
+        with_engine(sample_files, allowed_then_other, workers=1, service_allowlist=(allowed,))
+        assert len(calls) == 1
     finally:
         remote.shutdown()
+        remote.server_close()

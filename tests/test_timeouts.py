@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from server.sparql.engine import Engine, QueryRequest
-from tests.conftest import LiveServer, started_engine
+from tests.conftest import LiveServer, with_engine
 
 # A five-way cross product of the 40 fixture triples: 10^8 solutions to count, far beyond a second.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -27,30 +27,29 @@ def timeout_server(
     server.stop()
 
 
-async def _runaway_and_simple(url: str) -> tuple[httpx.Response, float, float, httpx.Response]:
+async def _runaway_and_simple(url: str) -> tuple[httpx.Response, float, bool, httpx.Response]:
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         started = time.perf_counter()
         runaway = asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY}))
         await asyncio.sleep(0.3)  # the runaway query is now holding a worker
-        t0 = time.perf_counter()
         simple = await client.get(
             "/sparql", params={"query": "SELECT ?s { ?s a <http://example.org/Project> }"}
         )
-        simple_seconds = time.perf_counter() - t0
+        answered_meanwhile = not runaway.done()  # the other query came back while the runaway still ran
         slow = await runaway
-        return slow, time.perf_counter() - started, simple_seconds, simple
+        return slow, time.perf_counter() - started, answered_meanwhile, simple
 
 
 @pytest.mark.http
 def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(
     timeout_server: LiveServer,
 ) -> None:
-    slow, slow_seconds, simple_seconds, simple = asyncio.run(_runaway_and_simple(timeout_server.url))
+    slow, slow_seconds, answered_meanwhile, simple = asyncio.run(_runaway_and_simple(timeout_server.url))
     assert slow.status_code == 503
     assert slow.json()["error"] == "QueryTimeout" and "time limit of 1 s" in slow.json()["message"]
-    assert 0.9 < slow_seconds < 2.0
+    assert slow_seconds >= 1.0  # never stopped early (a loaded machine only makes it later)
     assert simple.status_code == 200 and len(simple.json()["results"]["bindings"]) == 5
-    assert simple_seconds < 0.3
+    assert answered_meanwhile
     # The killed worker is replaced: the pool is whole again and counted the timeout.
     deadline = time.monotonic() + 5
     while httpx.get(timeout_server.url + "/healthz").json()["workers"] < 2 and time.monotonic() < deadline:
@@ -63,16 +62,25 @@ def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(
 
 @pytest.mark.http
 def test_the_timeout_parameter_lowers_the_limit_but_cannot_raise_it(timeout_server: LiveServer) -> None:
-    t0 = time.perf_counter()
+    before = _timeouts(timeout_server)
     r = httpx.get(
         timeout_server.url + "/sparql", params={"query": RUNAWAY + " # lowered", "timeout": "0.2"}, timeout=30
     )
     assert r.status_code == 503 and "time limit of 0.2 s" in r.json()["message"]
-    assert time.perf_counter() - t0 < 0.8
     r = httpx.get(
         timeout_server.url + "/sparql", params={"query": RUNAWAY + " # raised", "timeout": "60"}, timeout=30
     )
     assert r.status_code == 503 and "time limit of 1 s" in r.json()["message"]
+    assert _timeouts(timeout_server) == before + 2
+
+
+def _timeouts(server: LiveServer) -> int:
+    text = httpx.get(server.url + "/metrics").text
+    return int(
+        next(
+            line for line in text.splitlines() if line.startswith("smarthame_query_timeouts_total ")
+        ).split()[1]
+    )
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf"])
@@ -89,12 +97,13 @@ def test_engine_waits_for_a_free_worker_within_the_time_limit(sample_files: tupl
             return_exceptions=True,
         )
 
-    with started_engine(sample_files, workers=1, timeout=0.5) as engine:
-        t0 = time.perf_counter()
-        slow, queued = asyncio.run(both(engine))
-        assert type(slow).__name__ == "QueryTimeout" and type(queued).__name__ == "QueryTimeout"
-        assert "No query worker became free" in queued.message
-        assert time.perf_counter() - t0 < 1.5
+    async def both_then_count(engine: Engine) -> tuple[list, int]:
+        return await both(engine), engine.pool.timeouts
+
+    (slow, queued), timeouts = with_engine(sample_files, both_then_count, workers=1, timeout=0.5)
+    assert type(slow).__name__ == "QueryTimeout" and "ran longer than its time limit of 0.5 s" in slow.message
+    assert type(queued).__name__ == "QueryTimeout" and "No query worker became free" in queued.message
+    assert timeouts == 2
 
 
 def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(
@@ -106,25 +115,26 @@ def test_a_query_past_the_worker_memory_cap_gets_a_503_and_a_fresh_worker(
         first = await asyncio.gather(engine.run(QueryRequest(sort_everything, JSON)), return_exceptions=True)
         return [*first, await engine.run(QueryRequest("ASK {}", JSON))]
 
-    with started_engine(sample_files, workers=1, worker_memory_mb=64) as engine:
-        failed, after = asyncio.run(both(engine))
-        assert type(failed).__name__ == "Unavailable" and "more memory" in failed.message
-        assert after.body == b'{"head":{},"boolean":true}'
+    failed, after = with_engine(sample_files, both, workers=1, worker_memory_mb=64)
+    assert type(failed).__name__ == "Unavailable" and "more memory" in failed.message
+    assert after.body == b'{"head":{},"boolean":true}'
 
 
 def test_workers_are_still_replaced_after_the_zygote_died(sample_files: tuple[Path, ...]) -> None:
     import os
     import signal
 
-    async def timeout_then_ask(engine: Engine) -> bytes:
-        with pytest.raises(Exception, match="time limit"):
-            await engine.run(QueryRequest(RUNAWAY, JSON))
-        return (await engine.run(QueryRequest("ASK {}", JSON, timeout=0.3))).body
-
-    with started_engine(sample_files, workers=1, timeout=0.3) as engine:
+    async def kill_zygote_then_ask(engine: Engine) -> bytes:
         assert engine.pool is not None
         os.kill(engine.pool._zygote_pid, signal.SIGKILL)  # its workers die with it
         deadline = time.monotonic() + 2
         while engine.pool.idle[0].alive() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert asyncio.run(timeout_then_ask(engine)) == b'{"head":{},"boolean":true}'
+            await asyncio.sleep(0.01)
+        with pytest.raises(Exception, match="time limit"):
+            await engine.run(QueryRequest(RUNAWAY, JSON))
+        return (await engine.run(QueryRequest("ASK {}", JSON, timeout=0.3))).body
+
+    assert (
+        with_engine(sample_files, kill_zygote_then_ask, workers=1, timeout=0.3)
+        == b'{"head":{},"boolean":true}'
+    )

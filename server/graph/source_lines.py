@@ -7,6 +7,7 @@ statement ends and brackets and expands prefixed names and relative IRIs, which 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -61,8 +62,15 @@ def subject_lines(path: Path) -> dict[str, int]:
     """IRI -> first line where it is the subject of a statement, for Turtle, TriG, N-Triples, N-Quads.
 
     A token scan, not a parser: it follows statement ends ('.') and brackets, and expands prefixed
-    names and relative IRIs (against @base, else the default base, as the loader does).
+    names and relative IRIs (against @base, else the default base, as the loader does). Each version of
+    a file is scanned once per process (validating files always scans the ontology too).
     """
+    stat = path.stat()
+    return dict(_scanned(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=32)
+def _scanned(path: Path, mtime_ns: int, size: int) -> dict[str, int]:
     text = path.read_text(encoding="utf-8", errors="replace")
     found: dict[str, int] = {}
     ns: dict[str, str] = {}
