@@ -37,12 +37,14 @@ build: setup
 serve: build
 	$(VENV)/bin/smarthame serve
 
+# Both on every core (pytest-xdist); they share one build of the bundled data.
 test: setup browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
-# In process only: no server processes, no browser, no package build (markers in pyproject.toml).
+# In process only: no server processes, no browser, no package build, no whole-site crawl (markers in
+# pyproject.toml).
 test-fast: setup
-	$(PY) -m pytest -q -m "not http and not browser and not process and not wheel"
+	$(PY) -m pytest -q -n auto -m "not http and not browser and not process and not wheel and not sweep"
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'

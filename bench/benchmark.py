@@ -64,7 +64,7 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import synthetic  # a sibling script, not a package
+import synthetic  # noqa: E402 - a sibling script, importable once its folder is on the path
 
 OURS, OXIGRAPH, RDFLIB = "smarthame", "oxigraph serve", "rdflib-endpoint"
 JSON_RESULTS = "application/sparql-results+json"
@@ -223,7 +223,8 @@ def inputs_fingerprint() -> str:
 
 
 def context_quads() -> Iterator[ox.Quad]:
-    """The real ontology, strategy and links graphs, so labels and spearhead types resolve as in production."""
+    """The real ontology, strategy and links graphs, so labels and spearhead types resolve as in
+    production."""
     from server.graph.loading import parse_file
     from server.graph.vocabulary import graph_iri
 
@@ -307,7 +308,8 @@ class Server:
 
 
 def load_oxigraph(server: Server, nt: Path) -> float:
-    """POST the N-Triples file to ``/store?default`` (Graph Store Protocol): one bulk load into the default graph."""
+    """POST the N-Triples file to ``/store?default`` (Graph Store Protocol): one bulk load into the default
+    graph."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=3600)
     with open(nt, "rb") as body:
@@ -574,7 +576,8 @@ def measure(
             first = first_request(server, query, args.drop_after)
             reports[server.name]["first"][query.name] = first
             print(
-                f"  {server.name:16} {query.name:28} first {fmt_ms(first.get('ms'))} ms  {first.get('note', '')}",
+                f"  {server.name:16} {query.name:28} first {fmt_ms(first.get('ms'))} ms  "
+                f"{first.get('note', '')}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -690,7 +693,8 @@ def wait_until_idle(server: Server, seconds: float = 900) -> None:
 
 
 def cache_check(server: Server, query: Query) -> dict[str, str]:
-    """What our server's ``X-Cache`` header says for a fresh nonce (must be a miss) and for its repeat (a hit).
+    """What our server's ``X-Cache`` header says for a fresh nonce (must be a miss) and for its repeat (a
+    hit).
 
     This is the evidence that "uncached" rows measure evaluation, not the cache: the cache is keyed by the
     query text as sent (server/routes/sparql.py), so a new trailing comment is a new key. Both requests go
@@ -780,7 +784,8 @@ def print_tables(result: dict, queries: list[Query]) -> None:
                     )
                     if c is None:
                         continue
-                    row += f" | {' ' * (len(str(n)) + 4)}{fmt_ms(c['p50_ms']):>8} {fmt_ms(c['p99_ms']):>8} {fmt_ms(c['rps']):>8}"
+                    pad = " " * (len(str(n)) + 4)
+                    row += f" | {pad}{fmt_ms(c['p50_ms']):>8} {fmt_ms(c['p99_ms']):>8} {fmt_ms(c['rps']):>8}"
                     errors += c["errors"]
                     kinds.update(c.get("statuses") or {})
                     tools.add(c["tool"] if c["tool"] != "python" else f"python n={c['requests']}")
@@ -813,7 +818,8 @@ def ratio_lines(cells: list[dict], q: Query, levels: list[int]) -> list[str]:
             top = max(levels)
             ours_n, peer_n = find(cells, OURS, mode, q.name, top), find(cells, peer, "-", q.name, top)
             parts.append(
-                f"{mode} {top}-client throughput {fmt_ratio(ratio(ours_n and ours_n['rps'], peer_n and peer_n['rps']))}"
+                f"{mode} {top}-client throughput "
+                f"{fmt_ratio(ratio(ours_n and ours_n['rps'], peer_n and peer_n['rps']))}"
             )
         lines.append(f"ours vs {peer}: " + "; ".join(parts))
     return lines
@@ -848,7 +854,8 @@ def evaluate_targets(result: dict, queries: list[Query]) -> list[dict]:
         add(
             f"{q.name}: cached p50 at least 10x faster than oxigraph serve",
             None if r is None else r >= 10,
-            f"oxigraph {fmt_ms(ox1 and ox1['p50_ms'])} ms / ours cached {fmt_ms(cached and cached['p50_ms'])} ms = {fmt_ratio(r)}",
+            f"oxigraph {fmt_ms(ox1 and ox1['p50_ms'])} ms / ours cached "
+            f"{fmt_ms(cached and cached['p50_ms'])} ms = {fmt_ratio(r)}",
         )
         for clients in (1, top):
             ours_c, rd = (
@@ -877,7 +884,8 @@ def evaluate_targets(result: dict, queries: list[Query]) -> list[dict]:
                 add(
                     f"{q.name} ({mode}): {top}-client throughput at least 1/4 of oxigraph serve",
                     None if r is None else r >= 0.25,
-                    f"ours {fmt_ms(ours_n and ours_n['rps'])} req/s vs {fmt_ms(ox_n and ox_n['rps'])} req/s = {fmt_ratio(r)}",
+                    f"ours {fmt_ms(ours_n and ours_n['rps'])} req/s vs {fmt_ms(ox_n and ox_n['rps'])} "
+                    f"req/s = {fmt_ratio(r)}",
                 )
     errors = sum(c["errors"] for c in cells if c["server"] == OURS and c["clients"] == top)
     requests = sum(c["requests"] for c in cells if c["server"] == OURS and c["clients"] == top)

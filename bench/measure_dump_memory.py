@@ -37,7 +37,8 @@ FORMATS = ("nquads", "trig", "turtle", "ntriples")
 
 
 def publish_synthetic(build_dir: Path, projects: int) -> dict:
-    """Bundled data + synthetic projects, published like `smarthame build` (without SHACL: it is synthetic)."""
+    """Bundled data + synthetic projects, published like `smarthame build` (without SHACL: it is
+    synthetic)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import synthetic
 
@@ -162,7 +163,8 @@ def main() -> int:
         worst = max(worst, over)
         heap = "" if r["python_heap_peak_mib"] is None else f"{r['python_heap_peak_mib']:.1f}"
         print(
-            f"{r['mode']:<10} {r['load_s']:>7} {r['write_s']:>8} {r['load_peak_mib']:>10} {r['rss_loaded_mib']:>11}"
+            f"{r['mode']:<10} {r['load_s']:>7} {r['write_s']:>8} {r['load_peak_mib']:>10} "
+            f"{r['rss_loaded_mib']:>11}"
             f" {r['write_peak_mib']:>11} {over:>12} {heap:>12}"
         )
     total = sum(sizes.values()) / 2**20

@@ -95,7 +95,8 @@ class Settings:
         default=512, metadata={"help": "Responses kept in the result cache (per dataset version)."}
     )
     cache_bytes: int = field(
-        # 256 MiB: an entry may take a quarter, so a 21,000-row answer (8 MB, counted twice with its gzip copy)
+        # 256 MiB: an entry may take a quarter, so a 21,000-row answer (8 MB, counted twice with its gzip
+        # copy)
         # is still kept; at 64 MiB it was refused every time in the 100,000-project benchmark.
         default=256 * 1024 * 1024,
         metadata={"help": "Most bytes of responses kept in the result cache."},

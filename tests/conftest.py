@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import socket
 import subprocess
@@ -32,15 +33,23 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled data built and published by `smarthame build` into a temporary folder."""
+    """The bundled data built and published by `smarthame build`, once for the whole run.
+
+    Under pytest-xdist the workers share one build: the first to take the lock builds, the others wait for
+    it and read the same folder (a build validates everything, seconds of CPU each time).
+    """
     from server.cli import main
 
-    target = tmp_path_factory.mktemp("build")
-    os.environ["SMARTHAME_BUILD_DIR"] = str(target)
-    try:
-        assert main(["build"]) == 0, "smarthame build failed on the bundled data"
-    finally:
-        del os.environ["SMARTHAME_BUILD_DIR"]
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of this run
+    target = shared / "bundled-build"
+    with open(shared / "bundled-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "current" / "manifest.json").is_file():
+            os.environ["SMARTHAME_BUILD_DIR"] = str(target)
+            try:
+                assert main(["build"]) == 0, "smarthame build failed on the bundled data"
+            finally:
+                del os.environ["SMARTHAME_BUILD_DIR"]
     return target
 
 
@@ -68,7 +77,8 @@ def client(settings: Settings) -> Iterator:
 
 @contextmanager
 def started_engine(files: tuple[Path, ...], **settings: Any) -> Iterator[Any]:
-    """A query engine with its worker processes over ``files`` (Settings ``settings``), closed on the way out."""
+    """A query engine with its worker processes over ``files`` (Settings ``settings``), closed on the way
+    out."""
     from server.graph.versions import open_files
     from server.sparql.engine import Engine
 
@@ -184,7 +194,8 @@ W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{n}.rdf"  # names the manif
 
 @pytest.fixture(scope="session")
 def sample_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ...]:
-    """tests/fixtures/sample.trig, plus the W3C protocol tests' three graphs as N-Quads when ../shared has them."""
+    """tests/fixtures/sample.trig, plus the W3C protocol tests' three graphs as N-Quads when ../shared has
+    them."""
     files = [FIXTURES / "sample.trig"]
     protocol = SHARED / "conformance" / "sparql11-protocol"
     if protocol.is_dir():

@@ -22,7 +22,8 @@ BASE_URL = "http://testserver"
 
 
 class InProcessClient:
-    """``get``/``post``/``head``/``options``/``request`` like TestClient's, with redirects followed as it does."""
+    """``get``/``post``/``head``/``options``/``request`` like TestClient's, with redirects followed as it
+    does."""
 
     def __init__(self, test_client: TestClient) -> None:
         self._test_client = test_client

@@ -25,7 +25,8 @@ FRAMEWORK_FREE = ("graph", "sparql", "publish")
 
 
 def layer(module: str) -> str:
-    """``server.sparql.engine`` -> ``sparql``; ``server.settings``, ``server.errors`` and ``server`` -> ``base``."""
+    """``server.sparql.engine`` -> ``sparql``; ``server.settings``, ``server.errors`` and ``server`` ->
+    ``base``."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "base"
 

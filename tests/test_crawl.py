@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pyoxigraph as ox
+import pytest
 
 ORIGIN = "http://testserver"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -36,6 +37,7 @@ def _parse(text: str) -> _Links:
     return parser
 
 
+@pytest.mark.sweep
 def test_no_dead_internal_link_and_every_resource_is_reached(client, published) -> None:
     crawler = client.another()  # its own cookie jar: the language links set a cookie
     try:

@@ -62,7 +62,7 @@ def business_id_valid(business_id: str) -> bool:
     m = re.fullmatch(r"(\d{7})-(\d)", business_id)
     if not m:
         return False
-    r = sum(int(d) * w for d, w in zip(m.group(1), (7, 9, 10, 5, 8, 4, 2))) % 11
+    r = sum(int(d) * w for d, w in zip(m.group(1), (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     return r != 1 and (0 if r == 0 else 11 - r) == int(m.group(2))
 
 
@@ -94,7 +94,8 @@ def store() -> ox.Store:
 
 
 def select(store: ox.Store, query: str, **bindings: ox.NamedNode | ox.Literal) -> list:
-    """Solutions of a SELECT; bound variables are substituted (pyoxigraph wants them projected: use SELECT *)."""
+    """Solutions of a SELECT; bound variables are substituted (pyoxigraph wants them projected: use SELECT
+    *)."""
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     subs = {ox.Variable(k): v for k, v in bindings.items()}
     return list(store.query(head + query, substitutions=subs))
@@ -167,13 +168,15 @@ def test_smart_tavastia_spearheads_are_finnish_only(records: dict, store: ox.Sto
 
 
 def test_smart_tavastia_mappings_carry_source_and_basis(store: ox.Store) -> None:
-    """Each Smart Tavastia -> Smart Häme mapping is a judgement: a reified statement gives its basis and pages."""
+    """Each Smart Tavastia -> Smart Häme mapping is a judgement: a reified statement gives its basis and
+    pages."""
     rows = select(
         store,
         f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
         ?a skos:inScheme ?st ; ?p ?b . ?b skos:inScheme ?sh .
         FILTER(?p IN (skos:narrowMatch, skos:closeMatch, skos:relatedMatch, skos:exactMatch, skos:broadMatch))
-        OPTIONAL {{ ?m rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; dct:source [] ; rdfs:comment [] }} }} }}""",
+        OPTIONAL {{ ?m rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; dct:source [] ; rdfs:comment []
+        }} }} }}""",
         st=ox.NamedNode(BASE + "scheme/smart-tavastia-spearheads"),
         sh=ox.NamedNode(BASE + "scheme/spearheads"),
     )
@@ -186,7 +189,8 @@ def test_programme_renaming_vote(records: dict, store: ox.Store) -> None:
     rows = select(
         store,
         f"""SELECT * WHERE {{ GRAPH {G("strategy")} {{
-        ?e a smh:ProgrammeEvent ; dct:date ?d ; dct:source ?src ; smh:votesFor ?for ; smh:votesAgainst ?against }} }}""",
+        ?e a smh:ProgrammeEvent ; dct:date ?d ; dct:source ?src ; smh:votesFor ?for ; smh:votesAgainst
+        ?against }} }}""",
         d=ox.Literal(rename["date"], datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
         src=ox.NamedNode(rename["source"]),
     )
@@ -304,9 +308,11 @@ def test_responsible_authority_and_selecting_body_are_apart(records: dict, store
         rows = select(
             store,
             f"""SELECT * WHERE {{
-            GRAPH {G("projects")} {{ ?x smh:registerCode ?c ; smh:responsibleAuthority ?ra ; smh:selectedBy ?sel ;
+            GRAPH {G("projects")} {{ ?x smh:registerCode ?c ; smh:responsibleAuthority ?ra ; smh:selectedBy
+            ?sel ;
                                      smh:fund euprog:ERDF }}
-            GRAPH {G("actors")} {{ ?ra skos:prefLabel "Uudenmaan liitto"@fi . ?sel skos:prefLabel|skos:altLabel ?name }} }}""",
+            GRAPH {G("actors")} {{ ?ra skos:prefLabel "Uudenmaan liitto"@fi . ?sel
+            skos:prefLabel|skos:altLabel ?name }} }}""",
             c=ox.Literal(record["code"]),
         )
         assert "MYR" in {r["name"].value for r in rows}, record["code"]
@@ -359,7 +365,8 @@ def organisations_by_label(store: ox.Store) -> dict[str, ox.NamedNode]:
 def test_every_actor_is_present_with_its_sources(records: dict, store: ox.Store) -> None:
     n = count(
         store,
-        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; dct:source [] }} }}",
+        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ GRAPH {G('actors')} {{ ?o a org:Organization ; "
+        f"dct:source [] }} }}",
     )
     # No two organisation records share a business ID, so each is an organisation of its own (the
     # README's merges join names of project records and of the extra organisations to them).
@@ -441,7 +448,8 @@ def test_no_person_has_contact_details(store: ox.Store) -> None:
         { ?p ?contact [] } UNION { ?m org:member ?p ; ?contact [] }
         FILTER(?contact IN (foaf:mbox, foaf:phone, <http://schema.org/email>, <http://schema.org/telephone>,
             <http://www.w3.org/2006/vcard/ns#hasEmail>, <http://www.w3.org/2006/vcard/ns#hasTelephone>,
-            <http://data.europa.eu/m8g/email>, <http://data.europa.eu/m8g/telephone>, <http://data.europa.eu/m8g/contactPoint>)) }""",
+            <http://data.europa.eu/m8g/email>, <http://data.europa.eu/m8g/telephone>,
+            <http://data.europa.eu/m8g/contactPoint>)) }""",
     )
     # No e-mail address or phone number anywhere in the data graphs, whoever it would belong to.
     contact = re.compile(r"[\w.+-]+(@|\(at\))[\w-]+\.\w|\+358|\b0\d{1,3}[ -]\d{3}[ -]?\d{3,4}\b")
@@ -471,7 +479,8 @@ def test_classifications_have_provenance_and_are_declared_judgements(store: ox.S
         select(
             store,
             f"""SELECT * WHERE {{ GRAPH {G("classification")} {{ ?c a smh:Classification
-        FILTER NOT EXISTS {{ ?c smh:classifiedProject ?p ; prov:wasAttributedTo [] ; prov:generatedAtTime [] ; smh:basis [] }}
+        FILTER NOT EXISTS {{ ?c smh:classifiedProject ?p ; prov:wasAttributedTo [] ; prov:generatedAtTime
+        [] ; smh:basis [] }}
         }} }}""",
         )
         == []

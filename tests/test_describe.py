@@ -26,7 +26,8 @@ def fast_describe(store: ox.Store, query: str, limit: int = 1_000_000) -> collec
 def test_every_subject_of_the_published_data_is_described_as_the_engine_does(published) -> None:
     store = published.store
     subjects = {q.subject for q in store if isinstance(q.subject, ox.NamedNode)}
-    assert len(subjects) > 500
+    counted = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")
+    assert len(subjects) == int(next(iter(counted))["n"].value)
     for subject in subjects:
         query = f"DESCRIBE <{subject.value}>"
         assert fast_describe(store, query) == engine_describe(store, query), subject
@@ -38,7 +39,8 @@ def tricky_store() -> ox.Store:
     store.load(
         b"""
         <http://g1> { <http://a> <http://p> _:b . _:b <http://q> _:c . _:c <http://r> 1 . _:c <http://s> _:b .
-                      <http://a> <http://p> 2 . <http://x> <http://p> <http://a> . <http://a> <http://p> _:c . }
+                      <http://a> <http://p> 2 . <http://x> <http://p> <http://a> . <http://a> <http://p>
+                      _:c . }
         <http://g2> { <http://a> <http://p> 2 . <http://a> <http://p> 3 . <http://x> <http://p> "x"@fi . }
         { <http://a> <http://p> 2 . <http://a> <http://p> <http://x> . }
     """,
@@ -50,7 +52,8 @@ def tricky_store() -> ox.Store:
 @pytest.mark.parametrize(
     "query",
     [
-        "DESCRIBE <http://a>",  # blank-node chain with a cycle, a blank node reached twice, repeats across graphs
+        # a blank-node chain with a cycle, a blank node reached twice, repeats across graphs
+        "DESCRIBE <http://a>",
         "DESCRIBE <http://a> <http://x>",
         "DESCRIBE <http://a> <http://a>",
         "describe<http://x>",

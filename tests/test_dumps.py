@@ -1,4 +1,5 @@
-"""Dumps: every file round-trips to the store, `smarthame dump` writes the same bytes, HTTP headers are honest."""
+"""Dumps: every file round-trips to the store, `smarthame dump` writes the same bytes, HTTP headers are
+honest."""
 
 from __future__ import annotations
 

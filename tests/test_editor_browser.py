@@ -1,4 +1,5 @@
-"""The SPARQL editor in real headless Chromium (Debian's), against a real server, with the outside world cut off.
+"""The SPARQL editor in real headless Chromium (Debian's), against a real server, with the outside world cut
+off.
 
 Every request to a host other than the server is aborted and recorded; the test fails if there was even
 one. It runs a query and sees rows, then opens a saved query from /queries in the editor and runs that.

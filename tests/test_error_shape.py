@@ -37,7 +37,7 @@ def our_json(r: httpx.Response, status: int, error: str | None = None) -> dict[s
     assert r.status_code == status, (r.request.method, r.request.url, r.status_code, r.text[:300])
     assert r.headers["content-type"] == "application/json", (r.request.url, r.headers["content-type"])
     body = r.json()
-    assert SHAPE <= set(body) and set(body) - SHAPE <= EXTRA, body
+    assert set(body) >= SHAPE and set(body) - SHAPE <= EXTRA, body
     assert body["status"] == status and isinstance(body["message"], str) and body["message"], body
     if error is not None:
         assert body["error"] == error, body

@@ -1,4 +1,5 @@
-"""The ontology file: metadata, trilingual labels and definitions, alignments, and fit with data and shapes."""
+"""The ontology file: metadata, trilingual labels and definitions, alignments, and fit with data and
+shapes."""
 
 from __future__ import annotations
 

@@ -99,7 +99,8 @@ class Facts:
         return set().union(*(self.objects(project, role) for role in PARTICIPANT_ROLES))
 
     def fund(self, project: str) -> str | None:
-        """The project's fund as a concept of scheme/funds (projects name EU funds by their eu-programme IRI)."""
+        """The project's fund as a concept of scheme/funds (projects name EU funds by their eu-programme
+        IRI)."""
         funds = self.subjects(SKOS + "inScheme", BASE + "scheme/funds")
         concepts = set()
         for value in self.objects(project, SMH + "fund"):
@@ -157,7 +158,8 @@ def row_key(row: dict[str, str]) -> str:
 
 
 def endorsed_by_year_and_fund(records: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[int, Decimal]]:
-    """From the source records: the EU and state funding the cooperation group (MYR) endorsed, per year and fund."""
+    """From the source records: the EU and state funding the cooperation group (MYR) endorsed, per year and
+    fund."""
     out: dict[tuple[str, str], list] = defaultdict(lambda: [0, Decimal(0)])
     for record in records:
         for label, written in (record.get("budget") or {}).items():

@@ -1,4 +1,5 @@
-"""Saved queries: headers, typed parameters, start-up failures with file:line, and the /queries HTTP contract."""
+"""Saved queries: headers, typed parameters, start-up failures with file:line, and the /queries HTTP
+contract."""
 
 from __future__ import annotations
 

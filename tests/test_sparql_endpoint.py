@@ -1,4 +1,5 @@
-"""The SPARQL endpoint's contract, in process: protocol parsing, negotiation, errors, limits, SERVICE guard."""
+"""The SPARQL endpoint's contract, in process: protocol parsing, negotiation, errors, limits, SERVICE
+guard."""
 
 from __future__ import annotations
 
@@ -239,7 +240,8 @@ def test_nothing_a_client_sends_gives_a_500(sample_client, params) -> None:
     assert r.status_code < 500, r.text
 
 
-# --- limits ---------------------------------------------------------------------------------------------------
+# --- limits
+# ---------------------------------------------------------------------------------------------------
 
 
 def _random_store(seed: int) -> ox.Store:

@@ -17,7 +17,10 @@ from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.http
 SD = "http://www.w3.org/ns/sparql-service-description#"
-SELECT = "SELECT ?p ?label { ?p a <http://example.org/Project> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+SELECT = (
+    "SELECT ?p ?label { ?p a <http://example.org/Project> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+)
 CONSTRUCT = "CONSTRUCT { ?p ?q ?o } WHERE { ?p a <http://example.org/Project> ; ?q ?o }"
 
 

@@ -23,7 +23,8 @@ def small() -> list[ox.Quad]:
 
 
 def context(settings: Settings) -> ox.Dataset:
-    """The real graphs the synthetic data links to: ontology (schemes), strategy (spearheads), links (labels)."""
+    """The real graphs the synthetic data links to: ontology (schemes), strategy (spearheads), links
+    (labels)."""
     ds = ox.Dataset()
     for source in bundled_sources(settings):
         if source.graph in ("ontology", "strategy", "links"):

@@ -1,4 +1,5 @@
-"""Timeouts really stop a query: 503 at the limit, the worker killed and replaced, other clients unaffected."""
+"""Timeouts really stop a query: 503 at the limit, the worker killed and replaced, other clients
+unaffected."""
 
 from __future__ import annotations
 

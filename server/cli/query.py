@@ -34,9 +34,9 @@ def format_table(results: dict) -> str:
     columns = results["head"]["vars"]
     rows = [[_cell(b.get(v)) for v in columns] for b in results["results"]["bindings"]]
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
     sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join([line, sep, *body, f"({len(rows)} rows)"])
 
 

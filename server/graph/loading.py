@@ -40,7 +40,8 @@ def bundled_sources(settings: Settings) -> list[Source]:
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    """The RDF syntax of a file, from its extension (``.ttl``, ``.trig``, ``.nt``, ``.nq``, ``.rdf``, ``.jsonld``…)."""
+    """The RDF syntax of a file, from its extension (``.ttl``, ``.trig``, ``.nt``, ``.nq``, ``.rdf``,
+    ``.jsonld``…)."""
     suffixes = [s.lstrip(".").lower() for s in path.suffixes if s.lower() != ".gz"]
     ext = suffixes[-1] if suffixes else ""
     aliases = {"owl": "rdf", "xml": "rdf", "json": "jsonld"}
@@ -88,7 +89,8 @@ def load_sources(sources: Iterable[Source], base: str = DEFAULT_BASE_IRI) -> ox.
 
 
 def load_files(paths: Iterable[Path], base: str = DEFAULT_BASE_IRI) -> ox.Dataset:
-    """Arbitrary RDF files for ``serve FILES``/``validate FILES``: triples to the default graph, quads keep theirs."""
+    """Arbitrary RDF files for ``serve FILES``/``validate FILES``: triples to the default graph, quads keep
+    theirs."""
     ds = ox.Dataset()
     for p in paths:
         for q in parse_file(Path(p), ox.DefaultGraph(), base):

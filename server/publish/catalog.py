@@ -57,7 +57,8 @@ DESCRIPTION = {
     "ja hankkeiden perusteltu luokittelu kärkiin. Jokaisella tiedolla on lähde.",
     "sv": "Öppen kunskapsgraf om strategin för smart specialisering i Egentliga Tavastland (Smart Häme): "
     "strategier och landskapsprogram, spetsar och strategiska val, aktörer, EU-finansierade och nationellt "
-    "finansierade projekt och en motiverad klassificering av projekten enligt spetsarna. Varje uppgift har en källa.",
+    "finansierade projekt och en motiverad klassificering av projekten enligt spetsarna. Varje uppgift "
+    "har en källa.",
     "en": "Open knowledge graph of Kanta-Häme's smart specialisation strategy (Smart Häme): strategies and "
     "regional programmes, spearheads and strategic choices, actors, EU and nationally funded projects, and a "
     "reasoned classification of the projects against the spearheads. Every fact has a source.",

@@ -30,7 +30,8 @@ class DatasetCounts:
 
 
 def dataset_counts(published: Published) -> DatasetCounts:
-    """Counted inside the store; this looks at every triple, so call it once per version, off the event loop."""
+    """Counted inside the store; this looks at every triple, so call it once per version, off the event
+    loop."""
     return DatasetCounts(
         published.version,
         descriptions.graph_sizes(published.store),

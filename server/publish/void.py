@@ -1,7 +1,8 @@
 """The VoID description (``/.well-known/void``): counts and partitions computed from the published data,
 one subset per named graph, the dumps, and a ``void:Linkset`` per external vocabulary we link to.
 
-It shares the dataset IRI, titles and the triple builder with the DCAT-AP catalogue (``server.publish.catalog``).
+It shares the dataset IRI, titles and the triple builder with the DCAT-AP catalogue
+(``server.publish.catalog``).
 """
 
 from __future__ import annotations
@@ -210,7 +211,8 @@ async def distinct_subjects(engine: Engine, published: Published) -> tuple[int, 
     """(distinct subjects of the merged graph, of which IRIs minted under the base: VoID's entities)."""
     # ?base is projected because oxigraph substitutes only projected variables.
     query = """
-        SELECT ?base (COUNT(?s) AS ?all) (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?own) WHERE {
+        SELECT ?base (COUNT(?s) AS ?all) (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?own)
+        WHERE {
           { SELECT DISTINCT ?base ?s WHERE { GRAPH ?g { ?s ?p ?o } } }
         } GROUP BY ?base"""
     row = (await _rows(engine, query, {"base": ox.Literal(published.base_iri)}))[0]

@@ -46,7 +46,8 @@ def constant_iris(text: str) -> tuple[ox.NamedNode, ...] | None:
 def describe(
     store: ox.Store, nodes: tuple[ox.NamedNode, ...], max_triples: int
 ) -> tuple[list[ox.Triple], bool]:
-    """The description of ``nodes`` (see the module docstring), cut at ``max_triples``; and whether it was cut."""
+    """The description of ``nodes`` (see the module docstring), cut at ``max_triples``; and whether it was
+    cut."""
     triples = list(itertools.islice(_bounded_description(store, nodes), max_triples + 1))
     return triples[:max_triples], len(triples) > max_triples
 

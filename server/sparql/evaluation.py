@@ -157,7 +157,8 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
 
 
 def constant_describe(job: Job) -> tuple[ox.NamedNode, ...] | None:
-    """The IRIs of a ``DESCRIBE <iri> …`` that ``server.sparql.describe`` answers: none when the request names a
+    """The IRIs of a ``DESCRIBE <iri> …`` that ``server.sparql.describe`` answers: none when the request
+    names a
     dataset or binds variables, which only the engine honours."""
     if job.default_graphs or job.named_graphs or job.substitutions:
         return None
@@ -167,7 +168,8 @@ def constant_describe(job: Job) -> tuple[ox.NamedNode, ...] | None:
 def described(
     store: ox.Store, nodes: tuple[ox.NamedNode, ...], job: Job, max_rows: int | None = None
 ) -> tuple[Outcome, bytes]:
-    """``DESCRIBE <iri> …`` through ``server.sparql.describe``: the engine's answer without its set-up cost."""
+    """``DESCRIBE <iri> …`` through ``server.sparql.describe``: the engine's answer without its set-up
+    cost."""
     try:
         media = _pick(job, "graph")
     except NotAcceptable as e:

@@ -140,7 +140,8 @@ class MediaRange:
     order: int
 
     def specificity(self, media_type: str) -> int:
-        """How specifically this range matches ``media_type``: 3 exact, 2 ``type/*``, 1 ``*/*``, 0 no match."""
+        """How specifically this range matches ``media_type``: 3 exact, 2 ``type/*``, 1 ``*/*``, 0 no
+        match."""
         if self.type == media_type:
             return 3
         if self.type == "*/*":
@@ -230,7 +231,8 @@ def content_type(media_type: str) -> str:
 
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:
-    """Triples as ``media_type`` (an RDF syntax), grouped by subject, with our prefixes where the syntax has them."""
+    """Triples as ``media_type`` (an RDF syntax), grouped by subject, with our prefixes where the syntax has
+    them."""
     fmt = rdf_format(media_type)
     ordered = sorted(
         triples,

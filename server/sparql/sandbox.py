@@ -9,7 +9,8 @@
   its own worker (which is replaced) instead of pushing the machine out of memory.
 
 Each returns False where the platform does not allow it; the caller goes on without that wall.
-``run_forked`` runs a forked child's main function and ends the child, never falling back into the parent's code.
+``run_forked`` runs a forked child's main function and ends the child, never falling back into the parent's
+code.
 """
 
 from __future__ import annotations

@@ -230,9 +230,11 @@ def membership_query(param: Parameter) -> str | None:
     return (
         f"PREFIX skos: <{SKOS}>\n"
         f"PREFIX rdfs: <{RDFS}>\n"
-        f"SELECT DISTINCT ?value (SAMPLE(?l) AS ?label) {'?class' if param.of_class else ''} {'?scheme' if param.in_scheme else ''}\n"
+        f"SELECT DISTINCT ?value (SAMPLE(?l) AS ?label) {'?class' if param.of_class else ''} "
+        f"{'?scheme' if param.in_scheme else ''}\n"
         f"WHERE {{ {' '.join(patterns)}\n"
-        '  OPTIONAL { ?value skos:prefLabel|rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "fi") || LANG(?l) = "") } }\n'
+        '  OPTIONAL { ?value skos:prefLabel|rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "fi") || LANG(?l) '
+        '= "") } }\n'
         f"GROUP BY ?value {'?class' if param.of_class else ''} {'?scheme' if param.in_scheme else ''}\n"
         "ORDER BY ?label ?value"
     )

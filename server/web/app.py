@@ -2,7 +2,8 @@
 
 The lifespan opens the dataset (the published version, or the files given to ``serve``), starts the
 query engine, and keeps both in ``app.state.smarthame``; routes live in ``server.web.routes.*`` and reach
-them through :func:`server.web.state.state`. Errors from ``server.errors`` become responses in one handler here.
+them through :func:`server.web.state.state`. Errors from ``server.errors`` become responses in one handler
+here.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ def opaque(etag: str) -> str:
 
 
 def is_fresh(if_none_match: str | None, if_modified_since: str | None, etag: str, modified: datetime) -> bool:
-    """Whether the client's validators show it holds the representation tagged ``etag``, changed at ``modified``.
+    """Whether the client's validators show it holds the representation tagged ``etag``, changed at
+    ``modified``.
 
     For GET and HEAD requests only: the caller answers 304 when this is true.
     """

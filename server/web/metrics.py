@@ -106,7 +106,8 @@ class Metrics:
                 n = total[_REQUESTS + r * _STATUSES + s]
                 if n:
                     lines.append(
-                        f'smarthame_http_requests_total{{route="{route}",status="{s + _FIRST_STATUS}"}} {n:.0f}'
+                        f'smarthame_http_requests_total{{route="{route}",status="{s + _FIRST_STATUS}"}} '
+                        f"{n:.0f}"
                     )
         lines += [
             "# HELP smarthame_http_request_duration_seconds Time from request to response.",

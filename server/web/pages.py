@@ -50,7 +50,8 @@ def render(template: str, **context: Any) -> str:
 
 
 def request_language(request: Request) -> str:
-    """The page language of a request: ``?lang=``, then the cookie that remembers it, then ``Accept-Language``."""
+    """The page language of a request: ``?lang=``, then the cookie that remembers it, then
+    ``Accept-Language``."""
     return choose_language(
         request.query_params.get("lang"),
         request.cookies.get(LANG_COOKIE),

@@ -77,7 +77,8 @@ def _form_fields(
         value = raw.get(p.name) or p.default or ""
         if p.type == "iri" and value:
             # A prefixed name (a default such as kunta:061) selects its option by the full IRI. A value
-            # that does not parse never gets here (binding refused it); were it to, the form shows it as typed.
+            # that does not parse never gets here (binding refused it); were it to, the form shows it as
+            # typed.
             with contextlib.suppress(BadParameter):
                 value = parse_iri(p.name, value, prefixes(base_iri))
         fields.append({**p.as_json(), "value": value, "options": options})

@@ -25,6 +25,7 @@ Measured (``wrk -t2 -c8``, DESCRIBE of one project with a changing comment so no
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import os
 import signal
@@ -175,10 +176,8 @@ class Supervisor:
 
 
 def _signal(pid: int, signo: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signo)
-    except ProcessLookupError:
-        pass
 
 
 def _describe_status(status: int) -> str:

@@ -1,1 +1,2 @@
-"""HTTP routes, one module per responsibility; each exposes ``router``. See ``server.web.app.ROUTE_MODULES``."""
+"""HTTP routes, one module per responsibility; each exposes ``router``. See
+``server.web.app.ROUTE_MODULES``."""

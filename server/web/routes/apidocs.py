@@ -14,7 +14,8 @@ from server.web.state import state
 
 router = APIRouter()
 
-MISSING_ASSETS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API documentation</title>
+MISSING_ASSETS = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>API documentation</title>
 <link rel="stylesheet" href="/static/pages.css"></head><body><main>
 <h1>API documentation</h1>
 <p>The interactive page needs Swagger UI, which is not installed. Run <code>make assets</code> and restart

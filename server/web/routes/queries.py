@@ -50,7 +50,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def make_router(settings: Settings) -> APIRouter:
-    """The /queries routes over the saved queries in ``settings.queries_dir``; raises ParseError on a bad file."""
+    """The /queries routes over the saved queries in ``settings.queries_dir``; raises ParseError on a bad
+    file."""
     catalog = load_catalog(settings.queries_dir, prefixes(settings.base_iri), settings.base_iri)
     router = APIRouter(tags=["saved queries"])
 
@@ -65,7 +66,8 @@ def make_router(settings: Settings) -> APIRouter:
         list_queries,
         methods=["GET"],
         summary="List the saved queries",
-        description="Every saved query with its title, description and parameters: HTML, or JSON by `Accept`.",
+        description="Every saved query with its title, description and parameters: HTML, or JSON by "
+        "`Accept`.",
         responses={200: {"content": {m: {} for m in LISTING_TYPES}}},
     )
     router.add_api_route("/queries.json", list_queries_json, methods=["GET"], include_in_schema=False)
@@ -126,8 +128,10 @@ class SavedQueryEndpoint:
                 f"*{q.description['fi']}*",
                 "",
                 "Answers as an HTML table (`text/html`), SPARQL JSON, CSV or TSV, by `Accept` or by adding "
-                f"`.json`, `.csv` or `.tsv` to the path; `/queries/{q.name}.rq` is the SPARQL text. Parameters "
-                "are bound as RDF terms, never pasted into the query; one left out takes its default, or else "
+                f"`.json`, `.csv` or `.tsv` to the path; `/queries/{q.name}.rq` is the SPARQL text. "
+                "Parameters "
+                "are bound as RDF terms, never pasted into the query; one left out takes its default, or "
+                "else "
                 "matches everything.",
             ]
         )

@@ -1,6 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, written as a plain ASGI handler.
 
-Parse the request (``server.sparql.protocol``), negotiate (``server.sparql.formats``), answer from the cache or the
+Parse the request (``server.sparql.protocol``), negotiate (``server.sparql.formats``), answer from the
+cache or the
 engine, send bytes. Without a query it describes itself: a Service Description in RDF, or a query form
 for a browser. ``server.web.edge.Edge`` calls it directly (no framework routing on the hot path); the
 router below registers the same handler so the app lists and serves it without the edge too.
