@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 from server.graph.versions import open_published
 from server.settings import Settings
@@ -27,7 +28,7 @@ def run_cli_query(text: str, output: str, settings: Settings) -> int:
     return 0
 
 
-def format_table(results: dict) -> str:
+def format_table(results: dict[str, Any]) -> str:
     """SPARQL JSON results as an aligned text table (or the boolean of an ASK)."""
     if "boolean" in results:
         return "true" if results["boolean"] else "false"
@@ -40,11 +41,11 @@ def format_table(results: dict) -> str:
     return "\n".join([line, sep, *body, f"({len(rows)} rows)"])
 
 
-def _cell(binding: dict | None) -> str:
+def _cell(binding: dict[str, str] | None) -> str:
     if binding is None:
         return ""
     if binding["type"] == "uri":
         return f"<{binding['value']}>"
     if binding.get("xml:lang"):
         return f"{binding['value']}@{binding['xml:lang']}"
-    return binding["value"]
+    return str(binding["value"])

@@ -14,11 +14,9 @@ shapes, the text of a saved query).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, overload
 
 import pyoxigraph as ox
-
-T = TypeVar("T", ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph, ox.Triple)
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,18 @@ class Rebaser:
             return iri
         return self.new + iri[len(self.old) :]
 
-    def term(self, term: T) -> T:
+    @overload
+    def term(self, term: ox.NamedNode) -> ox.NamedNode: ...
+    @overload
+    def term(self, term: ox.BlankNode) -> ox.BlankNode: ...
+    @overload
+    def term(self, term: ox.Literal) -> ox.Literal: ...
+    @overload
+    def term(self, term: ox.DefaultGraph) -> ox.DefaultGraph: ...
+    @overload
+    def term(self, term: ox.Triple) -> ox.Triple: ...
+
+    def term(self, term: Any) -> Any:
         """A named node moved onto the new base; a literal with its datatype moved; anything else as it is.
 
         Triples (RDF-star) are rebased term by term.

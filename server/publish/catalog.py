@@ -158,8 +158,8 @@ def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> l
     g.add(catalog, DCAT + "themeTaxonomy", _theme_scheme(g))
     g.add(catalog, DCAT + "dataset", dataset)
     g.add(catalog, DCAT + "service", service)
-    for lang in _languages(g):
-        g.add(catalog, DCT + "language", lang)
+    for language in _languages(g):
+        g.add(catalog, DCT + "language", language)
 
     _dataset(g, published, dataset, publisher, contact, modified, home)
     for f in dumps.files:
@@ -198,8 +198,8 @@ def _dataset(
     for lang, words in KEYWORDS.items():
         for word in words:
             g.add(dataset, DCAT + "keyword", ox.Literal(word, language=lang))
-    for lang in _languages(g):
-        g.add(dataset, DCT + "language", lang)
+    for language in _languages(g):
+        g.add(dataset, DCT + "language", language)
     period = temporal_coverage(published)
     if period is not None:
         node = ox.NamedNode(f"{base}catalog#temporal-coverage")

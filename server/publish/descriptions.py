@@ -69,7 +69,7 @@ class _Citations:
         self.by_graph: dict[str, list[Term]] = {}
         for q in store.quads_for_pattern(subject, DCT_SOURCE, None):
             self.by_graph.setdefault(graph_name(q.graph_name, labeller.base), []).append(q.object)
-        self.reified: dict[tuple[ox.NamedNode, Term], list[ox.NamedNode | ox.BlankNode]] = {}
+        self.reified: dict[tuple[ox.NamedNode, Term], list[ox.NamedNode | ox.BlankNode | ox.Triple]] = {}
         for q in store.quads_for_pattern(None, RDF_SUBJECT, subject):
             p = next(store.quads_for_pattern(q.subject, RDF_PREDICATE, None), None)
             o = next(store.quads_for_pattern(q.subject, RDF_OBJECT, None), None)
@@ -250,13 +250,21 @@ def instances(store: ox.Store, cls: str) -> list[ox.NamedNode]:
 
 def graph_sizes(store: ox.Store) -> dict[str, int]:
     """Named graph IRI -> triples, counted inside the store."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = _select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"].value: int(row["n"].value) for row in rows}
 
 
 def class_sizes(store: ox.Store) -> dict[str, int]:
     """Class IRI -> distinct instances, over all graphs."""
-    rows = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } GROUP BY ?c"
+    rows = _select(
+        store,
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } GROUP BY ?c",
     )
     return {row["c"].value: int(row["n"].value) for row in rows}
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    rows = store.query(query)
+    if not isinstance(rows, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT, got {type(rows).__name__}")
+    return rows

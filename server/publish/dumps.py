@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, overload
 
 import pyoxigraph as ox
 
@@ -83,7 +83,12 @@ class Counts:
     properties: Counter[str] = field(default_factory=Counter)
     classes: Counter[str] = field(default_factory=Counter)
 
-    def observe(self, statements: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.Triple | ox.Quad]:
+    @overload
+    def observe(self, statements: Iterable[ox.Triple]) -> Iterator[ox.Triple]: ...
+    @overload
+    def observe(self, statements: Iterable[ox.Quad]) -> Iterator[ox.Quad]: ...
+
+    def observe(self, statements: Iterable[Any]) -> Iterator[Any]:
         for t in statements:
             self.triples += 1
             self.properties[t.predicate.value] += 1
@@ -159,10 +164,10 @@ def write_dump(
     kind = KINDS.get(format)
     if kind is None:
         raise BadParameter("format", f"'{format}' is not a dump format; use one of {', '.join(KINDS)}")
+    statements: Iterable[ox.Quad] | Iterable[ox.Triple]
     if graph is not None:
-        statements: Iterable[ox.Quad | ox.Triple] = _graph_quads(published, graph)
-        if not kind.quads:
-            statements = (q.triple for q in statements)
+        quads = _graph_quads(published, graph)
+        statements = quads if kind.quads else (q.triple for q in quads)
     elif kind.quads:
         statements = published_quads(published)
     else:
@@ -172,7 +177,7 @@ def write_dump(
 
 def _serialize(
     published: Published,
-    statements: Iterable[ox.Quad | ox.Triple],
+    statements: Iterable[ox.Quad] | Iterable[ox.Triple],
     out: BinaryIO,
     kind: DumpKind,
     counts: Counts | None,

@@ -23,7 +23,7 @@ LABEL_PROPERTIES = tuple(
 )
 FIRST_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCT + "title")
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # a Triple: a quoted statement (RDF-star)
 
 
 def local_path(iri: str, base: str) -> str | None:
@@ -105,6 +105,8 @@ class Labeller:
 
     def value(self, term: Term, graphs: Iterable[str] = ()) -> Value:
         gs = tuple(graphs)
+        if isinstance(term, ox.Triple):  # served files may quote statements; shown as written
+            return Value(f"<< {term} >>", graphs=gs)
         if isinstance(term, ox.Literal):
             dt = term.datatype.value
             shown = None if dt in (XSD + "string", RDF + "langString") else self.compact(dt)
@@ -128,7 +130,7 @@ def best_literal(literals: list[ox.Literal], lang: str) -> ox.Literal:
     return min(literals, key=rank)
 
 
-def graph_name(graph: ox.NamedNode | ox.DefaultGraph, base: str) -> str:
+def graph_name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, base: str) -> str:
     """``graph/projects`` -> ``projects``: how a graph is named on pages."""
     if isinstance(graph, ox.DefaultGraph):
         return "default"

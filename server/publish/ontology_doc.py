@@ -107,7 +107,8 @@ class _Reader:
         self, subject: ox.NamedNode | ox.BlankNode, predicate: str
     ) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
         found = self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None, self.graph)
-        return sorted({q.object for q in found}, key=str)
+        # The ontology and shapes graphs quote no triples (RDF-star); such an object would be left out.
+        return sorted({q.object for q in found if not isinstance(q.object, ox.Triple)}, key=str)
 
     def subjects(self, predicate: str, obj: str) -> list[ox.NamedNode]:
         found = self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj), self.graph)
@@ -325,7 +326,9 @@ def _constraints(r: _Reader, shape: ox.NamedNode | ox.BlankNode) -> list[tuple[s
     return out
 
 
-def _list(r: _Reader, head: ox.BlankNode | ox.NamedNode) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+def _list(
+    r: _Reader, head: ox.BlankNode | ox.NamedNode | ox.Literal
+) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
     """The members of an RDF list (bounded, in case of a malformed cycle)."""
     items: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
     node: ox.NamedNode | ox.BlankNode | ox.Literal = head

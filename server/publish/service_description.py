@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.graph.vocabulary import ENTAILMENT, FORMATS, RDF_TYPE, RDFS, SD, VOID, XSD
-from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, W3C_FORMAT_NAMES, rdf_format
+from server.sparql.formats import GRAPH_TYPES, RESULT_TYPES, W3C_FORMAT_NAMES, rdf_format, written
 
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
 DEFAULT_GRAPH_KEY = "(default graph)"  # how server.graph.versions.count_dataset names the default graph
@@ -24,7 +24,7 @@ def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> 
     service = ox.BlankNode("service")
     triples: list[ox.Triple] = []
 
-    def add(s: Any, p: str, o: Any) -> None:
+    def add(s: Any, p: str | ox.NamedNode, o: Any) -> None:
         triples.append(ox.Triple(s, ox.NamedNode(p) if isinstance(p, str) else p, o))
 
     def typed(node: Any, cls: str) -> Any:
@@ -76,5 +76,5 @@ def serialize_description(triples: list[ox.Triple], media_type: str) -> bytes:
     prefixes = {"sd": SD, "formats": FORMATS, "void": VOID}
     fmt = rdf_format(media_type)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        return written(ox.serialize(triples, format=fmt, prefixes=prefixes))
+    return written(ox.serialize(triples, format=fmt))

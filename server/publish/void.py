@@ -221,12 +221,13 @@ async def distinct_subjects(engine: Engine, published: Published) -> tuple[int, 
 
 async def _rows(
     engine: Engine, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal]
-) -> list[dict]:
+) -> list[dict[str, dict[str, str]]]:
     result = await engine.run(
         QueryRequest(query, SPARQL_JSON, substitutions=substitutions, max_rows=1_000_000),
         time_limit=COUNT_TIME_LIMIT,
     )
-    return json.loads(result.body)["results"]["bindings"]
+    rows: list[dict[str, dict[str, str]]] = json.loads(result.body)["results"]["bindings"]
+    return rows
 
 
 def vocabularies(terms: list[str], base: str) -> list[str]:

@@ -73,7 +73,7 @@ class Engine:
     def __init__(self, published: Published, settings: Settings) -> None:
         self.published = published
         self.settings = settings
-        self.pool = None
+        self.pool: WorkerPool | None = None
 
     def start(self) -> None:
         self.pool = WorkerPool(self.published.store, self.settings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, Any, cast
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -34,6 +35,7 @@ from server.sparql.formats import (
     TURTLE,
     rdf_format,
     results_format,
+    written,
 )
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -120,13 +122,17 @@ class _CappedWriter:
     def getvalue(self) -> bytes:
         return b"".join(self.chunks)
 
+    def output(self) -> IO[bytes]:
+        """Itself, as the file pyoxigraph writes to (it calls write() and flush() only)."""
+        return cast("IO[bytes]", self)
+
 
 def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
     """Run ``job`` on ``store``; a syntax or evaluation error comes back as an Outcome, not an exception."""
     nodes = constant_describe(job)
     if nodes is not None:
         return described(store, nodes, job)
-    kwargs: dict = {"base_iri": job.base_iri}
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in job.substitutions}
     if job.default_graphs or job.named_graphs:
@@ -142,7 +148,7 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
         results = run()
         if isinstance(results, ox.QueryBoolean):
             media = _pick(job, "boolean")
-            return Outcome("boolean", media), results.serialize(format=results_format(media))
+            return Outcome("boolean", media), written(results.serialize(format=results_format(media)))
         kind: Kind = "solutions" if isinstance(results, ox.QuerySolutions) else "graph"
         return _limited(kind, _pick(job, kind), results, run, job.max_rows)
     except SyntaxError as e:
@@ -175,7 +181,9 @@ def described(
     except NotAcceptable as e:
         return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
     triples, truncated = describe(store, nodes, job.max_rows if max_rows is None else max_rows)
-    return Outcome("graph", media, truncated, len(triples)), ox.serialize(triples, format=rdf_format(media))
+    return Outcome("graph", media, truncated, len(triples)), written(
+        ox.serialize(triples, format=rdf_format(media))
+    )
 
 
 def _pick(job: Job, kind: Kind) -> str:
@@ -186,26 +194,32 @@ def _pick(job: Job, kind: Kind) -> str:
     raise NotAcceptable(list(family))
 
 
-def _limited(kind: Kind, media: str, results, run: Callable, max_rows: int) -> tuple[Outcome, bytes]:
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def _limited(
+    kind: Kind, media: str, results: Results, run: Callable[[], Results], max_rows: int
+) -> tuple[Outcome, bytes]:
     markers, overhead = _ROW_MARKERS[media]
     fast = _CappedWriter(markers, max_rows + overhead)
     try:
-        if kind == "graph":
-            results.serialize(output=fast, format=rdf_format(media))
+        if isinstance(results, ox.QueryTriples):
+            results.serialize(output=fast.output(), format=rdf_format(media))
         else:
-            results.serialize(output=fast, format=results_format(media))
+            results.serialize(output=fast.output(), format=results_format(media))
         return Outcome(kind, media), fast.getvalue()
     except _TooMany:
         pass  # possibly more rows than allowed: count them exactly on a second run
-    if kind == "graph":
-        triples = list(itertools.islice(run(), max_rows + 1))
+    again = run()
+    if isinstance(again, ox.QueryTriples):
+        triples = list(itertools.islice(again, max_rows + 1))
         kept = triples[:max_rows]
-        body = ox.serialize(kept, format=rdf_format(media))
+        body = written(ox.serialize(kept, format=rdf_format(media)))
         return Outcome(kind, media, len(triples) > max_rows, len(kept)), body
     exact = _CappedWriter((b"\n",), max_rows + 1)
     truncated = False
     try:
-        run().serialize(output=exact, format=ox.QueryResultsFormat.TSV)
+        again.serialize(output=exact.output(), format=ox.QueryResultsFormat.TSV)
     except _TooMany:
         truncated = True
     tsv = exact.getvalue()
@@ -215,8 +229,10 @@ def _limited(kind: Kind, media: str, results, run: Callable, max_rows: int) -> t
     body = (
         tsv
         if media == TSV
-        else ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
-            format=results_format(media)
+        else written(
+            ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+                format=results_format(media)
+            )
         )
     )
     if truncated and media == SPARQL_JSON:

@@ -230,6 +230,13 @@ def content_type(media_type: str) -> str:
     return media_type
 
 
+def written(body: bytes | None) -> bytes:
+    """The bytes a pyoxigraph serialiser returns when given no output (typed ``bytes | None``)."""
+    if body is None:
+        raise TypeError("the serialiser wrote to an output instead of returning bytes")
+    return body
+
+
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:
     """Triples as ``media_type`` (an RDF syntax), grouped by subject, with our prefixes where the syntax has
     them."""
@@ -241,4 +248,4 @@ def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) 
     names = None
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         names = {k: v for k, v in prefixes(base).items() if k != "res"}
-    return ox.serialize(ordered, format=fmt, prefixes=names)
+    return written(ox.serialize(ordered, format=fmt, prefixes=names))

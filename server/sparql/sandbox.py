@@ -79,7 +79,7 @@ def forbid_network() -> bool:
     prog = SockFprog(len(program) // 8, ctypes.cast(filters, ctypes.c_void_p))
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
+    return bool(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0)
 
 
 def limit_memory(extra_bytes: int) -> bool:

@@ -57,7 +57,7 @@ class Board:
         self._memory = mmap.mmap(-1, processes * _SLOT * _DOUBLE)  # anonymous and MAP_SHARED: fork keeps it
         self.values = memoryview(self._memory).cast("d")
 
-    def slot(self, index: int) -> memoryview:
+    def slot(self, index: int) -> memoryview[float]:
         return self.values[index * _SLOT : (index + 1) * _SLOT]
 
     def totals(self) -> list[float]:
