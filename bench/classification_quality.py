@@ -82,7 +82,8 @@ def table(name: str, counts: dict[str, tuple[int, int, int]]) -> list[str]:
         lines.append(f"  {s:32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}")
     tp, fp, fn = total
     lines.append(
-        f"  {'all four (micro-average)':32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}"
+        f"  {'all four (micro-average)':32} {tp:3} {fp:3} {fn:3} {ratio(tp, tp + fp):>9} "
+        f"{ratio(tp, tp + fn):>7}"
     )
     return lines
 

@@ -190,7 +190,8 @@ def test_a_bad_editorial_row_names_file_and_line(tmp_path: Path, row: str, probl
     assert e.value.message.startswith(f"{path}:2: ") and problem in e.value.message
 
 
-# --- the rules on small cases ---------------------------------------------------------------------------------
+# --- the rules on small cases
+# ---------------------------------------------------------------------------------
 
 
 def facts(name: str, summary: str = "", **more: object) -> ProjectFacts:

@@ -225,12 +225,26 @@ def test_the_module_entry_point_runs_the_commands(built: Path) -> None:
     assert json.loads(result.stdout) == {"head": {}, "boolean": True}
 
 
+def _reference_records(shared_dir: Path) -> list[Path]:
+    """The converter's default reference folders (both batches), or a skip saying which is absent."""
+    from server.graph.records.convert import REFERENCE
+
+    missing = [str(folder) for folder in REFERENCE if not folder.is_dir()]
+    if missing:
+        pytest.skip(
+            f"{', '.join(missing)} absent: the converter's reference records are not in this ../shared"
+        )
+    return list(REFERENCE)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_convert_check_says_data_is_up_to_date(smarthame: Smarthame, shared_dir: Path) -> None:
     """``smarthame convert --check`` over the real reference records and the real data/ (read only)."""
-    reference = shared_dir / "reference" / "real-data"
-    if not reference.is_dir():
-        pytest.skip(f"{reference} is absent: the converter's reference records are not in this ../shared")
-    ran = smarthame("convert", "--check", "--reference", str(reference), project=PROJECT_ROOT)
+    _reference_records(shared_dir)
+    ran = smarthame("convert", "--check", project=PROJECT_ROOT)
     assert ran.code == 0, ran.out + ran.err
     assert "out of date" not in ran.err
 
@@ -238,18 +252,16 @@ def test_convert_check_says_data_is_up_to_date(smarthame: Smarthame, shared_dir:
 def test_convert_check_names_a_file_that_would_change(
     smarthame: Smarthame, shared_dir: Path, tmp_path: Path
 ) -> None:
-    reference = shared_dir / "reference" / "real-data"
-    if not reference.is_dir():
-        pytest.skip(f"{reference} is absent: the converter's reference records are not in this ../shared")
+    _reference_records(shared_dir)
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "data", root / "data")
     links = root / "data" / "links.ttl"
     links.write_text(links.read_text(encoding="utf-8") + "\n# edited by hand\n", encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in (root / "data").iterdir()}
-    ran = smarthame("convert", "--check", "--reference", str(reference), project=root)
+    before = _files(root / "data")
+    ran = smarthame("convert", "--check", project=root)
     assert ran.code == 1
     assert re.search(r"out of date: .*links\.ttl.*; run `smarthame convert`", ran.err), ran.err
-    assert {p.name: p.read_bytes() for p in (root / "data").iterdir()} == before, "--check writes nothing"
+    assert _files(root / "data") == before, "--check writes nothing"
 
 
 def test_convert_without_the_reference_records_says_where_they_belong(

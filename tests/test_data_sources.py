@@ -243,7 +243,8 @@ def test_register_codes(records: dict, store: ox.Store) -> None:
             if code is None:  # a cut code is no code: it stays in a note, as written
                 assert ask(
                     store,
-                    f"ASK {{ GRAPH {G('projects')} {{ ?p dct:source ?src ; skos:note ?n FILTER NOT EXISTS {{ ?p smh:registerCode [] }} }} }}",
+                    f"ASK {{ GRAPH {G('projects')} {{ ?p dct:source ?src ; skos:note ?n FILTER NOT EXISTS "
+                    f"{{ ?p smh:registerCode [] }} }} }}",
                     src=ox.NamedNode(record["source"]),
                     n=ox.Literal(f"Koodi lähteessä: {record['code']}", language="fi"),
                 ), record["code"]
@@ -520,8 +521,9 @@ README_SAME_ORGANISATION = {
 def test_readme_corrections_merge_organisations_and_keep_every_name_with_its_source(store: ox.Store) -> None:
     rows = select(
         store,
-        f"""SELECT ?alt ?id ?name WHERE {{ GRAPH {G("actors")} {{ ?o skos:prefLabel ?name ; skos:altLabel ?alt ;
-        <http://www.w3.org/2008/05/skos-xl#altLabel> ?x . ?x <http://www.w3.org/2008/05/skos-xl#literalForm> ?alt ;
+        f"""SELECT ?alt ?id ?name WHERE {{ GRAPH {G("actors")} {{
+        ?o skos:prefLabel ?name ; skos:altLabel ?alt ; <http://www.w3.org/2008/05/skos-xl#altLabel> ?x .
+        ?x <http://www.w3.org/2008/05/skos-xl#literalForm> ?alt ;
         dct:source [] OPTIONAL {{ ?o smh:businessId ?id }} }} }}""",
     )
     names = {(r["alt"].value, r["id"].value if r["id"] else None, r["name"].value) for r in rows}
@@ -573,8 +575,8 @@ def test_partial_dates_are_reported_periods_not_planned_dates(records: dict, sto
             if value and not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
                 rows = select(
                     store,
-                    f"""SELECT * WHERE {{ GRAPH {G("projects")} {{ ?p dct:source ?src ; smh:reportedPeriod ?rp .
-                    ?rp smh:{prop} ?v }} }}""",
+                    f"""SELECT * WHERE {{ GRAPH {G("projects")} {{
+                    ?p dct:source ?src ; smh:reportedPeriod ?rp . ?rp smh:{prop} ?v }} }}""",
                     src=ox.NamedNode(record["source"]),
                 )
                 assert value in {r["v"].value for r in rows}, (record["name"], key)
@@ -670,7 +672,8 @@ def test_every_amount_has_its_meaning_currency_and_a_year_with_its_basis(
     rows = select(
         store,
         f"""SELECT * WHERE {{ GRAPH {G("projects")} {{ ?p smh:amount ?a . ?a smh:amountType ?t ;
-        <http://schema.org/currency> "EUR" . OPTIONAL {{ ?a smh:year ?y }} OPTIONAL {{ ?a smh:yearBasis ?b }} }} }}""",
+        <http://schema.org/currency> "EUR" . OPTIONAL {{ ?a smh:year ?y }}
+        OPTIONAL {{ ?a smh:yearBasis ?b }} }} }}""",
     )
     amounts = sum(len(r.get("budget") or {}) + bool(r.get("kustannusarvio")) for r in records["projects"])
     assert len(rows) == amounts

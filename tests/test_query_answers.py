@@ -138,7 +138,8 @@ def plain_name(name: str) -> str:
 
 
 def bare_code(written: str | None) -> str | None:
-    """The register code a record's code gives (EURA, rural fund, Objective 2, Horizon 2020 grant), or None."""
+    """The register code a record's code gives (EURA, rural fund, Objective 2, Horizon 2020 grant), or
+    None."""
     m = re.fullmatch(
         r"([AS]\d{5}|\d{4,6}|HAM-\d{4}-R-\d+)(?: \(.*\))?|H2020 grant agreement no\. (\d+)", written or ""
     )

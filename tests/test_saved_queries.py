@@ -185,7 +185,9 @@ def test_values_become_typed_terms() -> None:
         "year": ox.Literal("2016", datatype=ox.NamedNode(XSD + "gYear")),
         "spearhead": ox.NamedNode("https://w3id.org/smart-hame/concept/spearheads/design"),
         # Left empty, the meaning of the amounts is the default one: one meaning at a time.
-        "amount_type": ox.NamedNode("https://w3id.org/smart-hame/concept/amount-types/eu-and-state-funding-endorsed"),
+        "amount_type": ox.NamedNode(
+            "https://w3id.org/smart-hame/concept/amount-types/eu-and-state-funding-endorsed"
+        ),
     }
     assert CATALOG["projects-active-on-date"].bind({}, PREFIXES) == {
         "date": ox.Literal("2019-01-01", datatype=ox.NamedNode(XSD + "date"))

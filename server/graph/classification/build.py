@@ -79,7 +79,10 @@ def in_force_outcome(f: ProjectFacts) -> Outcome:
     if found.strategy == "smart-tavastia":
         year = periods.reference_year(found.reference)
         assigned = rules.smart_tavastia_spearheads(f) + rules.hame_programme_lines(f, year)
-        missing = "no Smart Tavastia or Häme-ohjelma rule matched its name, summary, specific objective or programme"
+        missing = (
+            "no Smart Tavastia or Häme-ohjelma rule matched its name, summary, specific objective "
+            "or programme"
+        )
     else:
         spearheads = rules.smart_hame_spearheads(f)
         assigned = spearheads + rules.smart_hame_choices(f, spearheads)
@@ -104,7 +107,8 @@ def theme_outcome(f: ProjectFacts, in_force: Outcome, mappings: dict[str, list[M
         assigned, used, unresolved = rules.theme_from_smart_tavastia(f, in_force.assignments, mappings)
         if assigned:
             basis = [
-                "theme: derived from the in-force Smart Tavastia classification through the published mappings"
+                "theme: derived from the in-force Smart Tavastia classification through the published "
+                "mappings"
             ]
             return Outcome("theme", "smart-hame", assigned, basis, derived_from=[source, *sorted(set(used))])
     assigned = rules.smart_hame_spearheads(f)

@@ -31,8 +31,10 @@ def describe_agents(g: Graph) -> None:
             agent,
             RDFS.comment,
             en(
-                "Rules of server/graph/classification (stems.py, rules.py, periods.py), applied by smarthame convert "
-                "to the project's name, English summary, specific objective, programme, fund, priority axis and "
+                "Rules of server/graph/classification (stems.py, rules.py, periods.py), applied by "
+                "smarthame convert "
+                "to the project's name, English summary, specific objective, programme, fund, priority "
+                "axis and "
                 "period, to the published Smart Tavastia -> Smart Häme mappings and to applicants' profiles."
             ),
         )
@@ -67,10 +69,14 @@ def classification_graph(results: dict[str, ProjectResult]) -> Graph:
             RDFS.comment,
             en(
                 "Every classification in this graph was made for the graph, by documented rules "
-                "(agent/smart-hame-keyword-rules) or by an editor in a public role (agent/graph-editor); none is a "
-                "fact stated by a source. Each carries its kind (against the strategy in force when the project "
-                "ran, by Smart Häme theme, or editorial), the strategy, why (smh:basis, or smh:notClassifiableBecause "
-                "where nothing could be assigned), who (prov:wasAttributedTo) and when (prov:generatedAtTime)."
+                "(agent/smart-hame-keyword-rules) or by an editor in a public role (agent/graph-editor); "
+                "none is a "
+                "fact stated by a source. Each carries its kind (against the strategy in force when the "
+                "project "
+                "ran, by Smart Häme theme, or editorial), the strategy, why (smh:basis, or "
+                "smh:notClassifiableBecause "
+                "where nothing could be assigned), who (prov:wasAttributedTo) and when "
+                "(prov:generatedAtTime)."
             ),
         )
     )

@@ -51,7 +51,8 @@ def reference(f: ProjectFacts) -> Reference | None:
     if (f.fund_as_written or "").startswith("AKKE"):
         return Reference(
             SMART_HAME_FROM,
-            f"AKKE funding, which Hämeen liitto grants in support of Kestävän kasvun Häme 2022–2025 ({AKKE_SOURCE})",
+            "AKKE funding, which Hämeen liitto grants in support of Kestävän kasvun Häme 2022–2025 "
+            f"({AKKE_SOURCE})",
         )
     return None
 

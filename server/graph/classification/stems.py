@@ -234,7 +234,8 @@ SMART_HAME: dict[str, Rule] = {
     "design": Rule([DESIGN]),
 }
 
-# Smart Tavastia (2017): the four spearheads and their scope texts (slugs of scheme/smart-tavastia-spearheads).
+# Smart Tavastia (2017): the four spearheads and their scope texts (slugs of
+# scheme/smart-tavastia-spearheads).
 SMART_TAVASTIA: dict[str, Rule] = {
     # "Luonnonvarojen kestävä käyttö": "bio- ja kiertotalous, älykäs maatalous ja elintarviketuotanto".
     "luonnonvarojen-kestava-kaytto": Rule(
