@@ -36,6 +36,7 @@ def _default_build_dir() -> Path:
 
 PROJECT_ROOT = _project_root()
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
+VALIDATORS = ("fast", "pyshacl")
 MAX_AUTO_PROCESSES = (
     8  # each server process brings its own query workers, each with its own copy of the store
 )
@@ -119,6 +120,13 @@ class Settings:
         metadata={
             "help": "Organisational (never personal) e-mail address of the catalogue's contact point; "
             "empty publishes none."
+        },
+    )
+    validator: str = field(
+        default="fast",
+        metadata={
+            "help": "SHACL validator for build, validate and import: fast (the shapes compiled to SPARQL on "
+            "pyoxigraph) or pyshacl (the reference implementation, slower)."
         },
     )
     files: tuple[Path, ...] = field(

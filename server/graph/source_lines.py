@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
 from server.graph.rebasing import Rebaser
@@ -30,26 +32,38 @@ _TOKEN = re.compile(
 
 
 class Locator:
-    """Maps a focus node to ``file:line``; files are scanned lazily, once."""
+    """Maps a focus node to ``file:line``; files are scanned lazily, in order, and only as far as needed.
+
+    A node is located at the first file (in the given order) that writes it as a subject, so scanning
+    file after file until the node turns up gives the same answer as indexing them all first, and a
+    report about the bundled data never scans a large file that comes after them.
+    """
 
     def __init__(self, files: list[Path], settings: Settings) -> None:
         self._files = [Path(f) for f in files if Path(f).suffix.lower() in _LOCATABLE]
         self._settings = settings
         self._rebaser = Rebaser(DEFAULT_BASE_IRI, settings.base_iri)
-        self._index: dict[str, str] | None = None
+        self._index: dict[str, str] = {}
+        self._scanned = 0
 
-    def __call__(self, node: Any, data: Graph, hops: int = 3) -> str | None:
-        if isinstance(node, BNode) and hops > 0:  # a blank node sits where its referrer is written
-            referrer = next(data.subjects(None, node), None)
+    def __call__(self, node: Any, data: Graph | Callable[[Any], Any], hops: int = 3) -> str | None:
+        """``node`` is an rdflib or pyoxigraph term; ``data`` the rdflib graph, or a function giving a
+        subject that refers to a blank node (blank nodes take their referrer's location)."""
+        if isinstance(node, BNode | ox.BlankNode) and hops > 0:
+            referrer = data(node) if callable(data) else next(data.subjects(None, node), None)
             return self(referrer, data, hops - 1) if referrer is not None else None
-        if not isinstance(node, URIRef):
+        if isinstance(node, ox.NamedNode):
+            iri = node.value
+        elif isinstance(node, URIRef):
+            iri = str(node)
+        else:
             return None
-        if self._index is None:
-            self._index = {}
-            for f in self._files:
-                for iri, line in subject_lines(f).items():
-                    self._index.setdefault(self._rebaser.iri(iri), f"{self._display(f)}:{line}")
-        return self._index.get(str(node))
+        while iri not in self._index and self._scanned < len(self._files):
+            f = self._files[self._scanned]
+            self._scanned += 1
+            for found, line in subject_lines(f).items():
+                self._index.setdefault(self._rebaser.iri(found), f"{self._display(f)}:{line}")
+        return self._index.get(iri)
 
     def _display(self, f: Path) -> str:
         try:

@@ -1,11 +1,15 @@
-"""Run the Smart Häme SHACL shapes with pySHACL and return results a person can act on.
+"""Run the Smart Häme SHACL shapes and return results a person can act on.
 
-The data graph is the union of every graph in the dataset except ``graph/shapes``: the data graphs
-and the ontology graph, whose concept schemes the data links to. pySHACL runs without inference (the
-shapes name their classes explicitly), which keeps a run over the bundled data to a few seconds.
+Two validators give the same results: ``fast`` (the default: the shapes compiled to SPARQL and run on
+a pyoxigraph store, ``server.graph.shacl``) and ``pyshacl``, the reference, which converts the data
+to rdflib first (the setting ``validator``, or ``--validator``). The data graph is the union of every
+graph in the dataset except ``graph/shapes``: the data graphs and the ontology graph, whose concept
+schemes the data links to. Neither validator infers anything (the shapes name their classes
+explicitly; sh:targetClass and sh:class follow rdfs:subClassOf triples in the data).
 
     report = validate(load_sources(bundled_sources(settings), settings.base_iri), settings)
     report = validate_files([Path("mine.ttl")], settings)   # with the ontology, so schemes resolve
+    report = validate(dataset, settings, focus=nodes)        # only results about these focus nodes
     report.conforms, report.violations, report.warnings, report.format_text(), report.as_json()
 
 Each result carries ``location``, the ``file:line`` where its focus node is first written as a
@@ -32,11 +36,15 @@ from rdflib.plugins.sparql import prepareQuery
 from server.errors import DataError
 from server.graph.loading import bundled_sources, load_files, parse_file
 from server.graph.rebasing import Rebaser
+from server.graph.shacl.data import DataGraph
+from server.graph.shacl.literal_checks import to_rdflib
+from server.graph.shacl.run import compile_shapes, findings, run_plan
 from server.graph.source_lines import Locator
 from server.graph.vocabulary import graph_iri, prefixes
-from server.settings import DEFAULT_BASE_IRI, Settings
+from server.settings import DEFAULT_BASE_IRI, VALIDATORS, Settings
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+Data = ox.Dataset | ox.Store
 
 
 @dataclass(frozen=True)
@@ -113,23 +121,81 @@ class ValidationReport:
 
 
 def validate(
-    dataset: ox.Dataset, settings: Settings, *, files: Iterable[Path] | None = None
+    dataset: Data,
+    settings: Settings,
+    *,
+    files: Iterable[Path] | None = None,
+    validator: str | None = None,
+    focus: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
 ) -> ValidationReport:
-    """Validate a dataset from ``server.graph.loading`` against its ``graph/shapes`` (or ontology/shapes.ttl).
+    """Validate a dataset (or store) from ``server.graph.loading`` against its ``graph/shapes``
+    (or ontology/shapes.ttl).
 
-    ``files`` are scanned for locations; by default the bundled ontology and data files.
+    ``files`` are scanned for locations; by default the bundled ontology and data files. ``validator``
+    overrides the setting. ``focus`` keeps the results about those focus nodes only, exactly those
+    of a full run; the fast validator checks only them (``server.graph.shacl.locality`` says which
+    nodes a change can affect), the reference checks everything and keeps theirs.
     """
+    backend = validator or settings.validator
+    if backend not in VALIDATORS:
+        raise DataError(f"Unknown validator '{backend}': use one of {', '.join(VALIDATORS)} (setting validator).")
+    if files is None:
+        files = [s.path for s in bundled_sources(settings) if s.graph != "shapes" and s.path.is_file()]
+    locate = Locator(list(files), settings)
+    if backend == "fast":
+        results = _run_fast(dataset, settings, locate, focus)
+    else:
+        results = _run_reference(dataset, settings, locate)
+        if focus is not None:
+            wanted = {_term(to_rdflib(n)) for n in focus}
+            results = [r for r in results if r.focus_node in wanted]
+    return _report(results, settings)
+
+
+def _run_reference(dataset: Data, settings: Settings, locate: Locator) -> list[ValidationResult]:
     base = settings.base_iri
     shapes_iri = ox.NamedNode(graph_iri("shapes", base))
-    shapes = _graph(q for q in dataset.quads_for_graph_name(shapes_iri))
+    shapes = _graph(_quads_of(dataset, shapes_iri))
     if len(shapes) == 0:
         shapes = _shapes_from_file(settings.ontology_dir / "shapes.ttl", base)
     else:
         shapes = _rebase_literals(shapes, base)
     data = _graph(q for q in dataset if q.graph_name != shapes_iri)
-    if files is None:
-        files = [s.path for s in bundled_sources(settings) if s.graph != "shapes" and s.path.is_file()]
-    return _run(data, shapes, settings, list(files))
+    return _run(data, shapes, locate)
+
+
+def _run_fast(
+    dataset: Data, settings: Settings, locate: Locator, focus: Iterable[Any] | None
+) -> list[ValidationResult]:
+    base = settings.base_iri
+    shapes_iri = ox.NamedNode(graph_iri("shapes", base))
+    shape_quads = list(_quads_of(dataset, shapes_iri))
+    if not shape_quads:
+        shape_quads = list(_shape_file_quads(settings.ontology_dir / "shapes.ttl", base))
+    plan = compile_shapes(shape_quads, base, prefixes(base))
+    if isinstance(dataset, ox.Dataset):
+        data = DataGraph.from_dataset(dataset, shapes_iri)
+    else:
+        data = DataGraph.from_store(dataset, shapes_iri)
+    return [
+        ValidationResult(
+            severity=SEVERITY_NAMES.get(URIRef(f.severity), "Violation"),
+            focus_node=_term(to_rdflib(f.focus)),
+            path=f.path,
+            value=_term(to_rdflib(f.value)) if f.value is not None else None,
+            message=f.message,
+            shape=f.shape,
+            constraint_component=f.component,
+            location=locate(f.focus, data.referrer),
+        )
+        for f in findings(run_plan(plan, data, focus), data)
+    ]
+
+
+def _quads_of(dataset: Data, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    if isinstance(dataset, ox.Dataset):
+        return iter(dataset.quads_for_graph_name(graph))
+    return dataset.quads_for_pattern(None, None, None, graph)
 
 
 def _shapes_from_file(path: Path, base: str) -> Graph:
@@ -143,7 +209,17 @@ def _cached_shapes(path: Path, mtime_ns: int, size: int, base: str) -> Graph:
     return _rebase_literals(_graph(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base)), base)
 
 
-def validate_files(paths: Sequence[Path], settings: Settings) -> ValidationReport:
+def _shape_file_quads(path: Path, base: str) -> tuple[ox.Quad, ...]:
+    stat = path.stat()
+    return _cached_shape_quads(path.resolve(), stat.st_mtime_ns, stat.st_size, base)
+
+
+@lru_cache(maxsize=4)
+def _cached_shape_quads(path: Path, mtime_ns: int, size: int, base: str) -> tuple[ox.Quad, ...]:
+    return tuple(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base))
+
+
+def validate_files(paths: Sequence[Path], settings: Settings, *, validator: str | None = None) -> ValidationReport:
     """Validate arbitrary RDF files together with the ontology, against the bundled shapes.
 
     A ``graph/shapes`` inside the files (a dump, say) is ignored: the files are checked against ours.
@@ -157,10 +233,10 @@ def validate_files(paths: Sequence[Path], settings: Settings) -> ValidationRepor
     shapes_iri = ox.NamedNode(graph_iri("shapes", base))
     for q in list(dataset.quads_for_graph_name(shapes_iri)):
         dataset.remove(q)
-    return validate(dataset, settings, files=[*paths, ontology_file])
+    return validate(dataset, settings, files=[*paths, ontology_file], validator=validator)
 
 
-def _run(data: Graph, shapes: Graph, settings: Settings, files: list[Path]) -> ValidationReport:
+def _run(data: Graph, shapes: Graph, locate: Locator) -> list[ValidationResult]:
     with _quiet_rdflib():
         _, report, text = pyshacl.validate(
             data,
@@ -174,15 +250,22 @@ def _run(data: Graph, shapes: Graph, settings: Settings, files: list[Path]) -> V
         )
     if not isinstance(report, Graph):  # pySHACL could not run the shapes at all
         raise DataError(f"The SHACL shapes could not be run (ontology/shapes.ttl): {text}")
-    locate = Locator(files, settings)
+    return [_result(report, node, data, locate) for node in _top_level_results(report)]
+
+
+def _report(results: list[ValidationResult], settings: Settings) -> ValidationReport:
     results = sorted(
-        (_result(report, node, data, locate) for node in _top_level_results(report)),
+        results,
         key=lambda r: (
             r.severity != "Violation",
             r.severity,
             r.shape or "",
             *_location_key(r.location),
             r.focus_node,
+            r.constraint_component,
+            r.path or "",
+            r.value or "",
+            r.message,
         ),
     )
     return ValidationReport(
@@ -252,6 +335,10 @@ def _path(g: Graph, path: Any) -> str:
         return "(" + "|".join(_path(g, p) for p in g.items(alternatives)) + ")"
     if g.value(path, RDF.first) is not None:
         return "/".join(_path(g, p) for p in g.items(path))
+    for name, symbol in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        if (inner := g.value(path, SH[name])) is not None:
+            text = _path(g, inner)
+            return (text if isinstance(inner, URIRef) else f"({text})") + symbol
     return str(path)
 
 

@@ -1,0 +1,198 @@
+"""Compile a shapes graph once, run its checks on a data graph, and turn the rows into findings.
+
+    plan = compile_shapes(shape_triples, base_iri, prefixes)     # shapes -> checks (no data read)
+    rows = run_plan(plan, DataGraph.from_dataset(ds, shapes_graph), focus=None)
+    found = findings(rows, data)                                 # what a ValidationResult says
+
+``focus`` restricts every check to those focus nodes: the rows are exactly the full run's rows for
+them, because each check still reads the whole graph (see ``locality`` for which nodes to pass).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.graph.shacl.data import DataGraph
+from server.graph.shacl.expressions import CLASS_MARK_PATTERN, term
+from server.graph.shacl.literal_checks import to_rdflib
+from server.graph.shacl.plan import Check, Plan, plan_checks
+from server.graph.shacl.reading import ShapeReader
+from server.graph.shacl.shapes import RDF, RDFS, ShapesGraph
+from server.settings import DEFAULT_BASE_IRI
+
+RDF_TYPE = RDF + "type"
+
+
+@dataclass(frozen=True)
+class Row:
+    check: Check
+    bindings: tuple[tuple[str, Any], ...]  # variable name -> term, as the query returned them
+
+    def get(self, name: str) -> Any:
+        return next((t for n, t in self.bindings if n == name), None)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result in oxigraph terms; ``server.graph.validation`` writes it out as a ValidationResult."""
+
+    severity: str  # IRI
+    focus: Any
+    path: str | None
+    value: Any | None
+    message: str
+    shape: str | None
+    component: str
+
+
+def compile_shapes(triples: Iterable[ox.Triple | ox.Quad], base: str, prefixes: dict[str, str]) -> Plan:
+    """The checks of a shapes graph. Literals spelling the default base (SPARQL text, sh:namespace) are
+    rebased as ``server.graph.validation`` does for pySHACL; the IRIs were rebased at load."""
+    if base != DEFAULT_BASE_IRI:
+        triples = (_rebase_literal(t, base) for t in triples)
+    graph = ShapesGraph(triples, prefixes)
+    return plan_checks(ShapeReader(graph, {}).roots())
+
+
+def _rebase_literal(t: ox.Triple | ox.Quad, base: str) -> ox.Triple:
+    o = t.object
+    if isinstance(o, ox.Literal) and DEFAULT_BASE_IRI in o.value:
+        text = o.value.replace(DEFAULT_BASE_IRI, base)
+        o = ox.Literal(text, language=o.language) if o.language else ox.Literal(text, datatype=o.datatype)
+    return ox.Triple(t.subject, t.predicate, o)
+
+
+Focus = Iterable[Any] | dict[int, set[Any] | None] | None
+CHUNK = 2000  # focus nodes per VALUES clause, so that a large import does not make one huge query
+
+
+def run_plan(plan: Plan, data: DataGraph, focus: Focus = None) -> list[Row]:
+    """Every check's failing rows, without duplicates.
+
+    ``focus``: None checks every focus node; a collection checks only those; a dict (from
+    ``locality.affected``) gives each check (by index) its own nodes, None meaning all of them.
+    Blank focus nodes cannot be named in SPARQL text: their checks run in full and keep their rows.
+    """
+    if focus is None or isinstance(focus, dict):
+        per_check = focus or {}
+        wanted = [per_check.get(i) if focus is not None else None for i in range(len(plan.checks))]
+    else:
+        nodes = set(focus)
+        wanted = [nodes] * len(plan.checks)
+    functions = plan.functions.custom_functions
+    classes = ClassClosures(data)
+    rows: dict[Row, None] = {}
+    for check, nodes in zip(plan.checks, wanted, strict=True):
+        if nodes is None:
+            _collect(rows, check, data.query(check.query("", classes.fill), functions), None)
+            continue
+        named = sorted((n for n in nodes if not isinstance(n, ox.BlankNode)), key=str)
+        for start in range(0, len(named), CHUNK):
+            restriction = "VALUES ?this { " + " ".join(term(n) for n in named[start : start + CHUNK]) + " }"
+            _collect(rows, check, data.query(check.query(restriction, classes.fill), functions), None)
+        blanks = {n for n in nodes if isinstance(n, ox.BlankNode)}
+        if blanks:
+            _collect(rows, check, data.query(check.query("", classes.fill), functions), blanks)
+    return list(rows)
+
+
+def _collect(rows: dict[Row, None], check: Check, results: Any, only: set[Any] | None) -> None:
+    names = [v.value for v in results.variables]
+    for solution in results:
+        bound = tuple((n, solution[n]) for n in names if solution[n] is not None)
+        row = Row(check, bound)
+        if only is None or row.get("this") in only:
+            rows[row] = None
+
+
+class ClassClosures:
+    """Fills in the class marks of a plan's queries with each class and its subclasses in the data
+    graph (``rdfs:subClassOf*``), asked once per class and run."""
+
+    def __init__(self, data: DataGraph) -> None:
+        self._data = data
+        self._found: dict[str, set[str]] = {}
+        self._vars = 0
+
+    def fill(self, text: str) -> str:
+        return re.sub(CLASS_MARK_PATTERN, self._replace, text)
+
+    def _replace(self, m: re.Match[str]) -> str:
+        kind, var, iris = m.groups()
+        classes = sorted(set().union(*(self._closure(iri) for iri in iris.split())))
+        if len(classes) == 1:
+            pattern = f"{var} <{RDF_TYPE}> {classes[0]}"
+        else:
+            self._vars += 1
+            pattern = (
+                f"VALUES ?_class{self._vars} {{ {' '.join(classes)} }} {var} <{RDF_TYPE}> ?_class{self._vars}"
+            )
+        return f"EXISTS {{ {pattern} }}" if kind == "test" else f"{pattern} ."
+
+    def _closure(self, iri: str) -> set[str]:
+        if iri not in self._found:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{iri}> }}"
+            found = {str(s["c"]) for s in self._data.query(query, {}) if isinstance(s["c"], ox.NamedNode)}
+            found.add(f"<{iri}>")  # the class itself, as rdflib's transitive_subjects gives it
+            self._found[iri] = found
+        return self._found[iri]
+
+
+def findings(rows: Iterable[Row], data: DataGraph) -> list[Finding]:
+    return [_finding(row, data) for row in rows]
+
+
+def _finding(row: Row, data: DataGraph) -> Finding:
+    check, shape = row.check, row.check.shape
+    focus = row.get("this")
+    value = row.get("value") if (check.reports_value or check.sparql) else None
+    path = shape.path.text if shape.path is not None else None
+    messages: list[ox.Literal] = list(shape.messages)
+    if check.sparql is not None:
+        found_path = row.get("path")
+        if found_path is not None:
+            path = f"<{found_path.value}>" if isinstance(found_path, ox.NamedNode) else str(found_path)
+        messages = [m for m in check.sparql.messages if m not in messages] + messages
+        bound = {n: data.original(focus, t) for n, t in row.bindings if n not in ("this", "path", "value")}
+        bound["this"] = focus
+        if found_path is not None:
+            bound["path"] = found_path
+        bound["value"] = data.original(focus, value) if value is not None else focus
+        texts = [(m.language, _substitute(m.value, bound)) for m in messages]
+    else:
+        texts = [(m.language, m.value) for m in messages]
+    if value is not None:
+        value = data.original(focus, value)
+    if value == focus:  # node-level results repeat the focus node as the value
+        value = None
+    texts.sort(key=lambda m: m[0] != "en")
+    return Finding(
+        severity=shape.severity,
+        focus=focus,
+        path=path,
+        value=value,
+        message=texts[0][1] if texts else _generic_message(check),
+        shape=shape.iri,
+        component=check.component,
+    )
+
+
+def _substitute(message: str, bound: dict[str, Any]) -> str:
+    """pySHACL's ``{?var}``/``{$var}`` substitution, with rdflib's string of each value."""
+    for var, val in bound.items():
+        text = str(to_rdflib(val))
+        try:
+            message = re.sub("{[?$]" + re.escape(var) + "}", text, message)
+        except re.error:  # pySHACL passes the value as a replacement template; a backslash breaks it
+            message = re.sub("{[?$]" + re.escape(var) + "}", lambda _m, t=text: t, message)
+    return message
+
+
+def _generic_message(check: Check) -> str:
+    name = check.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return f"{name} constraint of {check.shape.label} not met (the shape has no sh:message)"
