@@ -1,7 +1,8 @@
 """``smarthame``: the command line, thin over the library modules.
 
-smarthame build                      load, validate, publish (refuses on violations)
+smarthame build [--validator]        load, validate, publish (refuses on violations)
 smarthame validate [FILES...]        SHACL report; exit 0 conforms, 1 violations, 2 unreadable input
+                                     (--validator fast|pyshacl on both: the compiled one, or the reference)
 smarthame convert [--check]          the reference records -> data/*.ttl
 smarthame dump [--format] [--graph] [-o FILE]
 smarthame query QUERY_OR_FILE [--format table|json|csv|tsv]
@@ -150,12 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-iri", help=settings_mod.settings_help()["base_iri"])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("build", help="Load ontology and data, validate, and publish.")
+    p = sub.add_parser("build", help="Load ontology and data, validate, and publish.")
+    _add_validator_flag(p)
 
     p = sub.add_parser(
         "validate", help="Validate the bundled data, or the given RDF files with the ontology."
     )
     p.add_argument("files", nargs="*", help="Turtle, TriG, N-Triples, N-Quads, RDF/XML or JSON-LD files")
+    _add_validator_flag(p)
 
     p = sub.add_parser("convert", help="Turn the sourced reference records into data/*.ttl.")
     p.add_argument(
@@ -188,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_validator_flag(p: argparse.ArgumentParser) -> None:
+    help_ = settings_mod.settings_help()["validator"]
+    p.add_argument("--validator", choices=settings_mod.VALIDATORS, help=help_)
+
+
 COMMANDS = {
     "build": cmd_build,
     "convert": cmd_convert,
@@ -208,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "processes": getattr(args, "processes", None),
         "workers": getattr(args, "workers", None),
         "service_allowlist": tuple(args.allow_service) if getattr(args, "allow_service", None) else None,
+        "validator": getattr(args, "validator", None),
     }
     if args.command == "serve" and args.files:
         overrides["files"] = tuple(Path(f) for f in args.files)

@@ -7,9 +7,9 @@ statement ends and brackets and expands prefixed names and relative IRIs, which 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 

@@ -138,7 +138,8 @@ def validate(
     """
     backend = validator or settings.validator
     if backend not in VALIDATORS:
-        raise DataError(f"Unknown validator '{backend}': use one of {', '.join(VALIDATORS)} (setting validator).")
+        choices = ", ".join(VALIDATORS)
+        raise DataError(f"Unknown validator '{backend}': use one of {choices} (setting validator).")
     if files is None:
         files = [s.path for s in bundled_sources(settings) if s.graph != "shapes" and s.path.is_file()]
     locate = Locator(list(files), settings)
@@ -219,7 +220,9 @@ def _cached_shape_quads(path: Path, mtime_ns: int, size: int, base: str) -> tupl
     return tuple(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base))
 
 
-def validate_files(paths: Sequence[Path], settings: Settings, *, validator: str | None = None) -> ValidationReport:
+def validate_files(
+    paths: Sequence[Path], settings: Settings, *, validator: str | None = None
+) -> ValidationReport:
     """Validate arbitrary RDF files together with the ontology, against the bundled shapes.
 
     A ``graph/shapes`` inside the files (a dump, say) is ignored: the files are checked against ours.

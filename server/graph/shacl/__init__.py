@@ -5,9 +5,9 @@ results (focus node, path, constraint component, severity, value, message) in a 
 time, because it never converts the data to rdflib and asks one set-based query per constraint
 instead of evaluating every focus node in Python.
 
-    shapes.py             the shapes graph -> Shape objects; refuses every SHACL feature it does not implement
+    shapes.py, reading.py the shapes graph -> Shape objects; refuses every SHACL feature not implemented
     paths.py              SHACL property paths -> SPARQL property paths and report text
-    expressions.py        "does this node conform to that shape" as one SPARQL expression (sh:node, sh:or, ...)
+    expressions.py        "does this node conform to that shape" as one SPARQL expression (sh:node, sh:or)
     literal_checks.py     the checks that follow rdflib's reading of literals (datatype, pattern, ranges), as
                           SPARQL custom functions
     sparql_constraints.py sh:sparql: prefixes, the checks pySHACL makes, one query for all focus nodes

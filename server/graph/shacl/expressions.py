@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph as ox
 
 from server.graph.shacl import literal_checks as lc
+from server.graph.shacl.paths import Step
 from server.graph.shacl.shapes import INFO, RDF, RDFS, SH, WARNING, XSD, Constraint, Shape, UnsupportedShape
 
 CONFORMS, NO_RESULTS = "conforms", "no-results"
@@ -84,8 +85,7 @@ class Expressions:
         return "(" + " && ".join(parts) + ")" if parts else "true"
 
     def _property_parts(self, shape: Shape, x: str, mode: str, stack: tuple[Shape, ...]) -> list[str]:
-        assert shape.path is not None
-        path = shape.path.sparql
+        path = _path_of(shape).sparql
         v = self.fresh()
         tests = [
             self.value_test(c, shape, v, stack) for c in shape.constraints if c.component not in SET_LEVEL
@@ -149,8 +149,7 @@ class Expressions:
 
     def set_test(self, c: Constraint, shape: Shape, x: str, stack: tuple[Shape, ...] = ()) -> str:
         """True where the values of ``x`` along the property shape's path pass ``c``."""
-        assert shape.path is not None
-        path, kind = shape.path.sparql, c.component
+        path, kind = _path_of(shape).sparql, c.component
         if kind == "MinCount":
             return self.distinct_values(x, path, int(c.values[0]), shape) if c.values[0] else "true"  # type: ignore[call-overload]
         if kind == "MaxCount":
@@ -235,6 +234,12 @@ class Expressions:
                 shape.label, f"sh:{c.component[0].lower() + c.component[1:]} must name IRIs"
             )
         return list(c.values)  # type: ignore[arg-type]
+
+
+def _path_of(shape: Shape) -> Step:
+    if shape.path is None:
+        raise UnsupportedShape(shape.label, "a count or value-set constraint needs a property shape")
+    return shape.path
 
 
 def same_language(a: str, b: str) -> str:

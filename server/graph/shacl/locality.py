@@ -237,7 +237,9 @@ def describe(plan: Plan) -> list[tuple[str, str, str]]:
     for check in plan.checks:
         r = reach(check, plan.parents)
         reads = sorted(
-            f"{read.prefix + ' then ' if read.prefix else ''}{'' if read.outgoing else '^'}<{read.predicate or '*'}>"
+            (f"{read.prefix} then " if read.prefix else "")
+            + ("" if read.outgoing else "^")
+            + f"<{read.predicate or '*'}>"
             for read in r.reads
         )
         note = (

@@ -29,6 +29,7 @@ from server.graph.shacl.paths import Step
 from server.graph.shacl.shapes import SH, Constraint, Shape, SparqlSpec, UnsupportedShape
 from server.graph.shacl.sparql_constraints import sparql_query_parts
 
+LANGUAGE_OF_A = "BIND(LCASE(LANG(?_a)) AS ?lang)"
 FOCUS, MEMBER, RESTRICT = "\u27e6focus\u27e7", "\u27e6member\u27e7", "\u27e6restrict\u27e7"
 
 
@@ -163,14 +164,16 @@ class Planner:
             scan = f"{RESTRICT} {step.pattern('?this', '?value')} FILTER(IF(!({test}), {MEMBER}, false))"
             return [(kind, f"SELECT DISTINCT ?this ?value WHERE {{ {scan} }}", True)]
         if kind == "MinCount":
-            return [("MinCount", _at_least(path, c.values[0], ""), False)] if c.values[0] else []  # type: ignore[arg-type]
+            low = int(c.values[0])  # type: ignore[call-overload]
+            return [("MinCount", _at_least(path, low, ""), False)] if low else []
         if kind == "MaxCount":
             return [("MaxCount", _at_most(step, c.values[0], lambda v: "true"), False)]  # type: ignore[arg-type]
         if kind == "HasValue":
+            missing = f"FILTER NOT EXISTS {{ ?this {path} {term(c.values[0])} }}"
             return [
                 (
                     kind,
-                    f"SELECT DISTINCT ?this WHERE {{ {FOCUS} FILTER NOT EXISTS {{ ?this {path} {term(c.values[0])} }} }}",
+                    f"SELECT DISTINCT ?this WHERE {{ {FOCUS} {missing} }}",
                     False,
                 )
             ]
@@ -180,7 +183,7 @@ class Planner:
             return [
                 (
                     kind,
-                    f"SELECT DISTINCT ?this ?lang WHERE {{ {RESTRICT} {pair} BIND(LCASE(LANG(?_a)) AS ?lang) }}",
+                    f"SELECT DISTINCT ?this ?lang WHERE {{ {RESTRICT} {pair} {LANGUAGE_OF_A} }}",
                     False,
                 )
             ]

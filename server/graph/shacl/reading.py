@@ -29,6 +29,17 @@ from server.graph.shacl.shapes import (
 )
 
 INTEGER = XSD + "integer"
+SINGLE_VALUED = {
+    "datatype",
+    "nodeKind",
+    "minCount",
+    "maxCount",
+    "minLength",
+    "maxLength",
+    "languageIn",
+    "uniqueLang",
+}
+SINGLE_VALUED |= {"in"}
 
 
 class ShapeReader:
@@ -110,10 +121,8 @@ class ShapeReader:
             ]
         if name == "qualifiedValueShape":
             return self._qualified(shape, values)
-        if name in ("datatype", "nodeKind", "minCount", "maxCount", "minLength", "maxLength", "languageIn",
-                    "uniqueLang", "in"):  # fmt: skip
-            if len(values) != 1:
-                raise UnsupportedShape(label, f"sh:{name} must have exactly one value")
+        if name in SINGLE_VALUED and len(values) != 1:
+            raise UnsupportedShape(label, f"sh:{name} must have exactly one value")
         if name in ("minCount", "maxCount", "minLength", "maxLength"):
             return [Constraint(component, (self._count(values[0], name, label),))]
         if name == "uniqueLang":
