@@ -38,7 +38,7 @@ from server.graph.loading import bundled_sources, load_files, parse_file
 from server.graph.rebasing import Rebaser
 from server.graph.shacl.data import DataGraph
 from server.graph.shacl.literal_checks import to_rdflib
-from server.graph.shacl.run import compile_shapes, findings, run_plan
+from server.graph.shacl.run import Finding, compile_shapes, findings, run_plan
 from server.graph.source_lines import Locator
 from server.graph.vocabulary import graph_iri, prefixes
 from server.settings import DEFAULT_BASE_IRI, VALIDATORS, Settings
@@ -178,6 +178,11 @@ def _run_fast(
         data = DataGraph.from_dataset(dataset, shapes_iri)
     else:
         data = DataGraph.from_store(dataset, shapes_iri)
+    return fast_results(findings(run_plan(plan, data, focus), data), data, locate)
+
+
+def fast_results(found: Iterable[Finding], data: DataGraph, locate: Locator) -> list[ValidationResult]:
+    """The fast validator's findings written out as results, with their locations."""
     return [
         ValidationResult(
             severity=SEVERITY_NAMES.get(URIRef(f.severity), "Violation"),
@@ -189,7 +194,7 @@ def _run_fast(
             constraint_component=f.component,
             location=locate(f.focus, data.referrer),
         )
-        for f in findings(run_plan(plan, data, focus), data)
+        for f in found
     ]
 
 
@@ -240,6 +245,12 @@ def validate_files(
 
 
 def _run(data: Graph, shapes: Graph, locate: Locator) -> list[ValidationResult]:
+    report = pyshacl_report(data, shapes)
+    return [_result(report, node, data, locate) for node in _top_level_results(report)]
+
+
+def pyshacl_report(data: Graph, shapes: Graph) -> Graph:
+    """pySHACL's report graph, run as this module runs it (no inference, warnings allowed)."""
     with _quiet_rdflib():
         _, report, text = pyshacl.validate(
             data,
@@ -253,7 +264,7 @@ def _run(data: Graph, shapes: Graph, locate: Locator) -> list[ValidationResult]:
         )
     if not isinstance(report, Graph):  # pySHACL could not run the shapes at all
         raise DataError(f"The SHACL shapes could not be run (ontology/shapes.ttl): {text}")
-    return [_result(report, node, data, locate) for node in _top_level_results(report)]
+    return report
 
 
 def _report(results: list[ValidationResult], settings: Settings) -> ValidationReport:
