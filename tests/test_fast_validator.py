@@ -254,10 +254,14 @@ def test_every_check_is_described_with_what_it_reads(settings: Settings) -> None
     shapes = list(
         parse_file(settings.ontology_dir / "shapes.ttl", ox.NamedNode(graph_iri("shapes", base)), base)
     )
-    rows = {
-        (shape, component): reads
-        for shape, component, reads in locality.describe(compile_shapes(shapes, base, prefixes(base)))
-    }
+    plan = compile_shapes(shapes, base, prefixes(base))
+    rows = {(shape, component): reads for shape, component, _, reads in locality.describe(plan)}
+    far = {(shape, component): how for shape, component, how, _ in locality.describe(plan)}
+    assert far[("smhs:BusinessIdUniqueShape", "SPARQLConstraintComponent")] == "2 steps, and nodes sharing a value"
+    assert far[("smhs:ProjectNameShape", "MinCountConstraintComponent")] == "own triples"
+    table = locality.describe_markdown(plan, prefixes(base))
+    documented = (settings.project_root / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert table in documented, "docs/validation.md's table is out of date: regenerate it (see the docs)"
     assert rows[("smhs:BusinessIdUniqueShape", "SPARQLConstraintComponent")] == (
         f"<{SMH}businessId>, <{SMH}businessId> then ^<{SMH}businessId>"
     )

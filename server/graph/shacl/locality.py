@@ -20,6 +20,7 @@ subclasses), and triple patterns that no walk from ``$this`` reaches, or that th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +71,8 @@ def reach(check: Check, parents: dict[Shape, list[Shape]]) -> Reach:
 
 
 def _join(prefix: str, step: str) -> str:
-    return step if not prefix else f"{prefix}/{step}"
+    """``prefix`` then ``step`` (spaces around the slash: no IRI holds one, so steps can be counted)."""
+    return step if not prefix else f"{prefix} / {step}"
 
 
 def _path(step: Step, prefix: str, r: Reach) -> str:
@@ -312,8 +314,8 @@ def _ask_probe(
     return found
 
 
-def describe(plan: Plan) -> list[tuple[str, str, str]]:
-    """(shape, component, what it reads) for every check, for the documentation."""
+def describe(plan: Plan) -> list[tuple[str, str, str, str]]:
+    """(shape, component, how far it reads, what it reads) for every check, for the documentation."""
     rows = []
     for check in plan.checks:
         r = reach(check, plan.parents)
@@ -323,10 +325,60 @@ def describe(plan: Plan) -> list[tuple[str, str, str]]:
             + f"<{read.predicate or '*'}>"
             for read in r.reads
         )
-        note = (
-            "; needs the whole graph for " + ", ".join(sorted(p or "any predicate" for p in r.whole_graph))
-            if r.whole_graph
-            else ""
-        )
-        rows.append((check.shape.label, check.component.rsplit("#", 1)[-1], ", ".join(reads) + note))
+        rows.append((check.shape.label, check.component.rsplit("#", 1)[-1], _how_far(r), ", ".join(reads)))
     return rows
+
+
+def _how_far(r: Reach) -> str:
+    if r.whole_graph:
+        return "whole graph"
+    steps = max((read.prefix.count(" / ") + 1 if read.prefix else 0) + 1 for read in r.reads)
+    shared = any(
+        read.prefix and not read.outgoing and read.predicate and read.prefix.endswith(f"<{read.predicate}>")
+        for read in r.reads
+    )
+    far = "own triples" if steps == 1 else f"{steps} steps"
+    return far + (", and nodes sharing a value" if shared else "")
+
+
+def describe_markdown(plan: Plan, prefixes: dict[str, str]) -> str:
+    """The table of ``describe`` with prefixed names, as docs/validation.md shows it."""
+    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def short(text: str) -> str:
+        def compact(m: re.Match[str]) -> str:
+            iri = m.group(1)
+            for prefix, ns in ordered:
+                if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns) :]):
+                    return f"{prefix}:{iri[len(ns) :]}"
+            return m.group(0)
+
+        text = text.replace(ANY_OUT, "*").replace(ANY_IN, "^*")
+        return re.sub(r"<([^>\s]+)>", compact, text)
+
+    lines = ["| shape | constraint | reach | reads from the focus node |", "|---|---|---|---|"]
+    for shape, component, far, reads in describe(plan):
+        lines.append(
+            f"| {shape} | {component.removesuffix('ConstraintComponent')} | {far} | {short(reads)} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the table of docs/validation.md for the bundled shapes: python -m server.graph.shacl.locality"""
+    from server.graph.loading import parse_file
+    from server.graph.shacl.run import compile_shapes
+    from server.graph.vocabulary import graph_iri, prefixes
+    from server.settings import Settings
+
+    settings = Settings()
+    base = settings.base_iri
+    shapes_file = settings.ontology_dir / "shapes.ttl"
+    plan = compile_shapes(
+        list(parse_file(shapes_file, ox.NamedNode(graph_iri("shapes", base)), base)), base, prefixes(base)
+    )
+    print(describe_markdown(plan, prefixes(base)))
+
+
+if __name__ == "__main__":
+    main()
