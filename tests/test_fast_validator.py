@@ -257,7 +257,10 @@ def test_every_check_is_described_with_what_it_reads(settings: Settings) -> None
     plan = compile_shapes(shapes, base, prefixes(base))
     rows = {(shape, component): reads for shape, component, _, reads in locality.describe(plan)}
     far = {(shape, component): how for shape, component, how, _ in locality.describe(plan)}
-    assert far[("smhs:BusinessIdUniqueShape", "SPARQLConstraintComponent")] == "2 steps, and nodes sharing a value"
+    assert (
+        far[("smhs:BusinessIdUniqueShape", "SPARQLConstraintComponent")]
+        == "2 steps, and nodes sharing a value"
+    )
     assert far[("smhs:ProjectNameShape", "MinCountConstraintComponent")] == "own triples"
     table = locality.describe_markdown(plan, prefixes(base))
     documented = (settings.project_root / "docs" / "validation.md").read_text(encoding="utf-8")
@@ -265,9 +268,8 @@ def test_every_check_is_described_with_what_it_reads(settings: Settings) -> None
     assert rows[("smhs:BusinessIdUniqueShape", "SPARQLConstraintComponent")] == (
         f"<{SMH}businessId>, <{SMH}businessId> then ^<{SMH}businessId>"
     )
-    assert rows[("smhs:AmountOwnerShape", "MinCountConstraintComponent")] == (
-        f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, ^<{SMH}amount>"
-    )
+    owner = rows[("smhs:AmountOwnerShape", "MinCountConstraintComponent")].split(", ")
+    assert "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in owner and f"^<{SMH}amount>" in owner
     assert all(reads for reads in rows.values())
 
 
