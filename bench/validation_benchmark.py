@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import synthetic  # noqa: E402
 from server.graph import validation  # noqa: E402
-from server.graph.loading import bundled_sources, load_sources, parse_file  # noqa: E402
+from server.graph.loading import bundled_sources, parse_file  # noqa: E402
 from server.graph.shacl import locality  # noqa: E402
 from server.graph.shacl.data import DataGraph  # noqa: E402
 from server.graph.shacl.run import compile_shapes, findings, run_plan  # noqa: E402
@@ -46,7 +46,11 @@ from server.graph.vocabulary import graph_iri, prefixes  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
 STEPS = ("load", "compile", "run", "locate")
-CONTEXT = (("ontology", "ontology/smart-hame.ttl"), ("strategy", "data/strategy.ttl"), ("links", "data/links.ttl"))
+CONTEXT = (
+    ("ontology", "ontology/smart-hame.ttl"),
+    ("strategy", "data/strategy.ttl"),
+    ("links", "data/links.ttl"),
+)
 
 
 class Timer:
@@ -93,7 +97,9 @@ def fast(files: list[tuple[str, Path]], settings: Settings, t: Timer) -> tuple[l
     with t.step("run"):
         rows = run_plan(plan, data)
     with t.step("locate"):
-        results = validation.fast_results(findings(rows, data), data, Locator([p for _, p in files], settings))
+        results = validation.fast_results(
+            findings(rows, data), data, Locator([p for _, p in files], settings)
+        )
     return results, (plan, store, data)
 
 
@@ -102,7 +108,9 @@ def reference(files: list[tuple[str, Path]], settings: Settings, t: Timer) -> li
     with t.step("load"):
         dataset = ox.Dataset()
         for graph, path in files:
-            for q in parse_file(path, ox.NamedNode(graph_iri(graph, base)) if graph else ox.DefaultGraph(), base):
+            for q in parse_file(
+                path, ox.NamedNode(graph_iri(graph, base)) if graph else ox.DefaultGraph(), base
+            ):
                 dataset.add(q)
         data = validation._graph(iter(dataset))
     with t.step("compile"):
@@ -157,7 +165,10 @@ def _wanted(row: Any, plan: Any, merged: dict[int, set[Any] | None]) -> bool:
 
 
 def keys(results: list[Any]) -> set[tuple[Any, ...]]:
-    return {(r.focus_node, r.path, r.constraint_component, r.severity, r.value, r.shape, r.message) for r in results}
+    return {
+        (r.focus_node, r.path, r.constraint_component, r.severity, r.value, r.shape, r.message)
+        for r in results
+    }
 
 
 def line(label: str, t: Timer) -> str:
@@ -178,7 +189,9 @@ def ratios(fast_t: Timer, ref_t: Timer) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["bundled", "1000", "10000", "100000"])
-    parser.add_argument("--pyshacl-up-to", type=int, default=10_000, help="largest synthetic size pySHACL runs")
+    parser.add_argument(
+        "--pyshacl-up-to", type=int, default=10_000, help="largest synthetic size pySHACL runs"
+    )
     parser.add_argument("--no-update", action="store_true", help="skip the incremental update check")
     args = parser.parse_args()
     settings = Settings()

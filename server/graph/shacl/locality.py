@@ -204,12 +204,13 @@ def affected(
             continue
         probes = _probes(check) if check.sparql is not None else None
         reads = r.reads
-        probed: set[Any] | None = set()
+        nodes: set[Any] = set()
         if probes is not None:  # the query's own patterns by probe; becoming a focus node by walks
             probed = _probe(probes, changes, by_predicate)
             if probed is None:
                 found[index] = None
                 continue
+            nodes |= probed
             membership = Reach()
             _member(check.shape, "", membership, plan.parents)
             reads = membership.reads
@@ -218,7 +219,6 @@ def affected(
             for t, graph in changes if read.predicate is None else by_predicate.get(read.predicate, []):
                 near = t.subject if read.outgoing else t.object
                 asks.setdefault((read.prefix, id(graph)), (graph, set()))[1].add(near)
-        nodes: set[Any] = set(probed)
         for (prefix, _), (graph, nears) in asks.items():
             nodes |= walker.back(prefix, nears, graph)
         found[index] = nodes

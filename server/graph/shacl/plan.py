@@ -198,11 +198,10 @@ class Planner:
 
         found = []
         if low:
-            found.append(
-                ("QualifiedMinCount", _at_least(step.sparql, low, f"FILTER({conforms('?_v')})"), False)
-            )  # type: ignore[arg-type]
+            test = f"FILTER({conforms('?_v')})"
+            found.append(("QualifiedMinCount", _at_least(step.sparql, int(str(low)), test), False))
         if high is not None:
-            found.append(("QualifiedMaxCount", _at_most(step, high, conforms), False))  # type: ignore[arg-type]
+            found.append(("QualifiedMaxCount", _at_most(step, int(str(high)), conforms), False))
         return found
 
     def _target_patterns(self, shape: Shape, var: str) -> list[str]:

@@ -11,7 +11,7 @@ them, because each check still reads the whole graph (see ``locality`` for which
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,24 +78,26 @@ def run_plan(plan: Plan, data: DataGraph, focus: Focus = None) -> list[Row]:
     ``locality.affected``) gives each check (by index) its own nodes, None meaning all of them.
     Blank focus nodes cannot be named in SPARQL text: their checks run in full and keep their rows.
     """
-    if focus is None or isinstance(focus, dict):
-        per_check = focus or {}
-        wanted = [per_check.get(i) if focus is not None else None for i in range(len(plan.checks))]
+    wanted: list[set[Any] | None]
+    if focus is None:
+        wanted = [None] * len(plan.checks)
+    elif isinstance(focus, dict):
+        wanted = [focus.get(i) for i in range(len(plan.checks))]
     else:
         nodes = set(focus)
         wanted = [nodes] * len(plan.checks)
     functions = plan.functions.custom_functions
     classes = ClassClosures(data)
     rows: dict[Row, None] = {}
-    for check, nodes in zip(plan.checks, wanted, strict=True):
-        if nodes is None:
+    for check, chosen in zip(plan.checks, wanted, strict=True):
+        if chosen is None:
             _collect(rows, check, data.query(check.query("", classes.fill), functions), None)
             continue
-        named = sorted((n for n in nodes if not isinstance(n, ox.BlankNode)), key=str)
+        named = sorted((n for n in chosen if not isinstance(n, ox.BlankNode)), key=str)
         for start in range(0, len(named), CHUNK):
             restriction = "VALUES ?this { " + " ".join(term(n) for n in named[start : start + CHUNK]) + " }"
             _collect(rows, check, data.query(check.query(restriction, classes.fill), functions), None)
-        blanks = {n for n in nodes if isinstance(n, ox.BlankNode)}
+        blanks = {n for n in chosen if isinstance(n, ox.BlankNode)}
         if blanks:
             _collect(rows, check, data.query(check.query("", classes.fill), functions), blanks)
     return list(rows)
@@ -189,8 +191,12 @@ def _substitute(message: str, bound: dict[str, Any]) -> str:
         try:
             message = re.sub("{[?$]" + re.escape(var) + "}", text, message)
         except re.error:  # pySHACL passes the value as a replacement template; a backslash breaks it
-            message = re.sub("{[?$]" + re.escape(var) + "}", lambda _m, t=text: t, message)
+            message = re.sub("{[?$]" + re.escape(var) + "}", _literally(text), message)
     return message
+
+
+def _literally(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
 
 
 def _generic_message(check: Check) -> str:

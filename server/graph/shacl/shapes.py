@@ -117,6 +117,8 @@ class ShapesGraph:
         self._in: dict[str, dict[Term, list[Term]]] = {}
         self._prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
         for t in triples:
+            if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+                raise UnsupportedShape(str(t.subject), "RDF-star triples in the shapes graph are not read")
             p = t.predicate.value
             self._out.setdefault(t.subject, {}).setdefault(p, []).append(t.object)
             self._in.setdefault(p, {}).setdefault(t.object, []).append(t.subject)

@@ -86,8 +86,11 @@ def split_where(text: str) -> tuple[str, str, str, bool]:
             parens += {"(": 1, ")": -1}.get(t.text, 0)
         elif t.kind == "var" and t.text[1:] == "this" and braces == 0 and parens == 0:
             bound = True
-    text_of = lambda part: "".join(t.text for t in part)  # noqa: E731
-    return text_of(tokens[: start + 1]), text_of(tokens[start + 1 : end]), text_of(tokens[end:]), bound
+    return _text(tokens[: start + 1]), _text(tokens[start + 1 : end]), _text(tokens[end:]), bound
+
+
+def _text(tokens: list[Token]) -> str:
+    return "".join(t.text for t in tokens)
 
 
 def add_projection(text: str, var: str) -> str:
