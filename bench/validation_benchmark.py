@@ -153,7 +153,8 @@ def incremental(plan: Any, store: ox.Store, data: DataGraph, size: str) -> str:
     return (
         f"  update of 100 projects ({len(removed):,} quads out, {len(batch):,} in) at {size}: "
         f"{len(nodes):,} focus nodes reached, {full_checks} checks in full; "
-        f"reach {reach_cpu:.2f} s + restricted run {restricted_cpu:.2f} s CPU against a full run of {full_cpu:.2f} s "
+        f"reach {reach_cpu:.2f} s + restricted run {restricted_cpu:.2f} s CPU "
+        f"against a full run of {full_cpu:.2f} s "
         f"({full_cpu / max(reach_cpu + restricted_cpu, 1e-9):.0f}x); same results for those nodes: {same}"
     )
 
