@@ -317,3 +317,15 @@ def test_where_clause_is_split_and_knows_whether_this_is_bound() -> None:
         True,
     )
     assert split_where("SELECT $this WHERE { { $this ex:p 1 } UNION { $this ex:q 2 } }")[3] is False
+
+
+def test_a_store_holding_its_shapes_validates_like_the_dataset(
+    bundled: ox.Dataset, settings: Settings
+) -> None:
+    """A published store is read in place: its shapes graph is left out of the data graph."""
+    store = ox.Store()
+    store.extend(bundled)
+    assert ox.NamedNode(graph_iri("shapes", settings.base_iri)) in set(store.named_graphs())
+    from_store = validate(store, settings).results
+    assert from_store == validate(bundled, settings).results
+    assert from_store
