@@ -12,8 +12,10 @@ instead of evaluating every focus node in Python.
                           SPARQL custom functions
     sparql_constraints.py sh:sparql: prefixes, the checks pySHACL makes, one query for all focus nodes
     sparql_text.py        a token scan of SPARQL text: where to put the focus nodes, EXISTS bodies nested
+    sparql_patterns.py    the triple patterns of a sh:sparql query and the groups that hold them
     plan.py               every reported constraint as one check (a query over all its focus nodes)
     data.py               the store the checks run on, and the original spelling of its literals
     run.py                running a plan (optionally for some focus nodes only) into ValidationResults
     locality.py           which focus nodes a change can affect, shape by shape (incremental validation)
+    probes.py             the same for sh:sparql checks, by binding their patterns to the changed triples
 """
