@@ -50,7 +50,10 @@ class Locator:
         """``node`` is an rdflib or pyoxigraph term; ``data`` the rdflib graph, or a function giving a
         subject that refers to a blank node (blank nodes take their referrer's location)."""
         if isinstance(node, BNode | ox.BlankNode) and hops > 0:
-            referrer = data(node) if callable(data) else next(data.subjects(None, node), None)
+            if isinstance(data, Graph):
+                referrer = next(data.subjects(None, node), None) if isinstance(node, BNode) else None
+            else:
+                referrer = data(node)
             return self(referrer, data, hops - 1) if referrer is not None else None
         if isinstance(node, ox.NamedNode):
             iri = node.value

@@ -9,16 +9,12 @@ backward, which ``locality`` follows to find the focus nodes a change can reach.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-if TYPE_CHECKING:
-    from server.graph.shacl.shapes import ShapesGraph
-
 SH = "http://www.w3.org/ns/shacl#"
 RDF_FIRST = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
-_REPEATS = {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}
+REPEATS = {"zeroOrMorePath": "*", "oneOrMorePath": "+", "zeroOrOnePath": "?"}  # SHACL name -> SPARQL
 
 
 @dataclass(frozen=True)
@@ -76,26 +72,3 @@ class Step:
 
 def _simple(step: Step) -> bool:
     return step.kind == "iri" or (step.kind == "inverse" and step.parts[0].kind == "iri")
-
-
-def read_path(g: ShapesGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, where: str) -> Step:
-    """The path tree of ``node``; raises UnsupportedShape (naming ``where``) when it is no SHACL path."""
-    from server.graph.shacl.shapes import UnsupportedShape
-
-    if isinstance(node, ox.NamedNode):
-        return Step("iri", iri=node.value)
-    if isinstance(node, ox.BlankNode):
-        if g.objects(node, RDF_FIRST):
-            items = g.items(node, where)
-            if len(items) < 2:
-                raise UnsupportedShape(where, "a sequence path (an RDF list) needs at least two members")
-            return Step("sequence", parts=tuple(read_path(g, i, where) for i in items))
-        if (inverse := g.value(node, SH + "inversePath")) is not None:
-            return Step("inverse", parts=(read_path(g, inverse, where),))
-        if (alternatives := g.value(node, SH + "alternativePath")) is not None:
-            items = g.items(alternatives, where)
-            return Step("alternative", parts=tuple(read_path(g, i, where) for i in items))
-        for name, symbol in _REPEATS.items():
-            if (inner := g.value(node, SH + name)) is not None:
-                return Step(symbol, parts=(read_path(g, inner, where),))
-    raise UnsupportedShape(where, f"sh:path {node} is not a SHACL property path")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from server.graph.shacl.paths import read_path
+from server.graph.shacl.paths import RDF_FIRST, REPEATS, Step
 from server.graph.shacl.shapes import (
     COMPANIONS,
     IMPLEMENTED,
@@ -219,3 +219,24 @@ class ShapeReader:
         if not (isinstance(value, ox.Literal) and value.datatype.value == INTEGER and value.value.isdigit()):
             raise UnsupportedShape(label, f"sh:{name} must be a non-negative xsd:integer")
         return int(value.value)
+
+
+def read_path(g: ShapesGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, where: str) -> Step:
+    """The path tree of ``node``; raises UnsupportedShape (naming ``where``) when it is no SHACL path."""
+    if isinstance(node, ox.NamedNode):
+        return Step("iri", iri=node.value)
+    if isinstance(node, ox.BlankNode):
+        if g.objects(node, RDF_FIRST):
+            items = g.items(node, where)
+            if len(items) < 2:
+                raise UnsupportedShape(where, "a sequence path (an RDF list) needs at least two members")
+            return Step("sequence", parts=tuple(read_path(g, i, where) for i in items))
+        if (inverse := g.value(node, SH + "inversePath")) is not None:
+            return Step("inverse", parts=(read_path(g, inverse, where),))
+        if (alternatives := g.value(node, SH + "alternativePath")) is not None:
+            items = g.items(alternatives, where)
+            return Step("alternative", parts=tuple(read_path(g, i, where) for i in items))
+        for name, symbol in REPEATS.items():
+            if (inner := g.value(node, SH + name)) is not None:
+                return Step(symbol, parts=(read_path(g, inner, where),))
+    raise UnsupportedShape(where, f"sh:path {node} is not a SHACL property path")
