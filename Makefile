@@ -16,13 +16,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) assets
 
-# The YASGUI query editor and Swagger UI, served by our own server (never committed as a vendored bundle).
+# The YASGUI query editor, Swagger UI and Apache ECharts (the dashboard), served by our own server (never
+# committed as a vendored bundle).
 assets: server/web/static/vendor/.installed
 server/web/static/vendor/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	mkdir -p server/web/static/vendor
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css server/web/static/vendor/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css server/web/static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js server/web/static/vendor/
 	touch $@
 
 # Debian's Chromium for the browser tests (needs root; skipped with a message otherwise).
