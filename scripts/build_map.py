@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
-    print(f"{len(text)} bytes, {len(collection["features"])} municipalities written to {args.output}")
+    print(f"{len(text)} bytes, {len(collection['features'])} municipalities written to {args.output}")
     return 0
 
 
