@@ -24,7 +24,7 @@ from server.sparql.engine import Engine
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
 from server.web.metrics import Metrics
-from server.web.routes import apidocs, catalog, dumps, ops, queries, resources, sparql
+from server.web.routes import apidocs, catalog, dashboard, dumps, ops, queries, resources, sparql
 from server.web.state import AppState
 
 
@@ -94,6 +94,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         ops.router,
         apidocs.router,
         queries.make_router(settings),
+        dashboard.make_router(settings),
         dumps.router,
         catalog.router,
         resources.router,
