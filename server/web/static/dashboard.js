@@ -192,6 +192,7 @@
       c.clear();
       c.setOption({
         aria: { enabled: true },
+        animation: false,
         color: COLOURS,
         tooltip: {
           trigger: "item", confine: true,
@@ -255,6 +256,7 @@
       c.clear();
       c.setOption({
         aria: { enabled: true },
+        animation: false,
         tooltip: {
           confine: true,
           formatter: function (p) {
@@ -334,6 +336,7 @@
       c.clear();
       c.setOption({
         aria: { enabled: true },
+        animation: false,
         tooltip: {
           confine: true,
           formatter: function (p) {
@@ -421,6 +424,7 @@
       c.clear();
       c.setOption({
         aria: { enabled: true },
+        animation: false,
         tooltip: {
           confine: true,
           formatter: function (p) {
