@@ -224,3 +224,25 @@ def test_explorer_facet_changes_the_table_and_the_csv(page, live_server) -> None
     page.click("#explorer-table thead button[data-sort=amount]")
     page.wait_for_function("() => window.smarthameDashboard.explorer.sort === 'amount'")
     clean(page)
+
+
+def test_editor_draws_a_bar_chart_of_a_numeric_column(page, live_server, artifacts_dir: Path) -> None:
+    base = live_server.url
+    page.goto(base + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    text = (
+        "PREFIX smh: <https://w3id.org/smart-hame/ontology/>\n"
+        "SELECT ?fund (COUNT(?p) AS ?projects) WHERE { ?p a smh:Project ; smh:fund ?fund } GROUP BY ?fund ORDER BY ?fund"
+    )
+    page.evaluate("(q) => window.smarthameYasgui.getTab().getYasqe().setValue(q)", text)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr td", timeout=15000)
+    page.click(".yasr .select_chart")
+    page.wait_for_selector("#smarthame-chart canvas")
+    drawn = page.evaluate("window.smarthameEditorChart")
+    answer = httpx.get(base + "/sparql", params={"query": text}, headers={"accept": "application/sparql-results+json"}, timeout=30).json()
+    assert drawn["column"] == "projects"
+    assert drawn["values"] == [int(b["projects"]["value"]) for b in answer["results"]["bindings"]]
+    page.screenshot(path=str(artifacts_dir / "editor-bar-chart.png"))
+    assert page.outside == [], page.outside
+    assert page.errors == [], page.errors

@@ -41,6 +41,8 @@ def editor_page(settings: Settings, endpoint: str = "/sparql", example: str = FA
     return render(
         "editor.html",
         assets=assets_installed(settings),
+        # The result view's bar chart (static/editor-chart.js) needs Apache ECharts, also from `make assets`.
+        charts=(settings.static_dir / "vendor" / "echarts.min.js").is_file(),
         endpoint=endpoint,
         example=example,
         # Inside <script>, "</" would end the element early; JSON allows "\u003c" for "<".

@@ -47,7 +47,8 @@
       autocompleters: completers.slice(),
       prefixCcApi: null,
     },
-    yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
+    // "chart" (static/editor-chart.js) draws a numeric column as bars, when ECharts is installed.
+    yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "response"] },
   });
   window.smarthameYasgui = yasgui;  // for the browser test and for the curious
 
