@@ -1,0 +1,180 @@
+"""Benchmark: the dashboard's data requests, on the bundled data and on synthetic projects.
+
+Not a test (pytest does not collect it): a script.
+
+    python bench/dashboard.py                    # bundled data, then 10,000 synthetic projects
+    python bench/dashboard.py --projects 0       # bundled data only
+    python bench/dashboard.py --rounds 7 --out bench-dashboard.json
+
+For each dataset it starts ``python -m server.cli serve`` on a free loopback port (the bundled data as
+``smarthame build`` publishes it into a temporary folder; the synthetic graph of ``bench/synthetic.py``
+with the real ontology, strategy and links graphs, written under /tmp like ``bench/benchmark.py`` does)
+and makes, round after round, the data requests the dashboard page makes when each of its five views is
+first shown with its default settings (:data:`REQUESTS`), one after another on one connection, each
+*uncached*: ``Cache-Control: no-cache`` makes the dashboard's own routes compute afresh, and the saved
+queries under ``/queries`` have no result cache. It prints each request's median latency over the
+rounds and the sum of the medians, and checks the targets: under 300 ms in all on the bundled data,
+under 2 s in all at 10,000 projects.
+
+How the network stays readable at scale: ``/dashboard/network.json`` draws at most 150 organisations
+(those with the most projects) and the edges among them, while its table keeps every organisation;
+betweenness is exact up to 600 organisations and estimated from 200 sources with a fixed seed past that
+(``server.publish.network``). The script prints how many organisations and edges there were, how many
+were drawn, and the response's size; filtering by spearhead and period narrows the network further.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import benchmark  # a sibling script: the synthetic dataset and free ports, as the SPARQL benchmark makes them
+
+ENDORSED = "https%3A%2F%2Fw3id.org%2Fsmart-hame%2Fconcept%2Famount-types%2Feu-and-state-funding-endorsed"
+# What the page asks for when each view is first shown (server/web/static/dashboard.js), with its defaults.
+REQUESTS = (
+    ("funding", f"/queries/funding-by-group-and-year.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
+    ("funding", f"/queries/group-coverage.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
+    ("flow", f"/queries/strategy-flow.json?amount_type={ENDORSED}&lang=fi"),
+    ("network", "/dashboard/network.json?lang=fi"),
+    ("network", "/queries/project-facet-values.json?lang=fi"),
+    ("map", f"/queries/projects-by-area.json?amount_type={ENDORSED}&lang=fi"),
+    ("map", "/static/geo/kanta-hame-2023.geojson"),
+    ("explorer", "/dashboard/projects.json?lang=fi&sort=name&page=1"),
+)
+TARGETS_MS = {"bundled": 300.0, "synthetic": 2000.0}
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
+    port = benchmark.free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--timeout", "60", *args],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}; see {log}")
+        try:
+            status, _ = get(port, "/healthz")
+            if status == 200:
+                return proc, port
+        except OSError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"the server did not start within 600 s; see {log}")
+
+
+def get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path, headers={"Cache-Control": "no-cache", "Accept": "application/json"})
+    response = conn.getresponse()
+    body = response.read()
+    if connection is None:
+        conn.close()
+    return response.status, body
+
+
+def measure(port: int, rounds: int) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    times: dict[str, list[float]] = {path: [] for _, path in REQUESTS}
+    sizes: dict[str, int] = {}
+    get(port, REQUESTS[0][1], conn)  # one warm-up request: the first one pays for the connection
+    for _ in range(rounds):
+        for _, path in REQUESTS:
+            started = time.perf_counter()
+            status, body = get(port, path, conn)
+            times[path].append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
+            sizes[path] = len(body)
+    conn.close()
+    _, network_body = get(port, "/dashboard/network.json?lang=fi")
+    network = json.loads(network_body)
+    medians = {path: statistics.median(ms) for path, ms in times.items()}
+    return {
+        "requests": [
+            {"view": view, "path": path, "median_ms": round(medians[path], 1), "max_ms": round(max(times[path]), 1),
+             "bytes": sizes[path]}
+            for view, path in REQUESTS
+        ],
+        "total_median_ms": round(sum(medians.values()), 1),
+        "network": {**network["counts"], "betweenness_estimated": network["betweenness_estimated"],
+                    "bytes": len(network_body)},
+    }
+
+
+def report(name: str, result: dict, target_ms: float) -> bool:
+    print(f"\n{name}: {result['description']}")
+    print(f"  {'view':<9} {'median ms':>10} {'max ms':>8} {'bytes':>9}  request")
+    for r in result["requests"]:
+        print(f"  {r['view']:<9} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['bytes']:>9}  {r['path'][:90]}")
+    met = result["total_median_ms"] < target_ms
+    print(f"  all requests: {result['total_median_ms']:.1f} ms (target < {target_ms:.0f} ms: {'met' if met else 'NOT met'})")
+    n = result["network"]
+    print(
+        f"  network: {n['organisations']} organisations, {n['edges']} edges; drawn {n['drawn_nodes']} nodes and "
+        f"{n['drawn_edges']} edges; betweenness {'estimated (200 sources)' if n['betweenness_estimated'] else 'exact'};"
+        f" {n['bytes']} bytes"
+    )
+    return met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=int, default=10_000, help="synthetic projects (0: bundled data only)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, help="save the results as JSON")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "smarthame-dashboard-bench")
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results, all_met = {}, True
+
+    build = args.workdir / "build"
+    subprocess.run([sys.executable, "-m", "server.cli", "build"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "SMARTHAME_BUILD_DIR": str(build)})
+    proc, port = start([], {"SMARTHAME_BUILD_DIR": str(build)}, args.workdir / "bundled.log")
+    try:
+        results["bundled"] = {"description": "the bundled data (smarthame build)", **measure(port, args.rounds)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    all_met &= report("bundled", results["bundled"], TARGETS_MS["bundled"])
+
+    if args.projects:
+        folder = args.workdir / f"synthetic-{args.projects}"
+        folder.mkdir(exist_ok=True)
+        meta = benchmark.prepare_data(folder, args.projects, args.seed)
+        proc, port = start([str(folder / "dataset.nq")], {}, folder / "server.log")
+        try:
+            results["synthetic"] = {
+                "description": f"{args.projects} synthetic projects, {meta['organisations']} organisations",
+                **measure(port, args.rounds),
+            }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+        all_met &= report("synthetic", results["synthetic"], TARGETS_MS["synthetic"])
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=2))
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
