@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-import benchmark  # a sibling script: the synthetic dataset and free ports, as the SPARQL benchmark makes them
+import benchmark  # noqa: E402 - a sibling script: the synthetic dataset and free ports, as the SPARQL benchmark makes them
 
 ENDORSED = "https%3A%2F%2Fw3id.org%2Fsmart-hame%2Fconcept%2Famount-types%2Feu-and-state-funding-endorsed"
 # What the page asks for when each view is first shown (server/web/static/dashboard.js), with its defaults.
@@ -109,13 +109,21 @@ def measure(port: int, rounds: int) -> dict:
     medians = {path: statistics.median(ms) for path, ms in times.items()}
     return {
         "requests": [
-            {"view": view, "path": path, "median_ms": round(medians[path], 1), "max_ms": round(max(times[path]), 1),
-             "bytes": sizes[path]}
+            {
+                "view": view,
+                "path": path,
+                "median_ms": round(medians[path], 1),
+                "max_ms": round(max(times[path]), 1),
+                "bytes": sizes[path],
+            }
             for view, path in REQUESTS
         ],
         "total_median_ms": round(sum(medians.values()), 1),
-        "network": {**network["counts"], "betweenness_estimated": network["betweenness_estimated"],
-                    "bytes": len(network_body)},
+        "network": {
+            **network["counts"],
+            "betweenness_estimated": network["betweenness_estimated"],
+            "bytes": len(network_body),
+        },
     }
 
 
@@ -123,9 +131,13 @@ def report(name: str, result: dict, target_ms: float) -> bool:
     print(f"\n{name}: {result['description']}")
     print(f"  {'view':<9} {'median ms':>10} {'max ms':>8} {'bytes':>9}  request")
     for r in result["requests"]:
-        print(f"  {r['view']:<9} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['bytes']:>9}  {r['path'][:90]}")
+        print(
+            f"  {r['view']:<9} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['bytes']:>9}  {r['path'][:90]}"
+        )
     met = result["total_median_ms"] < target_ms
-    print(f"  all requests: {result['total_median_ms']:.1f} ms (target < {target_ms:.0f} ms: {'met' if met else 'NOT met'})")
+    print(
+        f"  all requests: {result['total_median_ms']:.1f} ms (target < {target_ms:.0f} ms: {'met' if met else 'NOT met'})"
+    )
     n = result["network"]
     print(
         f"  network: {n['organisations']} organisations, {n['edges']} edges; drawn {n['drawn_nodes']} nodes and "
@@ -137,21 +149,34 @@ def report(name: str, result: dict, target_ms: float) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--projects", type=int, default=10_000, help="synthetic projects (0: bundled data only)")
+    parser.add_argument(
+        "--projects", type=int, default=10_000, help="synthetic projects (0: bundled data only)"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, help="save the results as JSON")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "smarthame-dashboard-bench")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "smarthame-dashboard-bench"
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     results, all_met = {}, True
 
     build = args.workdir / "build"
-    subprocess.run([sys.executable, "-m", "server.cli", "build"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "SMARTHAME_BUILD_DIR": str(build)})
+    subprocess.run(
+        [sys.executable, "-m", "server.cli", "build"],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "SMARTHAME_BUILD_DIR": str(build)},
+    )
     proc, port = start([], {"SMARTHAME_BUILD_DIR": str(build)}, args.workdir / "bundled.log")
     try:
-        results["bundled"] = {"description": "the bundled data (smarthame build)", **measure(port, args.rounds)}
+        results["bundled"] = {
+            "description": "the bundled data (smarthame build)",
+            **measure(port, args.rounds),
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=30)

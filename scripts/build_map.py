@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the output file is not up to date")
     args = parser.parse_args(argv)
     if not args.source.is_file():
-        print(f"{args.source}: not found (the reference data lives in ../shared/reference/geo)", file=sys.stderr)
+        print(
+            f"{args.source}: not found (the reference data lives in ../shared/reference/geo)", file=sys.stderr
+        )
         return 2
     collection = build(args.source)
     text = render(collection)

@@ -67,12 +67,12 @@ def saved(base: str, name: str, **params: str) -> list[dict[str, str]]:
 
 
 def option(page, chart: str) -> dict:
-    return page.evaluate(
-        f"() => echarts.getInstanceByDom(document.getElementById('{chart}')).getOption()"
-    )
+    return page.evaluate(f"() => echarts.getInstanceByDom(document.getElementById('{chart}')).getOption()")
 
 
-def test_every_view_draws_in_fi_and_sv_with_nothing_from_another_host(page, live_server, artifacts_dir: Path) -> None:
+def test_every_view_draws_in_fi_and_sv_with_nothing_from_another_host(
+    page, live_server, artifacts_dir: Path
+) -> None:
     for lang in ("fi", "sv"):
         for view in VIEWS:
             open_view(page, live_server.url, view, lang)
@@ -92,11 +92,11 @@ def test_funding_bars_are_the_saved_query_and_a_bar_opens_its_page(page, live_se
     }
     drawn = option(page, "funding-chart")
     years = drawn["xAxis"][0]["data"]
-    got = {
-        (s["name"], years[i]): float(v) for s in drawn["series"] for i, v in enumerate(s["data"]) if v
-    }
+    got = {(s["name"], years[i]): float(v) for s in drawn["series"] for i, v in enumerate(s["data"]) if v}
     assert got == expected and len(got) >= 5
-    coverage = [r for r in saved(base, "group-coverage", grouping="fund", lang="fi") if r["scope"] == "selection"][0]
+    coverage = [
+        r for r in saved(base, "group-coverage", grouping="fund", lang="fi") if r["scope"] == "selection"
+    ][0]
     text = page.locator("#funding-coverage").inner_text()
     assert text.startswith(f"{coverage['projects_with_amount']} / {coverage['projects']} ")
     # The same for project counts by start year.
@@ -123,7 +123,11 @@ def test_funding_bars_are_the_saved_query_and_a_bar_opens_its_page(page, live_se
     with page.expect_navigation():
         page.mouse.click(box["x"] + x, box["y"] + y)
     assert page.url == base + "/" + first["group"].removeprefix("https://w3id.org/smart-hame/")
-    assert page.locator("h1").inner_text() == next(r["group_label"] for r in saved(base, "funding-by-group-and-year", grouping="fund", lang="fi") if r["group"] == first["group"])
+    assert page.locator("h1").inner_text() == next(
+        r["group_label"]
+        for r in saved(base, "funding-by-group-and-year", grouping="fund", lang="fi")
+        if r["group"] == first["group"]
+    )
     clean(page)
 
 
@@ -145,7 +149,7 @@ def test_network_nodes_are_the_saved_query_and_a_node_opens_its_page(page, live_
     participations = saved(base, "organisation-network")
     projects: dict[str, set[str]] = {}
     for r in participations:
-        projects.setdefault(r["organisation"], set()).add(r["project"])
+        projects.setdefault(r["organisation"], set()).update(r["projects"].split())
     drawn = option(page, "network-chart")["series"][0]["data"]
     assert {n["id"]: n["value"] for n in drawn} == {o: len(p) for o, p in projects.items()}
     rows = page.locator("#network-table tbody tr")
@@ -189,7 +193,9 @@ def test_map_colours_the_saved_query_and_shows_the_attribution(page, live_server
         m["iri"]: areas.get(m["iri"], 0) for m in drawn["municipalities"]
     }
     series = option(page, "map-chart")["series"][0]["data"]
-    assert {d["name"]: d["value"] for d in series} == {m["name"]: m["projects"] for m in drawn["municipalities"]}
+    assert {d["name"]: d["value"] for d in series} == {
+        m["name"]: m["projects"] for m in drawn["municipalities"]
+    }
     region = "http://data.europa.eu/nuts/code/FI1C2"
     assert {a["area"]: int(a["projects"]) for a in drawn["apart"]}[region] == areas[region]
     assert "Maanmittauslaitos" in page.locator("#map-attribution").inner_text()
@@ -240,7 +246,12 @@ def test_editor_draws_a_bar_chart_of_a_numeric_column(page, live_server, artifac
     page.click(".yasr .select_chart")
     page.wait_for_selector("#smarthame-chart canvas")
     drawn = page.evaluate("window.smarthameEditorChart")
-    answer = httpx.get(base + "/sparql", params={"query": text}, headers={"accept": "application/sparql-results+json"}, timeout=30).json()
+    answer = httpx.get(
+        base + "/sparql",
+        params={"query": text},
+        headers={"accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
     assert drawn["column"] == "projects"
     assert drawn["values"] == [int(b["projects"]["value"]) for b in answer["results"]["bindings"]]
     page.screenshot(path=str(artifacts_dir / "editor-bar-chart.png"))

@@ -20,7 +20,6 @@ from test_query_answers import (
     RDF_TYPE,
     SKOS,
     SMH,
-    SPEARHEADS,
     Facts,
     endorsed_by_year_and_fund,
     rows,
@@ -111,7 +110,10 @@ def test_projects_by_group_and_start_year(client, facts, grouping: str) -> None:
         start = facts.one(project, SMH + "plannedStart")
         for group in groups_of(facts, project, grouping) if start else ():
             expected[(group, start[:4])].add(project)
-    got = {(r["group"], r["year"]): int(r["projects"]) for r in rows(client, "projects-by-group-and-year", grouping=grouping)}
+    got = {
+        (r["group"], r["year"]): int(r["projects"])
+        for r in rows(client, "projects-by-group-and-year", grouping=grouping)
+    }
     assert got == {k: len(v) for k, v in expected.items()}
 
 
@@ -148,7 +150,9 @@ def test_strategy_flow_nodes_and_mappings(client, facts) -> None:
     tavastia = facts.subjects(SKOS + "inScheme", BASE + "scheme/smart-tavastia-spearheads")
     spearheads = facts.spearheads()
     got = rows(client, "strategy-flow", lang="en")
-    nodes = {r["source"]: (int(r["projects"]), Decimal(r["total_eur"])) for r in got if r["kind"] == "spearhead"}
+    nodes = {
+        r["source"]: (int(r["projects"]), Decimal(r["total_eur"])) for r in got if r["kind"] == "spearhead"
+    }
 
     def node(concept: str) -> tuple[int, Decimal]:
         projects = facts.subjects(SMH + "contributesTo", concept)
@@ -156,9 +160,13 @@ def test_strategy_flow_nodes_and_mappings(client, facts) -> None:
         return len(projects), total
 
     assert nodes == {c: node(c) for c in tavastia | spearheads}
-    mappings = {(r["source"], r["relation"], r["target"]): int(r["projects"]) for r in got if r["kind"] == "mapping"}
+    mappings = {
+        (r["source"], r["relation"], r["target"]): int(r["projects"]) for r in got if r["kind"] == "mapping"
+    }
     expected = {
-        (s, m.split("#")[1], t): len(facts.subjects(SMH + "contributesTo", s) & facts.subjects(SMH + "contributesTo", t))
+        (s, m.split("#")[1], t): len(
+            facts.subjects(SMH + "contributesTo", s) & facts.subjects(SMH + "contributesTo", t)
+        )
         for s in tavastia
         for m in MATCHES
         for t in facts.objects(s, m) & spearheads
@@ -167,7 +175,10 @@ def test_strategy_flow_nodes_and_mappings(client, facts) -> None:
 
 
 def test_projects_by_area_keeps_the_region_apart(client, facts) -> None:
-    got = {r["area"]: (r["kind"], int(r["projects"]), int(r["projects_with_amount"])) for r in rows(client, "projects-by-area")}
+    got = {
+        r["area"]: (r["kind"], int(r["projects"]), int(r["projects_with_amount"]))
+        for r in rows(client, "projects-by-area")
+    }
     expected: dict[str, set[str]] = defaultdict(set)
     for project in facts.projects():
         areas = facts.objects(project, DCT + "spatial")
@@ -183,16 +194,32 @@ def test_projects_by_area_keeps_the_region_apart(client, facts) -> None:
 
 
 def test_organisation_network_rows_are_the_participations(client, facts) -> None:
-    got = {(r["organisation"], r["project"]) for r in rows(client, "organisation-network")}
-    assert got == {(o, p) for p in facts.projects() for o in facts.participants(p)}
+    def pairs(**params: str) -> set[tuple[str, str]]:
+        return {
+            (r["organisation"], p)
+            for r in rows(client, "organisation-network", **params)
+            for p in r["projects"].split()
+        }
+
+    assert pairs() == {(o, p) for p in facts.projects() for o in facts.participants(p)}
     circular = BASE + "concept/spearheads/circular-economy"
-    only = {(r["organisation"], r["project"]) for r in rows(client, "organisation-network", spearhead=circular)}
-    assert only == {(o, p) for p in facts.subjects(SMH + "contributesTo", circular) for o in facts.participants(p)}
-    period = {r["project"] for r in rows(client, "organisation-network", period="2007–2013")}
-    assert period == {
-        p for p in facts.projects()
+    assert pairs(spearhead=circular) == {
+        (o, p) for p in facts.subjects(SMH + "contributesTo", circular) for o in facts.participants(p)
+    }
+    assert {p for _, p in pairs(period="2007–2013")} == {
+        p
+        for p in facts.projects()
         if (facts.one(p, SMH + "programmePeriod") or "").startswith("2007–2013") and facts.participants(p)
     }
+    themes = {
+        r["organisation"]: set(r.get("spearheads", "").split()) for r in rows(client, "organisation-network")
+    }
+    for org, spearheads in themes.items():
+        projects = facts.subjects(SMH + "applicant", org) | facts.subjects(SMH + "partner", org)
+        projects |= facts.subjects(SMH + "subsidyRecipient", org)
+        assert spearheads == set().union(
+            *(facts.objects(p, SMH + "contributesTo") & facts.spearheads() for p in projects)
+        )
 
 
 def test_network_route_computes_degree_and_spearheads_per_organisation(client, facts) -> None:
@@ -208,8 +235,13 @@ def test_network_route_computes_degree_and_spearheads_per_organisation(client, f
         for a, b in combinations(members, 2):
             partners[a].add(b)
             partners[b].add(a)
-    got = {o["organisation"]: (o["projects"], o["degree"], o["spearhead_count"], o["bridge"]) for o in net["organisations"]}
-    assert got == {o: (len(projects[o]), len(partners[o]), len(themes[o]), len(themes[o]) >= 2) for o in projects}
+    got = {
+        o["organisation"]: (o["projects"], o["degree"], o["spearhead_count"], o["bridge"])
+        for o in net["organisations"]
+    }
+    assert got == {
+        o: (len(projects[o]), len(partners[o]), len(themes[o]), len(themes[o]) >= 2) for o in projects
+    }
     assert net["counts"]["edges"] == sum(len(v) for v in partners.values()) // 2
     assert all(o["betweenness"] == 0 for o in net["organisations"] if o["degree"] <= 1)
 
@@ -227,7 +259,14 @@ def test_betweenness_and_bridges_on_a_small_network() -> None:
     assert (by["b"]["bridge"], by["a"]["bridge"], by["b"]["degree"]) == (True, False, 2)
     assert [n["organisation"] for n in net["nodes"]] == ["b", "a"]  # two drawn: most projects first
     assert net["edges"] == [{"source": "a", "target": "b", "shared_projects": 1}]
-    assert net["counts"] == {"organisations": 3, "projects": 2, "edges": 2, "drawn_nodes": 2, "drawn_edges": 1, "bridges": 1}
+    assert net["counts"] == {
+        "organisations": 3,
+        "projects": 2,
+        "edges": 2,
+        "drawn_nodes": 2,
+        "drawn_edges": 1,
+        "bridges": 1,
+    }
 
 
 def explorer_projects(client, **params: str) -> set[str]:
@@ -241,25 +280,53 @@ def test_project_explorer_filters_match_a_second_formulation(client, facts) -> N
     assert explorer_projects(client, fund=erdf) == {p for p in everything if facts.fund(p) == erdf}
     forssa = KUNTA + "061"
     assert explorer_projects(client, area=forssa, period="2014–2020") == {
-        p for p in everything
-        if forssa in facts.objects(p, DCT + "spatial") and (facts.one(p, SMH + "programmePeriod") or "").startswith("2014–2020")
+        p
+        for p in everything
+        if forssa in facts.objects(p, DCT + "spatial")
+        and (facts.one(p, SMH + "programmePeriod") or "").startswith("2014–2020")
     }
-    words = {p: " ".join(facts.objects(p, SKOS + "prefLabel") | facts.objects(p, DCT + "title") | facts.objects(p, DCT + "description")) for p in everything}
+    words = {
+        p: " ".join(
+            facts.objects(p, SKOS + "prefLabel")
+            | facts.objects(p, DCT + "title")
+            | facts.objects(p, DCT + "description")
+        )
+        for p in everything
+    }
     assert explorer_projects(client, text="KIERTO") == {p for p, w in words.items() if "kierto" in w.lower()}
     hamk = BASE + "organisation/hameen-ammattikorkeakoulu-oy"
-    assert explorer_projects(client, organisation=hamk) == {p for p in everything if hamk in facts.participants(p)}
+    assert explorer_projects(client, organisation=hamk) == {
+        p for p in everything if hamk in facts.participants(p)
+    }
     rdi = BASE + "concept/strategic-choices/sustainable-growth-rdi"
-    assert explorer_projects(client, choice=rdi) == {p for p in everything if rdi in groups_of(facts, p, "choice")}
-    ended = {p for p in everything if any(facts.objects(s, SMH + "statusValue") & {"Toiminta päättynyt"} for s in facts.objects(p, SMH + "status"))}
+    assert explorer_projects(client, choice=rdi) == {
+        p for p in everything if rdi in groups_of(facts, p, "choice")
+    }
+    ended = {
+        p
+        for p in everything
+        if any(
+            facts.objects(s, SMH + "statusValue") & {"Toiminta päättynyt"}
+            for s in facts.objects(p, SMH + "status")
+        )
+    }
     assert explorer_projects(client, status="Toiminta päättynyt") == ended
-    amounts = {r["project"]: Decimal(r["amount_eur"]) for r in rows(client, "project-explorer") if "amount_eur" in r}
+    amounts = {
+        r["project"]: Decimal(r["amount_eur"])
+        for r in rows(client, "project-explorer")
+        if r["amounts"] != "0"
+    }
     assert amounts == {
-        p: sum(v for _, k, v in facts.amounts(p) if k == ENDORSED) for p in everything if any(k == ENDORSED for _, k, _ in facts.amounts(p))
+        p: sum(v for _, k, v in facts.amounts(p) if k == ENDORSED)
+        for p in everything
+        if any(k == ENDORSED for _, k, _ in facts.amounts(p))
     }
 
 
 def test_facet_values_count_the_projects_of_each_value(client, facts) -> None:
-    got = {(r["facet"], r["value"]): int(r["projects"]) for r in rows(client, "project-facet-values", lang="sv")}
+    got = {
+        (r["facet"], r["value"]): int(r["projects"]) for r in rows(client, "project-facet-values", lang="sv")
+    }
     funds: dict[str, int] = defaultdict(int)
     for p in facts.projects():
         for f in groups_of(facts, p, "fund"):
@@ -296,7 +363,7 @@ def test_dashboard_page_languages_security_policy_and_missing_assets(client, mon
         assert "<style" not in page.text and " style=" not in page.text
         assert page.text.count("<script") == page.text.count("<script src=") + 1  # and the JSON config block
     client.cookies.clear()  # the ?lang= switch is remembered; the session's client is shared
-    assert "<html lang=\"sv\">" in client.get("/dashboard", headers={"accept-language": "sv-FI,sv;q=0.9"}).text
+    assert '<html lang="sv">' in client.get("/dashboard", headers={"accept-language": "sv-FI,sv;q=0.9"}).text
     monkeypatch.setattr(dashboard, "_assets_installed", lambda settings: True)
     assert 'id="no-assets"' not in client.get("/dashboard").text
     monkeypatch.setattr(dashboard, "_assets_installed", lambda settings: False)
@@ -304,3 +371,107 @@ def test_dashboard_page_languages_security_policy_and_missing_assets(client, mon
     assert 'id="no-assets"' in page and "make assets" in page and "echarts.min.js" not in page
     assert '<a href="/dashboard">Dashboard</a>' in client.get("/ontology", params={"lang": "en"}).text
     client.cookies.clear()
+
+
+def test_the_map_file_is_built_from_the_national_boundaries_with_the_attribution(shared_dir) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from server.settings import PROJECT_ROOT
+
+    script = PROJECT_ROOT / "scripts" / "build_map.py"
+    check = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr  # the committed file is what the script builds
+    shipped = json.loads(
+        (PROJECT_ROOT / "server/web/static/geo/kanta-hame-2023.geojson").read_text(encoding="utf-8")
+    )
+    assert [f["properties"]["code"] for f in shipped["features"]] == [
+        "061",
+        "082",
+        "086",
+        "103",
+        "109",
+        "165",
+        "169",
+        "433",
+        "694",
+        "834",
+        "981",
+    ]
+    assert all(
+        "Maanmittauslaitos" in text and "CC BY 4.0" in text for text in shipped["attribution"].values()
+    )
+    national = json.loads((shared_dir / "reference/geo/kuntarajat-2023.geojson").read_text(encoding="utf-8"))
+    names = {f["properties"]["NATCODE"]: f["properties"]["NAMEFIN"] for f in national["features"]}
+    assert {f["properties"]["code"]: f["properties"]["name"] for f in shipped["features"]} == {
+        c: names[c] for c in (f["properties"]["code"] for f in shipped["features"])
+    }
+
+
+def test_facet_counts_within_a_selection(client, facts) -> None:
+    erdf = BASE + "concept/funds/erdf-2014-2020"
+    selected = {p for p in facts.projects() if facts.fund(p) == erdf}
+    got = {
+        (r["facet"], r["value"]): int(r["projects"]) for r in rows(client, "project-facet-counts", fund=erdf)
+    }
+    assert {v for (f, v) in got if f == "fund"} == {erdf} and got[("fund", erdf)] == len(selected)
+    areas: dict[str, int] = defaultdict(int)
+    organisations: dict[str, int] = defaultdict(int)
+    for p in selected:
+        for a in facts.objects(p, DCT + "spatial"):
+            areas[a] += 1
+        for o in facts.participants(p):
+            organisations[o] += 1
+    assert {v: n for (f, v), n in got.items() if f == "area"} == areas
+    assert {v: n for (f, v), n in got.items() if f == "organisation"} == organisations
+
+
+def test_strategy_in_force_is_the_earliest_strategy_a_project_is_classified_under() -> None:
+    """On a small graph: a project classified under both strategies counts under the earlier one only."""
+    import pyoxigraph as ox
+
+    from server.graph.vocabulary import prefixes
+    from server.settings import PROJECT_ROOT
+    from server.sparql.query_files import load_saved_query
+
+    ex = "http://example.org/"
+    n = ox.NamedNode
+    triples = [
+        (n(ex + "new"), n(SMH + "precededBy"), n(ex + "old")),
+        (n(ex + "new"), n(SMH + "spearheadScheme"), n(ex + "new-scheme")),
+        (n(ex + "old"), n(SMH + "spearheadScheme"), n(ex + "old-scheme")),
+        (n(ex + "c-new"), n(SKOS + "inScheme"), n(ex + "new-scheme")),
+        (n(ex + "c-old"), n(SKOS + "inScheme"), n(ex + "old-scheme")),
+        (n(ex + "c-new"), n(SKOS + "notation"), ox.Literal("1")),
+        (n(ex + "c-old"), n(SKOS + "notation"), ox.Literal("1")),
+        (n(ex + "both"), n(SMH + "contributesTo"), n(ex + "c-new")),
+        (n(ex + "both"), n(SMH + "contributesTo"), n(ex + "c-old")),
+        (n(ex + "new-only"), n(SMH + "contributesTo"), n(ex + "c-new")),
+    ]
+    for project, value in (("both", "100"), ("new-only", "20")):
+        amount = n(ex + project + "/amount")
+        triples += [
+            (n(ex + project), n(SMH + "amount"), amount),
+            (amount, n(SMH + "amountType"), n(ENDORSED)),
+            (
+                amount,
+                n("http://schema.org/value"),
+                ox.Literal(value, datatype=n("http://www.w3.org/2001/XMLSchema#decimal")),
+            ),
+            (
+                amount,
+                n(SMH + "year"),
+                ox.Literal("2016", datatype=n("http://www.w3.org/2001/XMLSchema#gYear")),
+            ),
+        ]
+    store = ox.Store()
+    store.extend(ox.Quad(*t, ox.DefaultGraph()) for t in triples)
+    query = load_saved_query(PROJECT_ROOT / "queries" / "funding-by-group-and-year.rq", prefixes(BASE))
+    bound = query.bind({"grouping": "in-force"}, prefixes(BASE))
+    result = store.query(query.text, substitutions={ox.Variable(k): v for k, v in bound.items()})
+    got = {
+        (r["group"].value, r["strategy"].value, int(r["projects"].value), r["total_eur"].value)
+        for r in result
+    }
+    assert got == {(ex + "c-old", ex + "old", 1, "100"), (ex + "c-new", ex + "new", 1, "20")}

@@ -1,9 +1,10 @@
-"""The project explorer's page of results: facet counts, sorting and paging over ``project-explorer`` rows.
+"""The project explorer's page of results: sorting and paging ``project-explorer`` rows, labelling facets.
 
-The saved query ``project-explorer`` does the filtering (every facet value is bound as an RDF term); this
-module turns its SPARQL JSON rows into what the dashboard's table shows: one page of projects in the
-chosen order, and for each facet the values present in the selection with how many projects have each
-(counts within the current selection, as Datasette's facets do), labelled from ``project-facet-values``.
+The saved queries do the filtering, every facet value bound as an RDF term: ``project-explorer`` gives the
+selected projects, ``project-facet-counts`` each facet's values within the selection with their counts
+(counts within the current selection, as Datasette's facets do). This module turns their SPARQL JSON rows
+into what the dashboard shows: one page of projects in the chosen order, and the facets labelled from
+``project-facet-values``.
 """
 
 from __future__ import annotations
@@ -16,17 +17,8 @@ from typing import Any
 
 from server.errors import BadParameter
 
-# Facet name -> (the explorer's parameter, the column listing a project's values, how values are separated)
-FACETS: dict[str, tuple[str, str]] = {
-    "spearhead": ("spearheads", " "),
-    "choice": ("choices", " "),
-    "fund": ("funds", " "),
-    "period": ("programme_period", ""),
-    "area": ("areas", " "),
-    "organisation": ("organisations", " "),
-    "organisation_type": ("organisation_types", " "),
-    "status": ("statuses", " | "),
-}
+# The facets, in the order the page shows them (each is a parameter of both saved queries).
+FACETS = ("spearhead", "choice", "fund", "period", "area", "organisation", "organisation_type", "status")
 SORTS = ("name", "code", "start", "end", "amount")
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -50,7 +42,12 @@ class Page:
         key = key.removeprefix("-")
         if key not in SORTS:
             raise BadParameter("sort", f"expected one of {', '.join(SORTS)} (a leading '-' sorts descending)")
-        return cls(key, descending, _positive("page", page, 1), min(_positive("size", size, DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
+        return cls(
+            key,
+            descending,
+            _positive("page", page, 1),
+            min(_positive("size", size, DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE),
+        )
 
 
 def _positive(name: str, raw: str | None, default: int) -> int:
@@ -66,17 +63,6 @@ def _value(row: Row, name: str) -> str | None:
     return cell["value"] if cell is not None else None
 
 
-def facet_values(row: Row, facet: str) -> list[str]:
-    """The values of ``facet`` that one explorer row has (a period is cut to its nine characters)."""
-    column, separator = FACETS[facet]
-    raw = _value(row, column)
-    if not raw:
-        return []
-    if facet == "period":
-        return [raw[:9]]
-    return [v for v in raw.split(separator) if v]
-
-
 def project(row: Row) -> dict[str, Any]:
     amount = _value(row, "amount_eur")
     return {
@@ -88,9 +74,8 @@ def project(row: Row) -> dict[str, Any]:
         "end": _value(row, "end"),
         "period": _value(row, "programme_period"),
         "status": _value(row, "statuses"),
-        "amount_eur": float(amount) if amount else None,
-        "spearheads": facet_values(row, "spearhead"),
-        "funds": facet_values(row, "fund"),
+        # No amount of the chosen type is "no amount", not 0 (the query sums nothing to 0).
+        "amount_eur": float(amount) if amount and _value(row, "amounts") not in (None, "0") else None,
     }
 
 
@@ -118,26 +103,30 @@ def labels(bindings: Iterable[Row]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def explore(
-    bindings: Iterable[Row], facet_labels: Mapping[tuple[str, str], Mapping[str, Any]], page: Page
+    bindings: Iterable[Row],
+    counts: Iterable[Row],
+    facet_labels: Mapping[tuple[str, str], Mapping[str, Any]],
+    page: Page,
 ) -> dict[str, Any]:
     """One page of the selection, its size and sums, and the facets counted within it."""
-    rows = list(bindings)
-    projects = [project(r) for r in rows]
-    with_value = [p for p in projects if (p["amount_eur"] if page.sort == "amount" else p[page.sort]) is not None]
+    projects = [project(r) for r in bindings]
+    with_value = [
+        p for p in projects if (p["amount_eur"] if page.sort == "amount" else p[page.sort]) is not None
+    ]
     without = [p for p in projects if p not in with_value]
     with_value.sort(key=_sort_key(page.sort), reverse=page.descending)
     without.sort(key=_sort_key("name"))
     ordered = with_value + without
     start = (page.page - 1) * page.size
-    facets = {}
-    for facet in FACETS:
-        counts = Counter(v for r in rows for v in facet_values(r, facet))
-        entries = [
-            {"value": v, "projects": n, **facet_labels.get((facet, v), {"label": v, "group": None, "order": ""})}
-            for v, n in counts.items()
-        ]
+    facets: dict[str, list[dict[str, Any]]] = {facet: [] for facet in FACETS}
+    for row in counts:
+        facet, value = _value(row, "facet"), _value(row, "value")
+        if facet in facets and value:
+            fallback = {"label": value, "group": None, "order": ""}
+            entry = {"value": value, "projects": int(_value(row, "projects") or 0)}
+            facets[facet].append({**entry, **facet_labels.get((facet, value), fallback)})
+    for entries in facets.values():
         entries.sort(key=lambda e: (e["group"] or "", e["order"], str(e["label"]).lower()))
-        facets[facet] = entries
     return {
         "total": len(projects),
         "with_amount": sum(1 for p in projects if p["amount_eur"] is not None),

@@ -1,7 +1,7 @@
 """The cooperation network: organisations joined by the projects they share, with networkx's measures.
 
-Input is the rows of the saved query ``organisation-network`` (one per organisation taking part in a
-project, with the project's Smart Häme spearheads); :func:`build_network` returns plain data for the
+Input is the rows of the saved query ``organisation-network`` (one per organisation, with the projects it
+takes part in and their Smart Häme spearheads); :func:`build_network` returns plain data for the
 dashboard: every organisation with its number of projects, spearheads, degree (distinct partners),
 betweenness and whether it is a *bridge* (works in two or more spearheads), and the edges (pairs of
 organisations with the number of projects they share).
@@ -52,18 +52,24 @@ class Organisation:
 
 
 def participations(bindings: Iterable[Mapping[str, Mapping[str, str]]]) -> list[Participation]:
-    """The rows of a SPARQL JSON result of ``organisation-network`` as :class:`Participation`."""
+    """The rows of a SPARQL JSON result of ``organisation-network`` as :class:`Participation`, one per project.
+
+    An organisation's row lists its projects and the spearheads of all of them; each project is given the
+    organisation's spearheads, which is all :func:`organisations` needs (their union per organisation).
+    """
     out = []
     for row in bindings:
-        out.append(
-            Participation(
-                organisation=row["organisation"]["value"],
-                name=row["name"]["value"],
-                type_label=row["type_label"]["value"] if "type_label" in row else None,
-                project=row["project"]["value"],
-                spearheads=frozenset(row["spearheads"]["value"].split()) if "spearheads" in row else frozenset(),
+        spearheads = frozenset(row["spearheads"]["value"].split()) if "spearheads" in row else frozenset()
+        for project in row["projects"]["value"].split():
+            out.append(
+                Participation(
+                    organisation=row["organisation"]["value"],
+                    name=row["name"]["value"],
+                    type_label=row["type_label"]["value"] if "type_label" in row else None,
+                    project=project,
+                    spearheads=spearheads,
+                )
             )
-        )
     return out
 
 
