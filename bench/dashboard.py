@@ -13,8 +13,9 @@ and makes, round after round, the data requests the dashboard page makes when ea
 first shown with its default settings (:data:`REQUESTS`), one after another on one connection, each
 *uncached*: ``Cache-Control: no-cache`` makes the dashboard's own routes compute afresh, and the saved
 queries under ``/queries`` have no result cache. It prints each request's median latency over the
-rounds and the sum of the medians, and checks the targets: under 300 ms in all on the bundled data,
-under 2 s in all at 10,000 projects.
+rounds and the sum of the medians, and checks the targets on that sum: under 300 ms in all on the bundled
+data, under 2 s in all at 10,000 projects. It also times all of them at once on six connections, as a
+browser that showed every view would (the page itself asks only for the view on show).
 
 How the network stays readable at scale: ``/dashboard/network.json`` draws at most 150 organisations
 (those with the most projects) and the edges among them, while its table keeps every organisation;
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +49,8 @@ REQUESTS = (
     ("funding", f"/queries/group-coverage.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
     ("flow", f"/queries/strategy-flow.json?amount_type={ENDORSED}&lang=fi"),
     ("network", "/dashboard/network.json?lang=fi"),
-    ("network", "/queries/project-facet-values.json?lang=fi"),
+    ("network", "/queries/project-facet-values.json?facet=spearhead&lang=fi"),
+    ("network", "/queries/project-facet-values.json?facet=period&lang=fi"),
     ("map", f"/queries/projects-by-area.json?amount_type={ENDORSED}&lang=fi"),
     ("map", "/static/geo/kanta-hame-2023.geojson"),
     ("explorer", "/dashboard/projects.json?lang=fi&sort=name&page=1"),
@@ -104,6 +107,14 @@ def measure(port: int, rounds: int) -> dict:
                 raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
             sizes[path] = len(body)
     conn.close()
+    parallel = []
+    with ThreadPoolExecutor(max_workers=6) as pool:  # a browser opens up to six connections to one host
+        for _ in range(rounds):
+            started = time.perf_counter()
+            statuses = list(pool.map(lambda path: get(port, path)[0], [path for _, path in REQUESTS]))
+            parallel.append((time.perf_counter() - started) * 1000)
+            if set(statuses) != {200}:
+                raise SystemExit(f"statuses {statuses}")
     _, network_body = get(port, "/dashboard/network.json?lang=fi")
     network = json.loads(network_body)
     medians = {path: statistics.median(ms) for path, ms in times.items()}
@@ -119,6 +130,7 @@ def measure(port: int, rounds: int) -> dict:
             for view, path in REQUESTS
         ],
         "total_median_ms": round(sum(medians.values()), 1),
+        "parallel_median_ms": round(statistics.median(parallel), 1),
         "network": {
             **network["counts"],
             "betweenness_estimated": network["betweenness_estimated"],
@@ -136,13 +148,15 @@ def report(name: str, result: dict, target_ms: float) -> bool:
         )
     met = result["total_median_ms"] < target_ms
     print(
-        f"  all requests: {result['total_median_ms']:.1f} ms (target < {target_ms:.0f} ms: {'met' if met else 'NOT met'})"
+        f"  all requests one after another: {result['total_median_ms']:.1f} ms "
+        f"(target < {target_ms:.0f} ms: {'met' if met else 'NOT met'}); "
+        f"all at once on six connections, as a browser would: {result['parallel_median_ms']:.1f} ms"
     )
     n = result["network"]
     print(
-        f"  network: {n['organisations']} organisations, {n['edges']} edges; drawn {n['drawn_nodes']} nodes and "
-        f"{n['drawn_edges']} edges; betweenness {'estimated (200 sources)' if n['betweenness_estimated'] else 'exact'};"
-        f" {n['bytes']} bytes"
+        f"  network: {n['organisations']} organisations, {n['edges']} edges; "
+        f"drawn {n['drawn_nodes']} nodes and {n['drawn_edges']} edges; betweenness "
+        f"{'estimated (200 sources)' if n['betweenness_estimated'] else 'exact'}; {n['bytes']} bytes"
     )
     return met
 

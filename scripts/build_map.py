@@ -63,7 +63,7 @@ def simplify(line: list[Point], tolerance: float) -> list[Point]:
 
 
 def simplify_ring(ring: list[Point]) -> list[Point]:
-    """A closed ring simplified and rounded; the original (rounded) if simplifying leaves under four points."""
+    """A closed ring simplified and rounded; only rounded if simplifying would leave under four points."""
     rounded = [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring]
     out = simplify(rounded, TOLERANCE)
     if len(out) < 4:

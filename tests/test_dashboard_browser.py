@@ -238,7 +238,8 @@ def test_editor_draws_a_bar_chart_of_a_numeric_column(page, live_server, artifac
     page.wait_for_selector(".yasqe .CodeMirror")
     text = (
         "PREFIX smh: <https://w3id.org/smart-hame/ontology/>\n"
-        "SELECT ?fund (COUNT(?p) AS ?projects) WHERE { ?p a smh:Project ; smh:fund ?fund } GROUP BY ?fund ORDER BY ?fund"
+        "SELECT ?fund (COUNT(?p) AS ?projects) WHERE { ?p a smh:Project ; smh:fund ?fund }\n"
+        "GROUP BY ?fund ORDER BY ?fund"
     )
     page.evaluate("(q) => window.smarthameYasgui.getTab().getYasqe().setValue(q)", text)
     page.click(".yasqe_queryButton")

@@ -9,7 +9,6 @@ into what the dashboard shows: one page of projects in the chosen order, and the
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -110,10 +109,10 @@ def explore(
 ) -> dict[str, Any]:
     """One page of the selection, its size and sums, and the facets counted within it."""
     projects = [project(r) for r in bindings]
-    with_value = [
-        p for p in projects if (p["amount_eur"] if page.sort == "amount" else p[page.sort]) is not None
-    ]
-    without = [p for p in projects if p not in with_value]
+    key = "amount_eur" if page.sort == "amount" else page.sort
+    key = "amount_eur" if page.sort == "amount" else page.sort
+    with_value = [p for p in projects if p[key] is not None]
+    without = [p for p in projects if p[key] is None]
     with_value.sort(key=_sort_key(page.sort), reverse=page.descending)
     without.sort(key=_sort_key("name"))
     ordered = with_value + without

@@ -174,11 +174,12 @@ def make_router(settings: Settings) -> APIRouter:
 
         async def compute() -> dict[str, Any]:
             facet_values = {k: v for k, v in values.items() if k not in ("amount_type", "lang")}
-            # Both in parallel: each runs in a query worker of its own.
-            rows, counts = await asyncio.gather(
-                run(request, "project-explorer", values), run(request, "project-facet-counts", facet_values)
+            # All three at once: each runs in a query worker of its own.
+            rows, counts, labels = await asyncio.gather(
+                run(request, "project-explorer", values),
+                run(request, "project-facet-counts", facet_values),
+                cached(request, ("facet-labels", lang), lambda: _labels(request, lang)),
             )
-            labels = await cached(request, ("facet-labels", lang), lambda: _labels(request, lang))
             return {
                 "query": "project-explorer",
                 "parameters": {k: v for k, v in values.items() if v},

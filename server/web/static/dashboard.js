@@ -296,9 +296,13 @@
 
   // --- 3. the cooperation network -----------------------------------------------------------------
   var networkForm = document.getElementById("network-controls");
-  var facetValues = null;  // project-facet-values, fetched once: the network's and explorer's option labels
+  var facetValues = null;  // the spearheads and periods of project-facet-values, fetched once: the filters' options
   function loadFacetValues() {
-    if (!facetValues) facetValues = saved("project-facet-values", { lang: cfg.lang });
+    if (!facetValues) {
+      facetValues = Promise.all(["spearhead", "period"].map(function (facet) {
+        return saved("project-facet-values", { facet: facet, lang: cfg.lang });
+      })).then(function (parts) { return parts[0].concat(parts[1]); });
+    }
     return facetValues;
   }
   function spearheadColour(spearheads, themes) {
@@ -461,7 +465,7 @@
     var p = explorerParams();
     var request = Object.assign({}, p, { sort: explorer.sort, page: explorer.page });
     setURL(Object.assign({}, explorer.params, { sort: explorer.sort === "name" ? "" : explorer.sort, page: explorer.page > 1 ? explorer.page : "" }));
-    queryLinks("explorer-links", ["project-explorer"], p);
+    queryLinks("explorer-links", ["project-explorer", "project-facet-counts"], p);
     var links = document.getElementById("explorer-links");
     links.appendChild(el("a", { href: cfg.queries["project-explorer"].csv + query(p), id: "download-csv", text: M.download_csv }));
     links.appendChild(el("a", { href: cfg.queries["project-explorer"].json + query(p), id: "download-json", text: M.download_json }));
