@@ -134,6 +134,7 @@ def measure(port: int, rounds: int) -> dict:
         "network": {
             **network["counts"],
             "betweenness_estimated": network["betweenness_estimated"],
+            "betweenness_pivots": network["betweenness_pivots"],
             "bytes": len(network_body),
         },
     }
@@ -156,7 +157,7 @@ def report(name: str, result: dict, target_ms: float) -> bool:
     print(
         f"  network: {n['organisations']} organisations, {n['edges']} edges; "
         f"drawn {n['drawn_nodes']} nodes and {n['drawn_edges']} edges; betweenness "
-        f"{'estimated (200 sources)' if n['betweenness_estimated'] else 'exact'}; {n['bytes']} bytes"
+        f"{'estimated from ' + str(n['betweenness_pivots']) + ' sources' if n['betweenness_estimated'] else 'exact'}; {n['bytes']} bytes"
     )
     return met
 

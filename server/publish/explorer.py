@@ -68,13 +68,11 @@ def project(row: Row) -> dict[str, Any]:
         "project": _value(row, "project"),
         "code": _value(row, "code"),
         "name": _value(row, "name"),
-        "summary": _value(row, "summary"),
         "start": _value(row, "start"),
         "end": _value(row, "end"),
         "period": _value(row, "programme_period"),
         "status": _value(row, "statuses"),
-        # No amount of the chosen type is "no amount", not 0 (the query sums nothing to 0).
-        "amount_eur": float(amount) if amount and _value(row, "amounts") not in (None, "0") else None,
+        "amount_eur": float(amount) if amount else None,
     }
 
 
