@@ -77,8 +77,10 @@ def test_every_view_draws_in_fi_and_sv_with_nothing_from_another_host(
         for view in VIEWS:
             open_view(page, live_server.url, view, lang)
             assert page.locator("html").get_attribute("lang") == lang
-            page.wait_for_timeout(300)  # let ECharts finish its entry animation for the picture
             page.screenshot(path=str(artifacts_dir / f"dashboard-{view}-{lang}.png"), full_page=True)
+        # Today's data has endorsed amounts by fund but few classified by spearhead: show that grouping too.
+        open_view(page, live_server.url, "funding", lang, grouping="fund")
+        page.screenshot(path=str(artifacts_dir / f"dashboard-funding-by-fund-{lang}.png"), full_page=True)
     assert "Instrumentpanel" in page.locator("h1").inner_text()
     clean(page)
 
