@@ -22,7 +22,7 @@ from test_query_answers import (
     SMH,
     Facts,
     endorsed_by_year_and_fund,
-    real,  # noqa: F401 - the fixture: both batches of source records
+    real,  # noqa: F401, F811 - the fixture: both batches of source records
     rows,
     short,
 )
@@ -101,7 +101,7 @@ def test_funding_by_group_and_year_matches_a_second_formulation(client, facts, g
     assert got == {k: (len(p), total) for k, (p, total) in expected.items()}
 
 
-def test_funding_by_fund_and_year_matches_the_endorsements_in_the_source_records(client, real) -> None:
+def test_funding_by_fund_and_year_matches_the_endorsements_in_the_source_records(client, real) -> None:  # noqa: F811
     got = {
         (r["year"], short(r["group"])): (int(r["projects"]), Decimal(r["total_eur"]))
         for r in rows(client, "funding-by-group-and-year", grouping="fund")
@@ -318,9 +318,7 @@ def test_project_explorer_filters_match_a_second_formulation(client, facts) -> N
     }
     assert explorer_projects(client, status="Toiminta päättynyt") == ended
     amounts = {
-        r["project"]: Decimal(r["amount_eur"])
-        for r in rows(client, "project-explorer")
-        if "amount_eur" in r
+        r["project"]: Decimal(r["amount_eur"]) for r in rows(client, "project-explorer") if "amount_eur" in r
     }
     assert amounts == {
         p: sum(v for _, k, v in facts.amounts(p) if k == ENDORSED)
