@@ -38,8 +38,7 @@ from server.sparql.formats import SPARQL_JSON
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import SavedQuery
 from server.web import pages
-from server.web.routes.queries import editor_link
-from server.web.routes.resources import LANG_COOKIE
+from server.web.saved_query_pages import editor_link
 from server.web.state import state
 from server.web.templating import TEMPLATES
 
@@ -124,11 +123,7 @@ def make_router(settings: Settings) -> APIRouter:
 
     @router.get("/dashboard", include_in_schema=False)
     async def dashboard(request: Request) -> HTMLResponse:
-        lang = pages.choose_language(
-            request.query_params.get("lang"),
-            request.cookies.get(LANG_COOKIE),
-            request.headers.get("accept-language"),
-        )
+        lang = pages.request_language(request)
         st = state(request)
         config = {
             "amountTypes": await _amount_types(request, lang),
@@ -154,8 +149,7 @@ def make_router(settings: Settings) -> APIRouter:
             config=Markup(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")),  # noqa: S704
         )
         response = HTMLResponse(body, headers=_headers())
-        if request.query_params.get("lang") in pages.LANGUAGES:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        pages.remember_language(request, response, lang)
         return response
 
     @router.get("/dashboard/network.json", summary="The cooperation network with its measures")
