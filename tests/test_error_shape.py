@@ -95,6 +95,9 @@ BAD_PARAMETER: dict[str, tuple[str, int, str] | None] = {
     "/.well-known/void.{ext}": ("/.well-known/void.bogus", 400, "BadParameter"),
     "/static": None,
     "/{path:path}": ("/project/A70783?format=bogus", 400, "BadParameter"),
+    "/dashboard": ("/dashboard?view=bogus", 400, "BadParameter"),
+    "/dashboard/network.json": ("/dashboard/network.json?max_nodes=0", 400, "BadParameter"),
+    "/dashboard/projects.json": ("/dashboard/projects.json?sort=colour", 400, "BadParameter"),
 }
 
 

@@ -123,6 +123,9 @@ def make_router(settings: Settings) -> APIRouter:
 
     @router.get("/dashboard", include_in_schema=False)
     async def dashboard(request: Request) -> HTMLResponse:
+        view = request.query_params.get("view")
+        if view and view not in VIEWS:
+            raise BadParameter("view", f"no view {view!r}; the dashboard has: {', '.join(VIEWS)}")
         lang = pages.request_language(request)
         st = state(request)
         config = {
