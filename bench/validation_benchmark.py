@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench import synthetic  # noqa: E402
 from server.graph import validation  # noqa: E402
 from server.graph.loading import bundled_sources, parse_file  # noqa: E402
-from server.graph.shacl import locality  # noqa: E402
+from server.graph.shacl import forking, locality  # noqa: E402
 from server.graph.shacl.data import DataGraph  # noqa: E402
 from server.graph.shacl.run import compile_shapes, findings, run_plan  # noqa: E402
 from server.graph.source_lines import Locator  # noqa: E402
@@ -95,7 +95,7 @@ def fast(files: list[tuple[str, Path]], settings: Settings, t: Timer) -> tuple[l
         shapes = list(parse_file(settings.ontology_dir / "shapes.ttl", shapes_graph, base))
         plan = compile_shapes(shapes, base, prefixes(base))
     with t.step("run"):
-        rows = run_plan(plan, data)
+        rows = run_plan(plan, data, processes=forking.processes_for(settings.validator_processes, len(store)))
     with t.step("locate"):
         results = validation.fast_results(
             findings(rows, data), data, Locator([p for _, p in files], settings)

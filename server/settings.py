@@ -129,6 +129,13 @@ class Settings:
             "pyoxigraph) or pyshacl (the reference implementation, slower)."
         },
     )
+    validator_processes: int = field(
+        default=0,
+        metadata={
+            "help": "Processes the fast validator forks for a large graph (200,000 quads or more): 0 means "
+            "one per core (at most 4), 1 never forks."
+        },
+    )
     files: tuple[Path, ...] = field(
         default=(),
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},

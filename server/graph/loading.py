@@ -78,6 +78,23 @@ def parse_file(
         raise ParseError(path, None, str(e)) from None
 
 
+def load_into(store: ox.Store, path: Path, default_graph: ox.NamedNode | ox.DefaultGraph, base: str) -> None:
+    """One file into ``store``, as ``parse_file`` reads it. Under the default base, pyoxigraph's parser
+    writes the quads itself (no Python object per quad: about four times faster on a large file);
+    under another base each quad is rebased on its way in."""
+    if base != DEFAULT_BASE_IRI:
+        store.extend(parse_file(path, default_graph, base))
+        return
+    if not path.is_file():
+        raise ParseError(path, None, "file not found")
+    try:
+        store.load(path=str(path), format=rdf_format(path), base_iri=DEFAULT_BASE_IRI, to_graph=default_graph)
+    except SyntaxError as e:
+        raise ParseError(path, e.lineno, e.msg or str(e)) from None
+    except (ValueError, OSError) as e:
+        raise ParseError(path, None, str(e)) from None
+
+
 def load_sources(sources: Iterable[Source], base: str = DEFAULT_BASE_IRI) -> ox.Dataset:
     """All sources as one in-memory dataset, each file in its named graph."""
     ds = ox.Dataset()

@@ -7,9 +7,10 @@ statement ends and brackets and expands prefixed names and relative IRIs, which 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -64,8 +65,10 @@ class Locator:
         while iri not in self._index and self._scanned < len(self._files):
             f = self._files[self._scanned]
             self._scanned += 1
+            shown = self._display(f)
+            rebase = self._rebaser.iri
             for found, line in subject_lines(f).items():
-                self._index.setdefault(self._rebaser.iri(found), f"{self._display(f)}:{line}")
+                self._index.setdefault(rebase(found), f"{shown}:{line}")
         return self._index.get(iri)
 
     def _display(self, f: Path) -> str:
@@ -75,7 +78,7 @@ class Locator:
             return str(f)
 
 
-def subject_lines(path: Path) -> dict[str, int]:
+def subject_lines(path: Path) -> Mapping[str, int]:
     """IRI -> first line where it is the subject of a statement, for Turtle, TriG, N-Triples, N-Quads.
 
     A token scan, not a parser: it follows statement ends ('.') and brackets, and expands prefixed
@@ -83,7 +86,23 @@ def subject_lines(path: Path) -> dict[str, int]:
     a file is scanned once per process (validating files always scans the ontology too).
     """
     stat = path.stat()
-    return dict(_scanned(path.resolve(), stat.st_mtime_ns, stat.st_size))
+    if path.suffix.lower() in (".nt", ".nq"):
+        return _line_subjects(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    return _scanned(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _line_subjects(path: Path, mtime_ns: int, size: int) -> Mapping[str, int]:
+    """N-Triples and N-Quads: one statement per line, its subject the first IRI (always absolute)."""
+    found: dict[str, int] = {}
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for number, text in enumerate(lines, 1):
+            text = text.lstrip()
+            if text.startswith("<"):
+                end = text.find(">")
+                if end > 0:
+                    found.setdefault(text[1:end], number)
+    return MappingProxyType(found)
 
 
 @lru_cache(maxsize=32)
@@ -136,9 +155,14 @@ def _scanned(path: Path, mtime_ns: int, size: int) -> dict[str, int]:
     return found
 
 
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _expand(tok: str, kind: str | None, ns: dict[str, str], base: str) -> str | None:
     if kind == "iri":
-        return urljoin(base, tok[1:-1])
+        iri = tok[1:-1]
+        # urljoin would leave an absolute IRI as it is, at a cost that dominates large files
+        return iri if _ABSOLUTE.match(iri) else urljoin(base, iri)
     prefix, colon, local = tok.partition(":")
     if not colon or prefix not in ns:
         return None

@@ -34,8 +34,9 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from server.errors import DataError
-from server.graph.loading import bundled_sources, load_files, parse_file
+from server.graph.loading import bundled_sources, load_files, load_into, parse_file
 from server.graph.rebasing import Rebaser
+from server.graph.shacl import forking
 from server.graph.shacl.data import DataGraph
 from server.graph.shacl.literal_checks import to_rdflib
 from server.graph.shacl.run import Finding, compile_shapes, findings, run_plan
@@ -178,7 +179,8 @@ def _run_fast(
         data = DataGraph.from_dataset(dataset, shapes_iri)
     else:
         data = DataGraph.from_store(dataset, shapes_iri)
-    return fast_results(findings(run_plan(plan, data, focus), data), data, locate)
+    processes = forking.processes_for(settings.validator_processes, len(data.store))
+    return fast_results(findings(run_plan(plan, data, focus, processes), data), data, locate)
 
 
 def fast_results(found: Iterable[Finding], data: DataGraph, locate: Locator) -> list[ValidationResult]:
@@ -225,6 +227,9 @@ def _cached_shape_quads(path: Path, mtime_ns: int, size: int, base: str) -> tupl
     return tuple(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base))
 
 
+LARGE_INPUT_BYTES = 20_000_000  # files larger than this together are read into a store directly
+
+
 def validate_files(
     paths: Sequence[Path], settings: Settings, *, validator: str | None = None
 ) -> ValidationReport:
@@ -232,16 +237,29 @@ def validate_files(
 
     A ``graph/shapes`` inside the files (a dump, say) is ignored: the files are checked against ours.
     Raises ParseError (file and line) when a file does not parse.
+
+    Large inputs are parsed straight into a pyoxigraph store (``loading.load_into``) instead of a
+    Dataset: four times faster, but the store keeps typed literals in canonical form, so a result's
+    value reads "-250000" where the file wrote "-250000.00" (docs/validation.md).
     """
     base = settings.base_iri
-    dataset = load_files(paths, base)
     ontology_file = settings.ontology_dir / "smart-hame.ttl"
-    for q in parse_file(ontology_file, ox.NamedNode(graph_iri("ontology", base)), base):
-        dataset.add(q)
+    ontology = ox.NamedNode(graph_iri("ontology", base))
     shapes_iri = ox.NamedNode(graph_iri("shapes", base))
-    for q in list(dataset.quads_for_graph_name(shapes_iri)):
-        dataset.remove(q)
-    return validate(dataset, settings, files=[*paths, ontology_file], validator=validator)
+    data: Data
+    if sum(Path(p).stat().st_size for p in paths if Path(p).is_file()) < LARGE_INPUT_BYTES:
+        data = load_files(paths, base)
+        for q in parse_file(ontology_file, ontology, base):
+            data.add(q)
+        for q in list(data.quads_for_graph_name(shapes_iri)):
+            data.remove(q)
+    else:
+        data = ox.Store()
+        for path in paths:
+            load_into(data, Path(path), ox.DefaultGraph(), base)
+        load_into(data, ontology_file, ontology, base)
+        data.remove_graph(shapes_iri)
+    return validate(data, settings, files=[*paths, ontology_file], validator=validator)
 
 
 def _run(data: Graph, shapes: Graph, locate: Locator) -> list[ValidationResult]:

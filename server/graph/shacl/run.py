@@ -17,8 +17,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from server.graph.shacl import forking
 from server.graph.shacl.data import DataGraph
 from server.graph.shacl.expressions import CLASS_MARK_PATTERN, term
+from server.graph.shacl.forking import Task
 from server.graph.shacl.literal_checks import to_rdflib
 from server.graph.shacl.plan import Check, Plan, plan_checks
 from server.graph.shacl.reading import ShapeReader
@@ -71,12 +73,14 @@ Focus = Iterable[Any] | dict[int, set[Any] | None] | None
 CHUNK = 2000  # focus nodes per VALUES clause, so that a large import does not make one huge query
 
 
-def run_plan(plan: Plan, data: DataGraph, focus: Focus = None) -> list[Row]:
+def run_plan(plan: Plan, data: DataGraph, focus: Focus = None, processes: int = 1) -> list[Row]:
     """Every check's failing rows, without duplicates.
 
     ``focus``: None checks every focus node; a collection checks only those; a dict (from
     ``locality.affected``) gives each check (by index) its own nodes, None meaning all of them.
     Blank focus nodes cannot be named in SPARQL text: their checks run in full and keep their rows.
+    ``processes`` > 1 runs the queries in that many forked processes (see ``forking``): pyoxigraph
+    holds the GIL while a query runs, so threads would not help.
     """
     wanted: list[set[Any] | None]
     if focus is None:
@@ -86,30 +90,32 @@ def run_plan(plan: Plan, data: DataGraph, focus: Focus = None) -> list[Row]:
     else:
         nodes = set(focus)
         wanted = [nodes] * len(plan.checks)
-    functions = plan.functions.custom_functions
+    # The query texts are made here, in one process, so each class closure is asked once.
     classes = ClassClosures(data)
+    tasks = [task for i, chosen in enumerate(wanted) for task in _tasks(plan.checks[i], i, chosen, classes)]
+    functions = plan.functions.custom_functions
     rows: dict[Row, None] = {}
-    for check, chosen in zip(plan.checks, wanted, strict=True):
-        if chosen is None:
-            _collect(rows, check, data.query(check.query("", classes.fill), functions), None)
-            continue
-        named = sorted((n for n in chosen if not isinstance(n, ox.BlankNode)), key=str)
-        for start in range(0, len(named), CHUNK):
-            restriction = "VALUES ?this { " + " ".join(term(n) for n in named[start : start + CHUNK]) + " }"
-            _collect(rows, check, data.query(check.query(restriction, classes.fill), functions), None)
-        blanks = {n for n in chosen if isinstance(n, ox.BlankNode)}
-        if blanks:
-            _collect(rows, check, data.query(check.query("", classes.fill), functions), blanks)
+    for task, solutions in forking.map_queries(data, functions, tasks, processes):
+        check = plan.checks[task.check]
+        for bound in solutions:
+            row = Row(check, bound)
+            if task.only is None or row.get("this") in task.only:
+                rows[row] = None
     return list(rows)
 
 
-def _collect(rows: dict[Row, None], check: Check, results: Any, only: set[Any] | None) -> None:
-    names = [v.value for v in results.variables]
-    for solution in results:
-        bound = tuple((n, solution[n]) for n in names if solution[n] is not None)
-        row = Row(check, bound)
-        if only is None or row.get("this") in only:
-            rows[row] = None
+def _tasks(check: Check, index: int, chosen: set[Any] | None, classes: ClassClosures) -> list[Task]:
+    if chosen is None:
+        return [Task(index, check.query("", classes.fill), None)]
+    named = sorted((n for n in chosen if not isinstance(n, ox.BlankNode)), key=str)
+    tasks = []
+    for start in range(0, len(named), CHUNK):
+        restriction = "VALUES ?this { " + " ".join(term(n) for n in named[start : start + CHUNK]) + " }"
+        tasks.append(Task(index, check.query(restriction, classes.fill), None))
+    blanks = frozenset(n for n in chosen if isinstance(n, ox.BlankNode))
+    if blanks:
+        tasks.append(Task(index, check.query("", classes.fill), blanks))
+    return tasks
 
 
 class ClassClosures:
