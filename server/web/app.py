@@ -21,6 +21,7 @@ from server.graph.versions import Published, open_dataset
 from server.settings import Settings
 from server.sparql.cache import ResultCache
 from server.sparql.engine import Engine
+from server.web.content_policy import ContentSecurityPolicy
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
 from server.web.metrics import Metrics
@@ -86,6 +87,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
 
     # CORS, ETag/304, gzip, metrics, and the /sparql fast path (no framework routing on the hot path)
     app.add_middleware(Edge, endpoints={sparql.ENDPOINT: sparql.sparql_endpoint})
+    app.add_middleware(ContentSecurityPolicy)  # outermost: on every response, the edge's own too
 
     # One router per responsibility; the saved queries get one route per file. `resources` answers every
     # other path (an IRI under the base is served at its path), so it comes last.

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from server.graph.vocabulary import prefixes
 from server.settings import Settings
-from server.web.templating import render
+from server.web import pages
 
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 
@@ -31,15 +31,27 @@ ORDER BY DESC(?instances)
 LIMIT 20"""
 
 
-def editor_page(settings: Settings, endpoint: str = "/sparql", example: str = FALLBACK_EXAMPLE) -> str:
-    """The editor page: YASGUI when ``make assets`` has run, else a plain form saying how to get it."""
+def editor_page(
+    settings: Settings,
+    endpoint: str = "/sparql",
+    lang: str = pages.DEFAULT_LANGUAGE,
+    version: str = "",
+    example: str = FALLBACK_EXAMPLE,
+) -> str:
+    """The editor page in ``lang``: YASGUI when ``make assets`` has run, else a plain form saying how to get
+    it."""
     config = {
         "endpoint": endpoint,
         "prefixes": prefixes(settings.base_iri),
         "savedQueries": "/queries.json",
+        "lang": lang,
     }
-    return render(
+    return pages.render(
         "editor.html",
+        lang=lang,
+        path="/sparql",
+        version=version,
+        main_class="editor",
         assets=assets_installed(settings),
         # The result view's bar chart (static/editor-chart.js) needs Apache ECharts, also from `make assets`.
         charts=(settings.static_dir / "vendor" / "echarts.min.js").is_file(),

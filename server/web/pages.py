@@ -6,9 +6,11 @@ What a page shows about the graph comes from ``server.publish.descriptions`` and
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 
 from server.web import templating
@@ -17,6 +19,17 @@ from server.web.templating import TEMPLATES
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"  # for readers whose browser asks for none of the three
 LANG_COOKIE = "smarthame_lang"
+# The header's links, in order: (path, message key). Each page's own section is marked as current.
+SITE_LINKS = (
+    ("/ontology", "ontology"),
+    ("/shapes", "shapes"),
+    ("/sparql", "sparql"),
+    ("/queries", "queries"),
+    ("/docs", "api"),
+    ("/dumps/", "dumps"),
+    ("/catalog", "catalog"),
+    ("/dashboard", "dashboard"),
+)
 
 # Words of the page itself in each language (data labels come from the store), kept with the templates.
 MESSAGES: dict[str, dict[str, str]] = json.loads((TEMPLATES / "messages.json").read_text(encoding="utf-8"))
@@ -44,9 +57,35 @@ def choose_language(param: str | None, cookie: str | None, accept_language: str 
     return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
 
 
-def render(template: str, **context: Any) -> str:
-    """A page of ``templates/``; ``context`` must hold ``lang`` (the template gets ``t``, its messages)."""
-    return templating.render(template, t=MESSAGES[context["lang"]], languages=LANGUAGES, **context)
+def render(template: str, *, query: Mapping[str, str] | None = None, **context: Any) -> str:
+    """A page of ``templates/`` in the one layout (``pages_base.html``).
+
+    ``context`` must hold ``lang`` and ``path`` (the page's own path); the template also gets ``t`` (the
+    page's messages), the header's links with the current section marked, and the language switch, whose
+    links keep the page's ``query`` parameters (its form values, the dashboard's view) and change ``lang``.
+    """
+    lang, path = context["lang"], context["path"]
+    kept = {k: v for k, v in (query or {}).items() if k != "lang" and v}
+    context.setdefault("formats", [])
+    context.setdefault("version", "")
+    return templating.render(
+        template,
+        t=MESSAGES[lang],
+        languages=LANGUAGES,
+        site_links=SITE_LINKS,
+        section=section_of(path),
+        language_links=[(code, f"{path}?{urlencode({**kept, 'lang': code})}") for code in LANGUAGES],
+        **context,
+    )
+
+
+def section_of(path: str) -> str | None:
+    """The header link a page belongs under: ``/queries/x`` is under ``/queries``; None for the rest."""
+    for href, _ in SITE_LINKS:
+        stem = href.rstrip("/")
+        if path == href or path == stem or path.startswith(stem + "/") or path.startswith(stem + "."):
+            return href
+    return None
 
 
 def request_language(request: Request) -> str:
@@ -59,6 +98,16 @@ def request_language(request: Request) -> str:
     )
 
 
+def scope_language(scope: Mapping[str, Any]) -> str:
+    """The page language of a plain-ASGI request (the ``/sparql`` editor): as :func:`request_language`."""
+    headers = dict(scope.get("headers") or [])
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    cookie = headers.get(b"cookie")
+    remembered = cookie_parser(cookie.decode("latin-1")).get(LANG_COOKIE) if cookie else None
+    accept = headers.get(b"accept-language")
+    return choose_language(query.get("lang"), remembered, accept.decode("latin-1") if accept else None)
+
+
 def remember_language(request: Request, response: Response, lang: str) -> None:
     """An explicit ``?lang=`` is remembered for a year."""
     if request.query_params.get("lang") in LANGUAGES:
@@ -67,4 +116,4 @@ def remember_language(request: Request, response: Response, lang: str) -> None:
 
 def error_page(error: dict[str, object], lang: str, path: str, version: str) -> str:
     """An error (``SmartHameError.as_json()``) as a page, for a browser that asked for HTML."""
-    return render("error.html", lang=lang, path=path, version=version, formats=[], error=error)
+    return render("error.html", lang=lang, path=path, version=version, error=error)

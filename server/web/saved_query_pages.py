@@ -15,13 +15,14 @@ from urllib.parse import quote, urlencode
 from server.errors import BadParameter
 from server.graph.vocabulary import prefixes
 from server.sparql.saved_queries import SavedQuery, parse_iri
-from server.web.templating import render
+from server.web import pages
 
 Members = Mapping[str, list[tuple[str, str]]]  # parameter -> the (IRI, label) pairs it may take
 
 
-def listing_entry(q: SavedQuery) -> dict[str, Any]:
-    """A query as ``/queries`` lists it (JSON and page alike): its header, its links and its text."""
+def listing_entry(q: SavedQuery, lang: str = "en") -> dict[str, Any]:
+    """A query as ``/queries`` lists it (JSON and page alike): its header, its links and its text; the
+    editor link names the tab in ``lang``."""
     base = f"/queries/{q.name}"
     return {
         **q.as_json(),
@@ -31,19 +32,27 @@ def listing_entry(q: SavedQuery) -> dict[str, Any]:
             "csv": f"{base}.csv",
             "tsv": f"{base}.tsv",
             "sparql": f"{base}.rq",
-            "editor": editor_link(q),
+            "editor": editor_link(q, lang),
         },
         "query": q.text,
     }
 
 
-def editor_link(q: SavedQuery) -> str:
+def editor_link(q: SavedQuery, lang: str = "en") -> str:
     """The editor page with this query in a new tab (YASGUI reads ``#query=…&tabTitle=…``)."""
-    return "/sparql#" + urlencode({"query": q.text, "tabTitle": q.title["en"]}, quote_via=quote)
+    title = q.title.get(lang) or q.title["en"]
+    return "/sparql#" + urlencode({"query": q.text, "tabTitle": title}, quote_via=quote)
 
 
-def list_page(queries: Iterable[SavedQuery]) -> str:
-    return render("queries_list.html", queries=[listing_entry(q) for q in queries])
+def list_page(queries: Iterable[SavedQuery], lang: str, version: str) -> str:
+    return pages.render(
+        "queries_list.html",
+        lang=lang,
+        path="/queries",
+        version=version,
+        main_class="wide",
+        queries=[listing_entry(q, lang) for q in queries],
+    )
 
 
 def run_page(
@@ -53,15 +62,24 @@ def run_page(
     results: bytes,
     truncated: bool,
     base_iri: str,
+    lang: str,
+    version: str,
 ) -> str:
-    """A run as HTML: the form with the values asked for, the table of SPARQL JSON ``results``."""
-    return render(
+    """A run as HTML in ``lang``: the form with the values asked for, the table of SPARQL JSON
+    ``results``."""
+    asked = {k: v for k, v in raw.items() if v}
+    return pages.render(
         "queries_run.html",
-        query=listing_entry(q),
+        lang=lang,
+        path=f"/queries/{q.name}",
+        version=version,
+        main_class="wide",
+        query=asked,
+        query_entry=listing_entry(q, lang),
         params=_form_fields(q, raw, members, base_iri),
         results=json.loads(results),
         truncated=truncated,
-        query_string=urlencode({k: v for k, v in raw.items() if v}),
+        query_string=urlencode(asked),
         base_iri=base_iri,
     )
 

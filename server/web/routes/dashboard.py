@@ -10,8 +10,9 @@ this" and "open in the editor" are the saved query's own links. Two views need w
   the facets and sorts and pages the table (``server.publish.explorer``).
 
 Both keep their answer per dataset version in a small cache; a request with ``Cache-Control: no-cache``
-is computed afresh (the benchmark measures that). The page sends ``Content-Security-Policy: default-src
-'self'``: it has no inline script or style, and everything it loads comes from this server.
+is computed afresh (the benchmark measures that). Like every page the dashboard is sent with
+``Content-Security-Policy: default-src 'self'`` (``server.web.content_policy``): it has no inline script or
+style, and everything it loads comes from this server.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from server.web.saved_query_pages import editor_link
 from server.web.state import state
 from server.web.templating import TEMPLATES
 
-CSP = "default-src 'self'"
 # View -> the saved queries that feed it (file names in queries/).
 QUERIES: dict[str, tuple[str, ...]] = {
     "funding": ("funding-by-group-and-year", "projects-by-group-and-year", "group-coverage"),
@@ -142,9 +142,11 @@ def make_router(settings: Settings) -> APIRouter:
         }
         body = pages.render(
             "dashboard.html",
+            query=dict(request.query_params),
             lang=lang,
             path=request.url.path,
             version=st.published.version,
+            main_class="dashboard",
             d=MESSAGES[lang],
             views=VIEWS,
             charts=config["charts"],
@@ -250,7 +252,7 @@ def _max_nodes(raw: str | None) -> int:
 
 
 def _headers() -> dict[str, str]:
-    return {"Content-Security-Policy": CSP, "Vary": "Accept-Language, Cookie"}
+    return {"Vary": "Accept-Language, Cookie"}
 
 
 def _assets_installed(settings: Settings) -> bool:

@@ -34,6 +34,7 @@ from server.sparql.formats import (
 )
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import Parameter, SavedQuery, membership_query, membership_substitutions
+from server.web import pages
 from server.web.saved_query_pages import list_page, listing_entry, run_page
 from server.web.state import AppState, state
 
@@ -100,10 +101,13 @@ def make_router(settings: Settings) -> APIRouter:
 
 def _listing(request: Request, catalog: dict[str, SavedQuery], ext: str | None) -> Response:
     media = negotiate(request.headers.get("accept"), LISTING_TYPES, ext, PLAIN_JSON)
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept, Accept-Language, Cookie"}
+    lang = pages.request_language(request)
     if media == JSON:
         return JSONResponse({"queries": [listing_entry(q) for q in catalog.values()]}, headers=headers)
-    return HTMLResponse(list_page(catalog.values()), headers=headers)
+    response = HTMLResponse(list_page(catalog.values(), lang, state(request).published.version), headers=headers)
+    pages.remember_language(request, response, lang)
+    return response
 
 
 class SavedQueryEndpoint:
@@ -148,7 +152,8 @@ class SavedQueryEndpoint:
 
     async def answer(self, request: Request, ext: str | None) -> Response:
         q, st = self.query, state(request)
-        unknown = sorted(set(request.query_params) - self.names)
+        # ``lang`` is always taken: the page's language, and the labels' too where the query has a ``lang``.
+        unknown = sorted(set(request.query_params) - self.names - {"lang"})
         if unknown:
             takes = ", ".join(sorted(self.names)) or "no parameters"
             raise BadParameter(unknown[0], f"'{q.name}' does not take it; it takes: {takes}")
@@ -159,6 +164,9 @@ class SavedQueryEndpoint:
                 f"No format '.{ext}' for saved queries; use one of: .rq, "
                 + ", ".join("." + e for e in SAVED_QUERY_EXTENSIONS)
             )
+        page_lang = request.query_params.get("lang")
+        if "lang" not in self.names and page_lang is not None and page_lang not in pages.LANGUAGES:
+            raise BadParameter("lang", f"the page language is one of {', '.join(pages.LANGUAGES)}")
         media = negotiate(request.headers.get("accept"), SAVED_QUERY_TYPES, ext)
         members = await _members(st, q)
         raw = {name: request.query_params.get(name) for name in self.names}
@@ -171,8 +179,13 @@ class SavedQueryEndpoint:
         )
         headers = {"Vary": "Accept", TRUNCATED_HEADER: "true" if result.truncated else "false"}
         if media == HTML:
-            page = run_page(q, raw, members, result.body, result.truncated, self.settings.base_iri)
-            return HTMLResponse(page, headers=headers)
+            lang = pages.request_language(request)
+            base, version = self.settings.base_iri, st.published.version
+            page = run_page(q, raw, members, result.body, result.truncated, base, lang, version)
+            headers["Vary"] = "Accept, Accept-Language, Cookie"
+            response = HTMLResponse(page, headers=headers)
+            pages.remember_language(request, response, lang)
+            return response
         if media in (CSV, TSV):
             # UTF-8 without a byte-order mark, the charset said in Content-Type: the bytes are the engine's
             # SPARQL CSV, as /sparql sends them, and a BOM would become part of the first column's name for

@@ -25,6 +25,7 @@ from server.web.asgi import Headers, Receive, Scope, Send, request_headers
 from server.web.edge import raw_key
 from server.web.editor import editor_page
 from server.web.error_responses import render_error
+from server.web.pages import scope_language
 
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
@@ -106,7 +107,7 @@ def _describe(
         return (
             200,
             [(b"content-type", b"text/html; charset=utf-8"), VARY],
-            editor_page(state.settings, endpoint).encode(),
+            editor_page(state.settings, endpoint, scope_language(scope), state.published.version).encode(),
         )
     graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
     triples = describe_service(endpoint, graphs, bool(state.settings.service_allowlist))

@@ -147,6 +147,10 @@
   function setURL(params) {
     var all = Object.assign({ view: state.view }, params);
     window.history.replaceState(null, "", "/dashboard" + query(all));
+    // The header's language switch keeps what is on show.
+    Array.prototype.forEach.call(document.querySelectorAll("nav.lang a[hreflang]"), function (a) {
+      a.href = "/dashboard" + query(Object.assign({}, all, { lang: a.getAttribute("hreflang") }));
+    });
   }
   var initial = new URLSearchParams(window.location.search);
 

@@ -10,6 +10,7 @@
   var config = JSON.parse(document.getElementById("smarthame-editor-config").textContent);
   var endpoint = new URL(config.endpoint, window.location.href).toString();
   var prefixes = config.prefixes;
+  var lang = config.lang || "en";
 
   var prefixLines = Object.keys(prefixes)
     .filter(function (p) { return ["rdf", "rdfs", "xsd", "skos", "dct", "org", "schema", "smh", "res"].indexOf(p) >= 0; })
@@ -54,7 +55,7 @@
 
   function openQuery(q) {
     yasgui.addTab(true, {
-      name: q.title.en,
+      name: q.title[lang] || q.title.en,
       yasqe: { value: q.query },
       requestConfig: Object.assign({}, yasgui.config.requestConfig, { endpoint: endpoint }),
     });
@@ -69,8 +70,8 @@
         byName[q.name] = q;
         var option = document.createElement("option");
         option.value = q.name;
-        option.textContent = q.title.fi + " · " + q.title.en;
-        option.title = q.description.en;
+        option.textContent = q.title[lang] || q.title.en;
+        option.title = q.description[lang] || q.description.en;
         select.appendChild(option);
       });
       select.addEventListener("change", function () {
