@@ -28,10 +28,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 GOOD_HEADER = """\
 #+ title:
 #+   fi: Otsikko
+#+   sv: Rubrik
 #+   en: Title
 #+ description:
 #+   fi: Kuvaus, joka jatkuu
 #+       toisella rivillä.
+#+   sv: En beskrivning.
 #+   en: A description.
 """
 
@@ -50,12 +52,12 @@ def test_at_least_fifteen_saved_queries() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
-def test_bundled_query_has_bilingual_header_and_typed_parameters(name: str) -> None:
+def test_bundled_query_has_trilingual_header_and_typed_parameters(name: str) -> None:
     q = CATALOG[name]
-    for text in (q.title, q.description):
-        assert text["fi"].strip() and text["en"].strip()
+    for text in (q.title, q.description, *(p.description for p in q.parameters)):
+        assert all(text[lang].strip() for lang in ("fi", "sv", "en")), text
+        assert text["sv"] not in (text["fi"], text["en"]), f"not translated: {text}"
     for p in q.parameters:
-        assert p.description["fi"].strip() and p.description["en"].strip()
         assert re.search(rf"[?$]{p.name}\b", q.text)
         if p.default is not None:
             p.to_term(p.default, PREFIXES)  # the default itself is a valid value
@@ -75,6 +77,7 @@ PARAM = """\
 #+     type: {type}
 #+     description:
 #+       fi: Vuosi
+#+       sv: År
 #+       en: Year
 """
 
@@ -82,24 +85,30 @@ BAD_CASES = [
     ("no-title", "#+ description:\n#+   fi: a\n#+   en: b\nSELECT * WHERE { ?s ?p ?o }\n", 1, "no 'title'"),
     (
         "title-without-english",
-        "#+ title:\n#+   fi: a\n#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n",
+        "#+ title:\n#+   fi: a\n#+   sv: a\n#+ description:\n#+   fi: a\n#+   sv: a\n#+   en: b\nSELECT * {}\n",
         1,
         "no 'en'",
     ),
-    ("unknown-key", GOOD_HEADER + "#+ summary: x\nSELECT * {}\n", 8, "unknown header key 'summary'"),
-    ("not-key-value", GOOD_HEADER + "#+ just words\nSELECT * {}\n", 8, "expected 'key: value'"),
-    ("duplicate-key", GOOD_HEADER + "#+ title: again\nSELECT * {}\n", 8, "given twice"),
-    ("unknown-type", GOOD_HEADER + PARAM.format(type="float") + "SELECT ?year {}\n", 10, "needs a type"),
+    (
+        "description-without-swedish",
+        "#+ title:\n#+   fi: a\n#+   sv: a\n#+   en: a\n#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n",
+        5,
+        "no 'sv'",
+    ),
+    ("unknown-key", GOOD_HEADER + "#+ summary: x\nSELECT * {}\n", 10, "unknown header key 'summary'"),
+    ("not-key-value", GOOD_HEADER + "#+ just words\nSELECT * {}\n", 10, "expected 'key: value'"),
+    ("duplicate-key", GOOD_HEADER + "#+ title: again\nSELECT * {}\n", 10, "given twice"),
+    ("unknown-type", GOOD_HEADER + PARAM.format(type="float") + "SELECT ?year {}\n", 12, "needs a type"),
     (
         "bad-default",
         GOOD_HEADER + PARAM.format(type="year") + "#+     default: 20x6\nSELECT ?year {}\n",
-        14,
+        17,
         "default of 'year'",
     ),
     (
         "param-not-in-query",
         GOOD_HEADER + PARAM.format(type="year") + "SELECT ?s WHERE { ?s ?p ?o }\n",
-        9,
+        11,
         "not a variable",
     ),
     (
@@ -113,15 +122,15 @@ BAD_CASES = [
         GOOD_HEADER
         + PARAM.format(type="year")
         + "SELECT ?year WHERE {\n  ?s ?p ?o\n  FILTER(!BOUND(?year))\n}\n",
-        16,
+        19,
         "BOUND(?year)",
     ),
-    ("syntax-error", GOOD_HEADER + "SELECT * WHERE {\n  ?s foo:p ?o .\n}\n", 9, "SPARQL syntax error"),
+    ("syntax-error", GOOD_HEADER + "SELECT * WHERE {\n  ?s foo:p ?o .\n}\n", 11, "SPARQL syntax error"),
     ("ask-query", GOOD_HEADER + "ASK { ?s ?p ?o }\n", None, "must be a SELECT"),
     (
         "unknown-prefix",
         GOOD_HEADER + PARAM.format(type="iri") + "#+     class: nope:Thing\nSELECT ?year {}\n",
-        14,
+        17,
         "unknown prefix 'nope:'",
     ),
 ]
@@ -151,7 +160,7 @@ def test_app_refuses_to_start_on_a_bad_saved_query(tmp_path: Path) -> None:
 
     (tmp_path / "queries").mkdir()
     write(tmp_path / "queries", GOOD_HEADER + "SELECT * WHERE {\n  ?s foo:p ?o .\n}\n", "broken.rq")
-    with pytest.raises(ParseError, match=r"broken\.rq:9: SPARQL syntax error"):
+    with pytest.raises(ParseError, match=r"broken\.rq:11: SPARQL syntax error"):
         create_app(Settings(project_root=tmp_path))
 
 
@@ -171,7 +180,7 @@ def test_serve_exits_with_file_and_line_of_a_bad_saved_query(tmp_path: Path, bui
         timeout=120,
     )
     assert result.returncode == 2, result.stderr
-    assert f"{tmp_path / 'queries' / 'broken.rq'}:8: unknown header key 'colour'" in result.stderr
+    assert f"{tmp_path / 'queries' / 'broken.rq'}:10: unknown header key 'colour'" in result.stderr
 
 
 # --- Binding request values as RDF terms ------------------------------------------------------------------

@@ -6,10 +6,12 @@ every mistake is reported as ``file:line``::
 
     #+ title:
     #+   fi: Hankkeet kärjittäin
+    #+   sv: Projekt per spets
     #+   en: Projects by spearhead
     #+ description:
     #+   fi: Pidempi kuvaus, joka voi jatkua
     #+       seuraavalla rivillä.
+    #+   sv: ...
     #+   en: ...
     #+ params:
     #+   spearhead:
@@ -19,6 +21,7 @@ every mistake is reported as ``file:line``::
     #+     example: res:concept/spearheads/circular-economy
     #+     description:
     #+       fi: ...
+    #+       sv: ...
     #+       en: ...
 
 A parameter's name is a SPARQL variable of the query; the file is checked by parsing it with its
@@ -40,7 +43,7 @@ from server.graph.rebasing import Rebaser
 from server.settings import DEFAULT_BASE_IRI
 from server.sparql.saved_queries import PARAM_TYPES, Parameter, SavedQuery, parse_iri
 
-LANGUAGES = ("fi", "en")
+LANGUAGES = ("fi", "sv", "en")  # every title and description in each: the pages are in all three
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEY_RE = re.compile(r"^([A-Za-z_][\w.-]*):(?:\s+(.*))?$")
@@ -103,13 +106,13 @@ def _parse_tree(path: Path, lines: list[tuple[int, str]]) -> _Node:
 def _texts(path: Path, node: _Node | None, what: str, line: int) -> dict[str, str]:
     if node is None:
         raise ParseError(
-            path, line or 1, f"the header has no '{what}' (give it in Finnish and English: fi, en)"
+            path, line or 1, f"the header has no '{what}' (give it in Finnish, Swedish and English: fi, sv, en)"
         )
     texts = {lang: child.value or "" for lang, child in node.children.items()}
     for lang in LANGUAGES:
         if not texts.get(lang):
             raise ParseError(path, node.line, f"'{what}' has no '{lang}' text")
-    unknown = set(texts) - {"fi", "en", "sv"}
+    unknown = set(texts) - set(LANGUAGES)
     if unknown:
         raise ParseError(path, node.line, f"'{what}' has unknown languages: {', '.join(sorted(unknown))}")
     return texts
