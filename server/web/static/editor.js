@@ -36,6 +36,15 @@
   Yasgui.Yasqe.defaults.autocompleters = completers.slice();
   if (Yasgui.defaults.yasqe) Yasgui.defaults.yasqe.autocompleters = completers.slice();
 
+  // YASR's column resizer adds its rules as <style> elements (marked with a `gripid`), which the site's
+  // Content-Security-Policy (default-src 'self') blocks and reports; editor.css carries those rules, so
+  // such elements are dropped here instead of being refused by the browser.
+  var head = document.head, appendToHead = head.appendChild;
+  head.appendChild = function (node) {
+    if (node && node.tagName === "STYLE" && node.gripid !== undefined) return node;
+    return appendToHead.call(head, node);
+  };
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
