@@ -85,13 +85,15 @@ BAD_CASES = [
     ("no-title", "#+ description:\n#+   fi: a\n#+   en: b\nSELECT * WHERE { ?s ?p ?o }\n", 1, "no 'title'"),
     (
         "title-without-english",
-        "#+ title:\n#+   fi: a\n#+   sv: a\n#+ description:\n#+   fi: a\n#+   sv: a\n#+   en: b\nSELECT * {}\n",
+        "#+ title:\n#+   fi: a\n#+   sv: a\n"
+        "#+ description:\n#+   fi: a\n#+   sv: a\n#+   en: b\nSELECT * {}\n",
         1,
         "no 'en'",
     ),
     (
         "description-without-swedish",
-        "#+ title:\n#+   fi: a\n#+   sv: a\n#+   en: a\n#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n",
+        "#+ title:\n#+   fi: a\n#+   sv: a\n#+   en: a\n"
+        "#+ description:\n#+   fi: a\n#+   en: b\nSELECT * {}\n",
         5,
         "no 'sv'",
     ),

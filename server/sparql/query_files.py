@@ -105,9 +105,8 @@ def _parse_tree(path: Path, lines: list[tuple[int, str]]) -> _Node:
 
 def _texts(path: Path, node: _Node | None, what: str, line: int) -> dict[str, str]:
     if node is None:
-        raise ParseError(
-            path, line or 1, f"the header has no '{what}' (give it in Finnish, Swedish and English: fi, sv, en)"
-        )
+        languages = "Finnish, Swedish and English: fi, sv, en"
+        raise ParseError(path, line or 1, f"the header has no '{what}' (give it in {languages})")
     texts = {lang: child.value or "" for lang, child in node.children.items()}
     for lang in LANGUAGES:
         if not texts.get(lang):

@@ -83,7 +83,7 @@ def section_of(path: str) -> str | None:
     """The header link a page belongs under: ``/queries/x`` is under ``/queries``; None for the rest."""
     for href, _ in SITE_LINKS:
         stem = href.rstrip("/")
-        if path == href or path == stem or path.startswith(stem + "/") or path.startswith(stem + "."):
+        if path in (href, stem) or path.startswith((stem + "/", stem + ".")):
             return href
     return None
 

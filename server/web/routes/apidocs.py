@@ -1,4 +1,4 @@
-"""``/docs``: the OpenAPI document rendered by Swagger UI from our own ``/static/vendor``, in the site's layout.
+"""``/docs``: the OpenAPI document drawn by Swagger UI from our own ``/static/vendor``, in the site's layout.
 
 FastAPI's built-in page loads Swagger UI from a CDN and configures it with an inline script; pages here
 make no request to another host and run no inline script (``server.web.content_policy``), so the app turns

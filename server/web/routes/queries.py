@@ -105,7 +105,8 @@ def _listing(request: Request, catalog: dict[str, SavedQuery], ext: str | None) 
     lang = pages.request_language(request)
     if media == JSON:
         return JSONResponse({"queries": [listing_entry(q) for q in catalog.values()]}, headers=headers)
-    response = HTMLResponse(list_page(catalog.values(), lang, state(request).published.version), headers=headers)
+    version = state(request).published.version
+    response = HTMLResponse(list_page(catalog.values(), lang, version), headers=headers)
     pages.remember_language(request, response, lang)
     return response
 
