@@ -30,9 +30,9 @@ document.addEventListener("securitypolicyviolation", function (e) {
 # (path, what must be on the page before it counts as drawn: a CSS selector)
 PAGES = (
     ("/", "article.home"),
-    ("/project/A70870", "article.resource"),
-    ("/organisation/hameen-ammattikorkeakoulu-oy", "article.resource"),
-    ("/concept/spearheads/circular-economy", "article.resource"),
+    ("/project/A70870", "section.summary"),
+    ("/organisation/hameen-ammattikorkeakoulu-oy", "section.summary"),
+    ("/concept/spearheads/circular-economy", "section.summary"),
     ("/ontology", "article.ontology"),
     ("/shapes", "article.shapes"),
     ("/graph/projects", "article.resource"),

@@ -7,11 +7,13 @@ Each function gathers what its template shows (from ``server.publish``) and rend
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from server.graph.versions import Published
 from server.graph.vocabulary import SKOS, ontology_ns, shapes_ns
-from server.publish import descriptions
+from server.publish import descriptions, summaries
 from server.publish.catalog import DESCRIPTION, TITLE
 from server.publish.dumps import GRAPH_KINDS, dump_plan
 from server.publish.labels import Labeller, graph_name, local_path
@@ -24,7 +26,12 @@ from server.web import pages
 def resource_page(published: Published, iri: str, lang: str, path: str, counts: DatasetCounts | None) -> str:
     """The HTML answer for a resolving ``iri`` (see ``server.publish.linked_data``), requested at ``path``."""
     store, base = published.store, published.base_iri
-    common = {"lang": lang, "path": path, "version": published.version, "formats": format_links(path)}
+    common: dict[str, Any] = {
+        "lang": lang,
+        "path": path,
+        "version": published.version,
+        "formats": format_links(path),
+    }
     if iri == base and counts is not None:
         return pages.render("home.html", **common, **_home(published, lang, counts))
     if iri == ontology_iri(base):
@@ -37,8 +44,15 @@ def resource_page(published: Published, iri: str, lang: str, path: str, counts: 
     page = descriptions.build_page(store, iri, lang, base)
     doc_href, doc_label = _documentation_link(base, iri, lang)
     graph = _graph(published, iri, counts) if iri in published.graph_names and counts is not None else None
+    summary = summaries.summary(store, iri, [v.iri for v in page.types if v.iri], lang, base)
     return pages.render(
-        "resource.html", page=page, doc_href=doc_href, doc_label=doc_label, graph=graph, **common
+        "resource.html",
+        page=page,
+        doc_href=doc_href,
+        doc_label=doc_label,
+        graph=graph,
+        summary=summary,
+        **common,
     )
 
 
@@ -79,7 +93,7 @@ def _documentation_link(base: str, iri: str, lang: str) -> tuple[str | None, str
     return None, None
 
 
-def _home(published: Published, lang: str, counts: DatasetCounts) -> dict[str, object]:
+def _home(published: Published, lang: str, counts: DatasetCounts) -> dict[str, Any]:
     store, base = published.store, published.base_iri
     labeller = Labeller(store, lang, base)
     smh = ontology_ns(base)
