@@ -497,3 +497,15 @@ def test_strategy_in_force_is_the_earliest_strategy_a_project_is_classified_unde
         for r in result
     }
     assert got == {(ex + "c-old", ex + "old", 1, "100"), (ex + "c-new", ex + "new", 2, "23")}
+
+
+def test_organisations_straight_from_the_rows_are_those_of_the_participations(client) -> None:
+    """The network route gathers organisations from the query's rows directly; the same as going through
+    one Participation per project."""
+    bindings = client.get("/queries/organisation-network.json").json()["results"]["bindings"]
+    direct = network.organisations_of(bindings)
+    through = network.organisations(network.participations(bindings))
+    assert len(direct) > 40
+    assert {k: (o.name, o.type_label, o.projects, o.spearheads) for k, o in direct.items()} == {
+        k: (o.name, o.type_label, o.projects, o.spearheads) for k, o in through.items()
+    }

@@ -78,6 +78,23 @@ def participations(bindings: Iterable[Mapping[str, Mapping[str, str]]]) -> list[
     return out
 
 
+def organisations_of(bindings: Iterable[Mapping[str, Mapping[str, str]]]) -> dict[str, Organisation]:
+    """What :func:`organisations` makes of :func:`participations`, straight from the SPARQL JSON rows:
+    one object per organisation rather than one per participation (21,677 of them at 10,000 synthetic
+    projects, 0.3 s of the route's time)."""
+    found: dict[str, Organisation] = {}
+    for row in bindings:
+        iri = row["organisation"]["value"]
+        type_label = row["type_label"]["value"] if "type_label" in row else None
+        org = found.setdefault(iri, Organisation(iri, row["name"]["value"], type_label))
+        org.projects.update(row["projects"]["value"].split())
+        if "spearheads" in row:
+            org.spearheads.update(row["spearheads"]["value"].split())
+        if org.type_label is None:
+            org.type_label = type_label
+    return found
+
+
 def organisations(rows: Iterable[Participation]) -> dict[str, Organisation]:
     """Each organisation once, with the union of its projects and of their spearheads."""
     found: dict[str, Organisation] = {}
@@ -115,7 +132,11 @@ def betweenness(graph: nx.Graph) -> tuple[dict[str, float], int | None]:
 
 def build_network(rows: Iterable[Participation], max_nodes: int = DEFAULT_MAX_NODES) -> dict[str, Any]:
     """The network as plain data: ``organisations`` (all, ranked), ``nodes`` and ``edges`` (drawn), counts."""
-    orgs = organisations(rows)
+    return network_of(organisations(rows), max_nodes)
+
+
+def network_of(orgs: Mapping[str, Organisation], max_nodes: int = DEFAULT_MAX_NODES) -> dict[str, Any]:
+    """:func:`build_network` of organisations already gathered (:func:`organisations_of`)."""
     graph = cooperation_graph(orgs)
     central, pivots = betweenness(graph)
     table = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -35,6 +36,8 @@ class AppState:
     described: dict[str, list[ox.Triple]] = field(default_factory=dict)  # "catalog"/"void" -> triples
     # (saved query, parameter) -> the (IRI, label) pairs the data holds of the parameter's class or scheme
     query_members: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    # language -> (facet, value) -> label, group and order of the explorer's facets (routes.dashboard)
+    facet_labels: dict[str, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
 
 
 def state(request: Request) -> AppState:
