@@ -145,6 +145,24 @@ def test_funding_chart_works_by_keyboard(page, live_server) -> None:
     clean(page)
 
 
+def settled_position(page, node: int) -> tuple[float, float]:
+    """The node's pixel position once the force layout has stopped moving it (a click on a node
+    still in motion misses it on a loaded machine)."""
+    locate = (
+        "(i) => { const c = echarts.getInstanceByDom(document.getElementById('network-chart'));"
+        " const layout = c.getModel().getSeriesByIndex(0).getData().getItemLayout(i);"
+        " return c.convertToPixel({seriesIndex: 0}, layout); }"
+    )
+    x, y = page.evaluate(locate, node)
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        nx, ny = page.evaluate(locate, node)
+        if abs(nx - x) < 0.5 and abs(ny - y) < 0.5:
+            break
+        x, y = nx, ny
+    return nx, ny
+
+
 def test_network_nodes_are_the_saved_query_and_a_node_opens_its_page(page, live_server) -> None:
     base = live_server.url
     open_view(page, base, "network")
@@ -160,12 +178,7 @@ def test_network_nodes_are_the_saved_query_and_a_node_opens_its_page(page, live_
     top = net["organisations"][0]
     assert top["name"] in rows.first.inner_text() and str(top["degree"]) in rows.first.inner_text()
     node = max(range(len(drawn)), key=lambda i: drawn[i]["value"])
-    x, y = page.evaluate(
-        "(i) => { const c = echarts.getInstanceByDom(document.getElementById('network-chart'));"
-        " const layout = c.getModel().getSeriesByIndex(0).getData().getItemLayout(i);"
-        " return c.convertToPixel({seriesIndex: 0}, layout); }",
-        node,
-    )
+    x, y = settled_position(page, node)
     box = page.locator("#network-chart").bounding_box()
     with page.expect_navigation():
         page.mouse.click(box["x"] + x, box["y"] + y)
