@@ -35,6 +35,7 @@ def _default_build_dir() -> Path:
 
 
 PROJECT_ROOT = _project_root()
+STORE_KINDS = ("auto", "memory", "disk")
 DEFAULT_BASE_IRI = "https://w3id.org/smart-hame/"
 VALIDATORS = ("fast", "pyshacl")
 MAX_AUTO_PROCESSES = (
@@ -136,6 +137,35 @@ class Settings:
             "one per core (at most 4), 1 never forks."
         },
     )
+    store: str = field(
+        default="auto",
+        metadata={
+            "help": "How a published version is held: 'memory' (loaded into the server, fastest queries, "
+            "but every query worker comes to hold its own copy), 'disk' (the on-disk store written at "
+            "publish, opened read-only by every process: the page cache holds it once), or 'auto' "
+            "(disk from memory_store_max_quads quads on)."
+        },
+    )
+    memory_store_max_quads: int = field(
+        # Measured by bench/memory.py (README, "One copy of the store"): in memory the benchmark's
+        # aggregates ran 6-14x faster, but memory grew 4.25x the store at 100,000 projects.
+        default=1_000_000,
+        metadata={"help": "With store 'auto', versions of more quads than this are served from disk."},
+    )
+    keep_versions: int = field(
+        default=5,
+        metadata={
+            "help": "Published versions whose dumps stay downloadable at /versions/<v>/dumps/; older ones "
+            "keep their changes and a compressed N-Quads copy (enough for a rollback)."
+        },
+    )
+    watch_interval: float = field(
+        default=0.25,
+        metadata={
+            "help": "Seconds between a running server's checks of build/current for a newly published "
+            "version; 0 turns watching off (SIGHUP still switches)."
+        },
+    )
     files: tuple[Path, ...] = field(
         default=(),
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},
@@ -197,6 +227,8 @@ def from_environment(environ: dict[str, str] | None = None, **overrides: Any) ->
         values[f.name] = _coerce(f, raw)
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = Settings(**values)
+    if settings.store not in STORE_KINDS:
+        raise ValueError(f"setting store is '{settings.store}'; use one of {', '.join(STORE_KINDS)}")
     if not settings.base_iri.endswith(("/", "#")):
         settings = settings.replace(base_iri=settings.base_iri + "/")
     return settings

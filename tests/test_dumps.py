@@ -16,7 +16,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from server.graph.versions import open_published, publish
+from server.graph.releases import ReleaseNotes
+from server.graph.versions import open_published
+from server.publish.publishing import publish_version
 from server.publish.dumps import GRAPH_KINDS, KINDS, dump_plan, open_dumps, write_dump
 from server.settings import Settings
 
@@ -249,7 +251,7 @@ def fixture_published(tmp_path: Path, base: str = BASE):
     for graph, text in ttl.items():
         for t in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE):
             ds.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{BASE}graph/{graph}")))
-    publish(ds, "v1", BASE, tmp_path)
+    publish_version(ds, Settings(build_dir=tmp_path), ReleaseNotes("build", "Tests", "tests/test_dumps.py"))
     return open_published(Settings(build_dir=tmp_path, base_iri=base))
 
 
@@ -319,9 +321,18 @@ def test_a_slow_dump_set_answers_503_until_written(tmp_path, monkeypatch) -> Non
         assert c.get("/dumps/", headers={"accept": "application/json"}).status_code == 200
 
 
-def test_republishing_the_same_version_gets_fresh_dumps(tmp_path) -> None:
+def test_the_dumps_are_written_with_the_version_and_kept_when_nothing_changed(tmp_path) -> None:
     first = open_dumps(fixture_published(tmp_path), tmp_path)
-    second = open_dumps(fixture_published(tmp_path), tmp_path)  # same inputs, new blank node labels
-    assert second.folder != first.folder
+    assert first.folder == tmp_path / "versions" / "1" / "dumps"
+    second = open_dumps(fixture_published(tmp_path), tmp_path)  # the same content: no new version
+    assert second == first
     published = open_published(Settings(build_dir=tmp_path))
     assert (second.folder / "smart-hame.nq").read_bytes() == dump_bytes(published, "nquads")
+    assert not (tmp_path / "dumps").exists(), "a published version's dumps are never written again"
+
+
+def test_a_server_at_another_base_writes_its_own_rebased_dumps(tmp_path) -> None:
+    published = fixture_published(tmp_path, "http://127.0.0.1:9/")
+    dumps = open_dumps(published, tmp_path)
+    assert dumps.folder.parent == tmp_path / "dumps" and dumps.base_iri == "http://127.0.0.1:9/"
+    assert b"http://127.0.0.1:9/project/A1" in (dumps.folder / "smart-hame.nq").read_bytes()

@@ -1,6 +1,8 @@
 """``smarthame``: the command line, thin over the library modules.
 
 smarthame build [--validator]        load, validate, publish (refuses on violations)
+smarthame releases                   the published versions, newest first
+smarthame rollback VERSION           publish an earlier version again, as a new release
 smarthame validate [FILES...]        SHACL report; exit 0 conforms, 1 violations, 2 unreadable input
                                      (--validator fast|pyshacl on both: the compiled one, or the reference)
 smarthame convert [--check]          the reference records -> data/*.ttl
@@ -18,10 +20,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server import settings as settings_mod
 from server.errors import ParseError, SmartHameError, ValidationFailed
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from server.graph.releases import Release
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -38,10 +46,12 @@ def step(label: str, quiet: bool = False) -> Iterator[None]:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from server.graph.loading import bundled_sources, dataset_version, load_sources
+    from server.graph.loading import bundled_sources, load_sources
+    from server.graph.releases import ReleaseNotes
     from server.graph.validation import validate
-    from server.graph.versions import publish
+    from server.publish.publishing import publish_version, source_files
 
+    started = _now()
     sources = bundled_sources(settings)
     with step("Reading ontology and data"):
         ds = load_sources(sources, settings.base_iri)
@@ -53,24 +63,75 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_VIOLATIONS
     if report.results:
         print(report.format_text(), file=sys.stderr)
-    version = dataset_version([s.path for s in sources], settings.base_iri)
-    with step(f"Publishing version {version}"):
-        target = publish(ds, version, settings.base_iri, settings.build_dir)
-    _print_counts(target)
+    files = source_files([s.path for s in sources], settings.project_root)
+    notes = ReleaseNotes(
+        "build", settings.publisher_name, "smarthame build", files, f"Built from {len(files)} files."
+    )
+    with step("Publishing"):
+        release = publish_version(ds, settings, notes, started=started)
+    _print_release(release)
     return EXIT_OK
 
 
-def _print_counts(target: Path) -> None:
-    import json
-
-    manifest = json.loads((target / "manifest.json").read_text())
-    print(f"Published {manifest['triples']} triples as version {manifest['version']} in {target}")
+def _print_release(release: Release) -> None:
+    manifest = release.manifest
+    if not release.created:
+        print(
+            f"Unchanged: the inputs give the bytes of version {release.version} (sha256 "
+            f"{release.content_sha256[:12]}…), which stays published; no new release."
+        )
+        return
+    print(f"Published {manifest['triples']} triples as version {release.version} in {release.folder}")
+    changes = release.changes
+    since = f"since version {release.previous}" if release.previous else "from nothing"
+    entities = changes.get("entities", {})
+    print(
+        f"Changes {since}: +{changes.get('added', 0)} -{changes.get('removed', 0)} quads; "
+        f"{entities.get('added', 0)} entities added, {entities.get('changed', 0)} changed, "
+        f"{entities.get('removed', 0)} removed"
+    )
     print("\nTriples per graph:")
     for g, n in manifest["graphs"].items():
         print(f"  {n:>7}  {g}")
     print("\nInstances per class:")
     for c, n in manifest["classes"].items():
         print(f"  {n:>7}  {c}")
+
+
+def cmd_releases(args: argparse.Namespace, settings: Settings) -> int:
+    from server.graph.releases import current_release, list_releases
+
+    releases = list_releases(settings.build_dir)
+    if not releases:
+        print(f"No published version under {settings.build_dir}; run `smarthame build` first.")
+        return EXIT_OK
+    current = current_release(settings.build_dir)
+    print(f"{'version':>8}  {'issued (UTC)':<20} {'action':<9} {'quads':>9} {'+added':>8} {'-removed':>8}  notes")
+    for r in reversed(releases):
+        mark = "*" if current is not None and r.version == current.version else " "
+        kept = "" if r.retained else " (dumps pruned)"
+        changes = r.changes
+        print(
+            f"{mark}{r.version:>7}  {r.issued:%Y-%m-%d %H:%M:%S}  {r.notes.action:<9} {r.triples:>9} "
+            f"{changes.get('added', 0):>8} {changes.get('removed', 0):>8}  {r.notes.summary}{kept}"
+        )
+    print("\n* the published version; `smarthame rollback VERSION` publishes an earlier one again.")
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    from server.publish.publishing import rollback
+
+    with step(f"Publishing version {args.version} again"):
+        release = rollback(args.version, settings, settings.publisher_name)
+    _print_release(release)
+    return EXIT_OK
+
+
+def _now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -153,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="Load ontology and data, validate, and publish.")
     _add_validator_flag(p)
+    sub.add_parser("releases", help="List the published versions, newest first.")
+    p = sub.add_parser("rollback", help="Publish an earlier version again, as a new release.")
+    p.add_argument("version", help="the version, as `smarthame releases` lists it")
 
     p = sub.add_parser(
         "validate", help="Validate the bundled data, or the given RDF files with the ontology."
@@ -186,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, help=help_["processes"])
     p.add_argument("--workers", type=int, help=help_["workers"])
     p.add_argument("--allow-service", action="append", help=help_["service_allowlist"])
+    p.add_argument("--store", choices=settings_mod.STORE_KINDS, help=help_["store"])
     # Also after `serve` (`smarthame serve --base-iri URL`); SUPPRESS keeps a value given before it.
     p.add_argument("--base-iri", default=argparse.SUPPRESS, help=help_["base_iri"])
     return parser
@@ -198,6 +263,8 @@ def _add_validator_flag(p: argparse.ArgumentParser) -> None:
 
 COMMANDS = {
     "build": cmd_build,
+    "releases": cmd_releases,
+    "rollback": cmd_rollback,
     "convert": cmd_convert,
     "validate": cmd_validate,
     "dump": cmd_dump,
@@ -217,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "workers": getattr(args, "workers", None),
         "service_allowlist": tuple(args.allow_service) if getattr(args, "allow_service", None) else None,
         "validator": getattr(args, "validator", None),
+        "store": getattr(args, "store", None),
     }
     if args.command == "serve" and args.files:
         overrides["files"] = tuple(Path(f) for f in args.files)

@@ -1,27 +1,42 @@
-"""Publishing a validated dataset, and opening what was published.
+"""Opening what was published: the version ``build/current`` names, in memory or from its on-disk store.
 
-A published version is a folder ``build/versions/<version>/`` holding ``dataset.nq`` (every quad) and
-``manifest.json`` (version, base IRI, time, counts). ``build/current`` is a symlink to the live one,
-swapped with an atomic rename, so a reader sees the old version or the new one, never half of one,
-and a failed build leaves the published version exactly as it was.
+The layout of a build folder (written by ``server.graph.build_folder`` and ``server.publish.publishing``)::
 
-The server loads the published N-Quads into an in-memory pyoxigraph store: measured here, the in-memory
-store answered an aggregate 3.4x faster than the on-disk one. Once loaded the store is not written to.
+    build/current -> versions/<v>    the live version: a symlink, replaced by one rename
+    build/versions/<v>/              one complete version, never changed once renamed into place
+        manifest.json                version, release number, base IRI, times, counts, content hash, notes
+        dataset.nq                   every quad, blank nodes canonical (RDFC-1.0), sorted
+        store/                       the pyoxigraph on-disk store (versions whose store is "disk")
+        dumps/                       the dump files (server.publish.dumps)
+        changes/                     the quads added and removed since the previous version
+
+``build/current`` is read once per opening (:func:`current_folder`) and everything else is read from the
+folder it named, so a version switched in meanwhile is never half read.
+
+A version is served in one of two ways (setting ``store``):
+
+- **memory**: the N-Quads loaded into an in-memory store in the server process. Fastest, but pyoxigraph
+  writes to the store's memory as it reads, so each forked query worker ends up with a private copy;
+- **disk**: the RocksDB store written at publish, opened with ``Store.read_only`` by every process and
+  every worker, so the operating system's page cache holds the data once.
+
+:func:`fill_store` is the one place quads enter a store, for both kinds, and :meth:`StoreSource.open`
+the one place a store is opened to be read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
-import shutil
-import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyoxigraph as ox
 
@@ -30,6 +45,29 @@ from server.graph.loading import parse_file
 from server.graph.rebasing import Rebaser
 from server.graph.vocabulary import RDF_TYPE
 from server.settings import DEFAULT_BASE_IRI, Settings
+
+StoreKind = Literal["memory", "disk"]
+CURRENT, VERSIONS = "current", "versions"
+MANIFEST, DATASET, STORE = "manifest.json", "dataset.nq", "store"
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """Where a version's store comes from, so that any process (a query worker too) can open its own."""
+
+    kind: StoreKind
+    dataset: Path  # the canonical N-Quads
+    store: Path | None  # the on-disk store, for kind "disk"
+    built_base: str
+    base_iri: str
+
+    def open(self) -> ox.Store:
+        """A store to read: the on-disk one opened read-only, or a fresh in-memory one filled."""
+        if self.kind == "disk" and self.store is not None:
+            return ox.Store.read_only(str(self.store))
+        store = ox.Store()
+        fill_store(store, self.dataset, self.built_base, self.base_iri)
+        return store
 
 
 @dataclass(frozen=True)
@@ -42,6 +80,8 @@ class Published:
     base_iri: str
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None  # the N-Quads file it was loaded from, when there is one
+    folder: Path | None = None  # the version's folder under build/versions, when it was published
+    source: StoreSource | None = None
 
     @property
     def etag(self) -> str:
@@ -54,6 +94,35 @@ class Published:
     @property
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    @property
+    def store_kind(self) -> StoreKind:
+        return self.source.kind if self.source is not None else "memory"
+
+    def store_opener(self) -> Callable[[], ox.Store]:
+        """How a forked query worker gets its store: its own read-only handle on the on-disk store, or
+        this process's in-memory store, inherited copy-on-write."""
+        source = self.source
+        if source is not None and source.kind == "disk":
+            return source.open
+        store = self.store
+        return lambda: store
+
+    def reopened(self) -> Published:
+        """The same version with a store handle of this process's own (after a fork: an on-disk store's
+        handle must not be shared between processes; an in-memory one is shared copy-on-write)."""
+        if self.source is None or self.source.kind != "disk":
+            return self
+        return Published(
+            self.source.open(),
+            self.version,
+            self.modified,
+            self.base_iri,
+            self.manifest,
+            self.path,
+            self.folder,
+            self.source,
+        )
 
 
 def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
@@ -75,73 +144,87 @@ def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
     }
 
 
-def publish(ds: ox.Dataset, version: str, base_iri: str, build_dir: Path) -> Path:
-    """Write ``ds`` as a new published version and switch ``build/current`` to it atomically."""
-    versions = build_dir / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
-    try:
-        ox.serialize(_sorted_quads(ds), output=str(staging / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
-        manifest = {
-            "version": version,
-            "base_iri": base_iri,
-            "modified": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            **count_dataset(ds),
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        target = versions / version
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    link_tmp = build_dir / ".current.tmp"
-    if link_tmp.is_symlink() or link_tmp.exists():
-        link_tmp.unlink()
-    link_tmp.symlink_to(Path("versions") / version)
-    os.replace(link_tmp, build_dir / "current")
-    return target
+def fill_store(store: ox.Store, nq: Path, built_base: str, base_iri: str) -> None:
+    """Load a version's N-Quads into ``store``, rebased from ``built_base`` onto ``base_iri``."""
+    if built_base == base_iri:
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        return
+    rebaser = Rebaser(built_base, base_iri)
+    store.bulk_extend(rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
 
 
-def _sorted_quads(ds: ox.Dataset) -> list[ox.Quad]:
-    # Blank nodes get canonical labels (RDFC-1.0) and quads are sorted, so that the same inputs always
-    # publish the same bytes: stable dumps, checksums and ETags across rebuilds.
-    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(ds, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+def write_store(folder: Path, nq: Path, base_iri: str) -> None:
+    """Write the on-disk store of a version being published (``folder`` must not exist yet)."""
+    store = ox.Store(str(folder))
+    fill_store(store, nq, base_iri, base_iri)
+    store.optimize()
+    store.flush()
+    del store  # closes RocksDB before the folder is renamed into place
+
+
+def store_kind_for(settings: Settings, quads: int) -> StoreKind:
+    """Which store a version of ``quads`` quads is served from by default."""
+    if settings.store == "auto":
+        return "disk" if quads > settings.memory_store_max_quads else "memory"
+    return "disk" if settings.store == "disk" else "memory"
+
+
+def versions_dir(build_dir: Path) -> Path:
+    return build_dir / VERSIONS
 
 
 def published_dir(settings: Settings) -> Path:
-    return settings.build_dir / "current"
+    return settings.build_dir / CURRENT
 
 
-def open_published(settings: Settings) -> Published:
-    """Load the published version into an in-memory store, rebased onto ``settings.base_iri``."""
-    current = published_dir(settings)
-    nq = current / "dataset.nq"
-    if not nq.is_file():
+def current_folder(build_dir: Path) -> Path | None:
+    """The folder ``build/current`` names, read once (None when nothing was published)."""
+    try:
+        target = os.readlink(build_dir / CURRENT)
+    except (FileNotFoundError, OSError):
+        return None
+    folder = build_dir / target
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return manifest
+
+
+def open_published(settings: Settings, folder: Path | None = None) -> Published:
+    """Open the published version (or the version ``folder``), rebased onto ``settings.base_iri``."""
+    folder = folder or current_folder(settings.build_dir)
+    if folder is None or not (folder / DATASET).is_file():
         raise Unavailable(f"No published dataset under {settings.build_dir}; run `smarthame build` first.")
-    manifest = json.loads((current / "manifest.json").read_text())
-    store = ox.Store()
+    manifest = read_manifest(folder)
     built_base = manifest.get("base_iri", DEFAULT_BASE_IRI)
-    if built_base == settings.base_iri:
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    else:
-        rebaser = Rebaser(built_base, settings.base_iri)
-        store.bulk_extend(rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
-    version = (
-        manifest["version"]
-        if built_base == settings.base_iri
-        else f"{manifest['version']}-{_short_hash(settings.base_iri)}"
-    )
+    rebased = built_base != settings.base_iri
+    kind = _served_kind(settings, manifest, folder, rebased)
+    source = StoreSource(kind, folder / DATASET, folder / STORE, built_base, settings.base_iri)
+    version = manifest["version"] if not rebased else f"{manifest['version']}-{_short_hash(settings.base_iri)}"
     return Published(
-        store=store,
+        store=source.open(),
         version=version,
         modified=datetime.fromisoformat(manifest["modified"]),
         base_iri=settings.base_iri,
         manifest=manifest,
-        path=nq,
+        path=folder / DATASET,
+        folder=folder,
+        source=source,
     )
+
+
+def _served_kind(settings: Settings, manifest: dict[str, Any], folder: Path, rebased: bool) -> StoreKind:
+    has_store = (folder / STORE).is_dir()
+    if settings.store == "memory" or rebased:  # the on-disk store holds the IRIs of the build's base
+        return "memory"
+    if settings.store == "disk" and not has_store:
+        raise Unavailable(
+            f"Version {manifest['version']} has no on-disk store (setting store is 'disk'); publish it again "
+            "with SMARTHAME_STORE=disk, or serve it with store 'auto' or 'memory'."
+        )
+    return "disk" if has_store else "memory"
 
 
 def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
@@ -172,6 +255,4 @@ def open_dataset(settings: Settings) -> Published:
 
 
 def _short_hash(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()[:8]

@@ -13,11 +13,12 @@ check ``sh:class`` on these values, so each is typed and labelled here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import pyoxigraph as ox
 
+from server.graph.releases import Release
 from server.graph.versions import Published
 from server.graph.vocabulary import (
     AUTHORITY,
@@ -134,8 +135,11 @@ def dump_url(base: str, name: str) -> str:
     return f"{base}dumps/{name}"
 
 
-def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> list[ox.Triple]:
-    """The DCAT-AP 3.0.1 description: catalogue, dataset, one distribution per dump, the SPARQL service."""
+def catalog_graph(
+    published: Published, dumps: DumpSet, settings: Settings, releases: Sequence[Release] = ()
+) -> list[ox.Triple]:
+    """The DCAT-AP 3.0.1 description: catalogue, dataset, one distribution per dump, the SPARQL service,
+    and each release up to the served one as a version (``server.publish.catalog_versions``)."""
     base = published.base_iri
     g = TripleBuilder()
     catalog = ox.NamedNode(f"{base}catalog")
@@ -163,8 +167,13 @@ def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> l
 
     _dataset(g, published, dataset, publisher, contact, modified, home)
     for f in dumps.files:
-        g.add(dataset, DCAT + "distribution", _distribution(g, base, f, modified))
+        g.add(dataset, DCAT + "distribution", distribution(g, base, f, modified))
     _service(g, base, service, dataset, publisher, contact)
+    if releases:
+        from server.publish.catalog_versions import describe_versions
+
+        current = published.folder.name if published.folder is not None else None
+        describe_versions(g, base, releases, dataset, (publisher, contact, home), current)
     return list(g.triples)
 
 
@@ -177,9 +186,25 @@ def _dataset(
     modified: ox.Literal,
     home: ox.NamedNode,
 ) -> None:
-    base = published.base_iri
+    period = temporal_coverage(published)
+    describe_dataset(g, published.base_iri, dataset, publisher, contact, home, TITLE, period)
+    g.add(dataset, DCT + "modified", modified)
+    g.add(dataset, DCAT + "version", ox.Literal(published.version))
+
+
+def describe_dataset(
+    g: TripleBuilder,
+    base: str,
+    dataset: ox.NamedNode,
+    publisher: ox.NamedNode,
+    contact: ox.NamedNode,
+    home: ox.NamedNode,
+    title: dict[str, str],
+    period: tuple[date, date] | None,
+) -> None:
+    """What the dataset and each of its versions (``server.publish.catalog_versions``) say alike."""
     g.add(dataset, RDF + "type", DCAT + "Dataset")
-    g.texts(dataset, DCT + "title", TITLE)
+    g.texts(dataset, DCT + "title", title)
     g.texts(dataset, DCT + "description", DESCRIPTION)
     g.add(dataset, DCT + "publisher", publisher)
     g.add(dataset, DCAT + "contactPoint", contact)
@@ -187,9 +212,7 @@ def _dataset(
     g.add(dataset, DCT + "spatial", _spatial(g))
     g.add(dataset, DCT + "accessRights", g.typed(AUTHORITY + "access-right/PUBLIC", DCT + "RightsStatement"))
     g.add(dataset, DCT + "accrualPeriodicity", g.typed(AUTHORITY + "frequency/IRREG", DCT + "Frequency"))
-    g.add(dataset, DCT + "modified", modified)
     g.add(dataset, DCAT + "landingPage", home)
-    g.add(dataset, DCAT + "version", ox.Literal(published.version))
     g.add(dataset, DCT + "conformsTo", g.typed(ontology_ns(base).rstrip("/"), DCT + "Standard"))
     for code, label in THEMES.items():
         theme = g.typed(AUTHORITY + "data-theme/" + code, SKOS + "Concept", label=label)
@@ -200,19 +223,27 @@ def _dataset(
             g.add(dataset, DCAT + "keyword", ox.Literal(word, language=lang))
     for language in _languages(g):
         g.add(dataset, DCT + "language", language)
-    period = temporal_coverage(published)
     if period is not None:
-        node = ox.NamedNode(f"{base}catalog#temporal-coverage")
+        node = ox.NamedNode(f"{dataset.value.split('#')[0]}#temporal-coverage")
         g.add(node, RDF + "type", DCT + "PeriodOfTime")
         g.add(node, DCAT + "startDate", typed_literal(period[0].isoformat(), "date"))
         g.add(node, DCAT + "endDate", typed_literal(period[1].isoformat(), "date"))
         g.add(dataset, DCT + "temporal", node)
 
 
-def _distribution(g: TripleBuilder, base: str, f: DumpFile, modified: ox.Literal) -> ox.NamedNode:
+def distribution(
+    g: TripleBuilder,
+    base: str,
+    f: DumpFile,
+    modified: ox.Literal,
+    at: str | None = None,
+    url: str | None = None,
+) -> ox.NamedNode:
+    """A dump file as a DCAT distribution; ``at`` is the IRI of the version it belongs to, whose dumps are
+    served under it, ``url`` where the file is when not among them."""
     kind = KINDS[f.kind]
-    node = ox.NamedNode(f"{base}catalog#dump-{f.name}")
-    url = ox.NamedNode(dump_url(base, f.name))
+    node = ox.NamedNode(f"{at}#dump-{f.name}" if at else f"{base}catalog#dump-{f.name}")
+    url_node = ox.NamedNode(url or (f"{at}/dumps/{f.name}" if at else dump_url(base, f.name)))
     what = KIND_TEXT[f.kind] if f.graph is None else f"the named graph <{f.graph}> as {kind.format.name}"
     g.add(node, RDF + "type", DCAT + "Distribution")
     g.add(node, DCT + "title", ox.Literal(f.name, language="en"))
@@ -221,14 +252,14 @@ def _distribution(g: TripleBuilder, base: str, f: DumpFile, modified: ox.Literal
         DCT + "description",
         ox.Literal(f"Dump of {what}" + (", gzip-compressed." if f.compressed else "."), language="en"),
     )
-    g.add(node, DCAT + "accessURL", url)
-    g.add(node, DCAT + "downloadURL", url)
+    g.add(node, DCAT + "accessURL", url_node)
+    g.add(node, DCAT + "downloadURL", url_node)
     g.add(node, DCAT + "mediaType", g.typed(IANA_MEDIA_TYPES + kind.media_type, DCT + "MediaType"))
     if f.compressed:
         g.add(node, DCAT + "compressFormat", g.typed(IANA_MEDIA_TYPES + GZIP, DCT + "MediaType"))
     g.add(node, DCT + "format", g.typed(AUTHORITY + "file-type/" + kind.file_type, DCT + "MediaTypeOrExtent"))
     g.add(node, DCAT + "byteSize", typed_literal(f.size, "nonNegativeInteger"))
-    checksum = ox.NamedNode(f"{base}catalog#sha256-{f.name}")
+    checksum = ox.NamedNode(f"{at}#sha256-{f.name}" if at else f"{base}catalog#sha256-{f.name}")
     g.add(node, SPDX + "checksum", checksum)
     g.add(checksum, RDF + "type", SPDX + "Checksum")
     g.add(

@@ -44,6 +44,7 @@ CHUNK = 1 << 20  # bytes per read when compressing and hashing; 1 MiB keeps memo
 # of the time for a 44% larger one; 6 (zlib's default) sits between.
 GZIP_LEVEL = 6
 STEM = "smart-hame"
+DUMPS = "dumps"  # the folder of a version's dump set (server.graph.versions)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class DumpSet:
     files: tuple[DumpFile, ...]
     merged: Counts  # the merged graph, as in smart-hame.nt
     graphs: dict[str, int]  # named graph IRI -> triples
+    base_iri: str = DEFAULT_BASE_IRI
 
     def get(self, name: str) -> DumpFile:
         for f in self.files:
@@ -314,15 +316,23 @@ def dumps_folder(published: Published, build_dir: Path) -> Path:
 
 
 def open_dumps(published: Published, build_dir: Path) -> DumpSet:
-    """The dump set of ``published``: read from its folder, or written there first if absent."""
+    """The dump set of ``published``: the one written with its version when it was published, else one
+    read from ``<build_dir>/dumps/`` (written there first if absent: served files, another base IRI)."""
+    if published.folder is not None:
+        own = published.folder / DUMPS
+        if (own / "manifest.json").is_file():
+            dumps = read_dump_set(own)
+            if dumps.base_iri == published.base_iri:
+                return dumps
     folder = dumps_folder(published, build_dir)
     manifest = folder / "manifest.json"
     if not manifest.is_file():
-        _write_dump_set(published, folder)
-    return _read_manifest(folder)
+        write_dump_set(published, folder)
+    return read_dump_set(folder)
 
 
-def _write_dump_set(published: Published, folder: Path) -> None:
+def write_dump_set(published: Published, folder: Path) -> None:
+    """Write every dump of ``published`` into ``folder`` (which must not exist), whole or not at all."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
     try:
@@ -358,10 +368,18 @@ def _write_dump_set(published: Published, folder: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _read_manifest(folder: Path) -> DumpSet:
+def read_dump_set(folder: Path) -> DumpSet:
+    """The dump set written into ``folder`` (its ``manifest.json``)."""
     body = json.loads((folder / "manifest.json").read_text())
     files = tuple(DumpFile(**f) for f in body["files"])
-    return DumpSet(folder, body["version"], files, Counts.from_json(body["merged"]), body["graphs"])
+    return DumpSet(
+        folder,
+        body["version"],
+        files,
+        Counts.from_json(body["merged"]),
+        body["graphs"],
+        body.get("base_iri", DEFAULT_BASE_IRI),
+    )
 
 
 def _gzip(source: Path, target: Path) -> None:

@@ -76,7 +76,7 @@ class Engine:
         self.pool: WorkerPool | None = None
 
     def start(self) -> None:
-        self.pool = WorkerPool(self.published.store, self.settings)
+        self.pool = WorkerPool(self.published.store_opener(), self.settings)
         self.pool.start()
 
     def close(self) -> None:

@@ -1,5 +1,10 @@
 """Query workers: processes that each hold the store and are killed when their query runs out of time.
 
+A worker's store is the server's in-memory store, inherited with the fork (each worker comes to hold
+its own copy, as pyoxigraph writes to it while reading), or the version's on-disk store opened read-only by
+the worker itself, so that every process reads the same files and the page cache holds them once
+(``server.graph.versions``).
+
 pyoxigraph has no timeout and holds the GIL while it evaluates, so a thread can neither stop a query nor
 keep the server answering during one. Queries therefore run in processes::
 
@@ -31,6 +36,7 @@ import sys
 import threading
 import traceback
 from collections import deque
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -40,6 +46,9 @@ from server.sparql import sandbox
 from server.sparql.evaluation import Job, Outcome, execute
 
 _FRAME = struct.Struct("!IQ")  # header length, body length
+# How a worker gets its store, called in the worker (``Published.store_opener``): the in-memory store it
+# inherited from the server, or a read-only handle of its own on the on-disk store.
+StoreOpener = Callable[[], ox.Store]
 
 
 def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
@@ -54,12 +63,13 @@ def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
     return bytes(buf)
 
 
-def _worker_main(sock: socket.socket, store: ox.Store, settings: Settings) -> None:
+def _worker_main(sock: socket.socket, open_store: StoreOpener, settings: Settings) -> None:
     """Answer jobs until the server closes the socket."""
     sandbox.die_with_parent()
     if not settings.service_allowlist:
         sandbox.forbid_network()
     sandbox.limit_memory(settings.worker_memory_mb * 1024 * 1024)
+    store = open_store()  # an on-disk store's own read-only handle; an in-memory one, inherited
     while True:
         head = _recv_exactly(sock, _FRAME.size)
         if head is None:
@@ -79,7 +89,7 @@ def _worker_main(sock: socket.socket, store: ox.Store, settings: Settings) -> No
         sock.sendmsg([_FRAME.pack(len(reply), len(body)), reply, body])
 
 
-def _zygote_main(control: socket.socket, store: ox.Store, settings: Settings) -> None:
+def _zygote_main(control: socket.socket, open_store: StoreOpener, settings: Settings) -> None:
     """Fork a worker for every byte received on ``control``; send back its pid and socket."""
     sandbox.die_with_parent()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
@@ -90,7 +100,7 @@ def _zygote_main(control: socket.socket, store: ox.Store, settings: Settings) ->
             control.close()
             ours.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            sandbox.run_forked(functools.partial(_worker_main, theirs, store, settings))
+            sandbox.run_forked(functools.partial(_worker_main, theirs, open_store, settings))
         theirs.close()
         socket.send_fds(control, [struct.pack("!i", pid)], [ours.fileno()])
         ours.close()
@@ -135,8 +145,8 @@ class Worker:
 class WorkerPool:
     """``settings.query_workers`` workers; a request waits for a free one within its own time limit."""
 
-    def __init__(self, store: ox.Store, settings: Settings) -> None:
-        self.store = store
+    def __init__(self, open_store: StoreOpener, settings: Settings) -> None:
+        self.open_store = open_store
         self.settings = settings
         self.idle: list[Worker] = []
         self.waiters: deque[asyncio.Future[Worker]] = deque()
@@ -162,7 +172,7 @@ class WorkerPool:
         pid = os.fork()
         if pid == 0:
             ours.close()
-            sandbox.run_forked(functools.partial(_zygote_main, theirs, self.store, self.settings))
+            sandbox.run_forked(functools.partial(_zygote_main, theirs, self.open_store, self.settings))
         theirs.close()
         self._zygote_pid, self._control = pid, ours
 

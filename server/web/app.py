@@ -1,14 +1,15 @@
 """``create_app(settings)``: the FastAPI application.
 
 The lifespan opens the dataset (the published version, or the files given to ``serve``), starts the
-query engine, and keeps both in ``app.state.smarthame``; routes live in ``server.web.routes.*`` and reach
-them through :func:`server.web.state.state`. Errors from ``server.errors`` become responses in one handler
+query engine, and keeps both in an ``AppState`` that ``app.state.live`` (``server.web.live``) replaces when
+a newer version is published; routes live in ``server.web.routes.*`` and reach the state of their request
+through :func:`server.web.state.state`. Errors from ``server.errors`` become responses in one handler
 here.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -19,14 +20,23 @@ from starlette.exceptions import HTTPException
 from server.errors import BadParameter, SmartHameError
 from server.graph.versions import Published, open_dataset
 from server.settings import Settings
-from server.sparql.cache import ResultCache
-from server.sparql.engine import Engine
+from server.sparql.workers import WorkerPool
 from server.web.content_policy import ContentSecurityPolicy
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
+from server.web.live import Live, start_state
 from server.web.metrics import Metrics
-from server.web.routes import apidocs, catalog, dashboard, dumps, ops, queries, resources, sparql
-from server.web.state import AppState
+from server.web.routes import (
+    apidocs,
+    catalog,
+    dashboard,
+    dumps,
+    ops,
+    queries,
+    resources,
+    sparql,
+    versions,
+)
 
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
@@ -38,21 +48,16 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        data = published if published is not None else open_dataset(settings)
-        engine = Engine(data, settings)
-        engine.start()
-        cache = ResultCache(settings.cache_entries, settings.cache_bytes)
-        app.state.smarthame = AppState(
-            settings=settings,
-            published=data,
-            engine=engine,
-            cache=cache,
-            metrics=_metrics(engine, cache, getattr(app.state, "metrics", None) or Metrics()),
-        )
+        data = published.reopened() if published is not None else open_dataset(settings)
+        metrics = getattr(app.state, "metrics", None) or Metrics()
+        live = Live(settings, app, start_state(settings, data, metrics))
+        app.state.live = live
+        _metrics(live, metrics)
+        live.start()  # watches build/current, and SIGHUP, for a newly published version
         try:
             yield
         finally:
-            engine.close()
+            await live.stop()
 
     app = FastAPI(
         title="Smart Häme knowledge graph",
@@ -98,6 +103,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         queries.make_router(settings),
         dashboard.make_router(settings),
         dumps.router,
+        versions.router,
         catalog.router,
         resources.router,
     ):
@@ -110,19 +116,34 @@ def _error_response(request: Request, exc: SmartHameError) -> Response:
     return Response(body, status_code=status, headers={k.decode(): v.decode() for k, v in headers})
 
 
-def _metrics(engine: Engine, cache: ResultCache, metrics: Metrics) -> Metrics:
-    pool = engine.pool
-    metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", lambda: cache.hits)
-    metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", lambda: cache.misses)
-    metrics.gauge("smarthame_cache_entries", "Responses held in the result cache.", lambda: len(cache))
-    metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: cache.bytes)
-    if pool is not None:
-        metrics.gauge(
-            "smarthame_query_timeouts_total", "Queries stopped at their time limit.", lambda: pool.timeouts
-        )
-        metrics.gauge(
-            "smarthame_worker_restarts_total", "Query workers killed and replaced.", lambda: pool.restarts
-        )
-        metrics.gauge("smarthame_workers_busy", "Query workers running a query now.", lambda: pool.busy)
-        metrics.gauge("smarthame_workers_idle", "Query workers waiting for a query.", lambda: len(pool.idle))
+def _metrics(live: Live, metrics: Metrics) -> Metrics:
+    def pool() -> WorkerPool | None:
+        return live.current.engine.pool
+
+    def count(name: str) -> Callable[[], float]:
+        return lambda: live.count(name)
+
+    metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", count("cache_hits"))
+    metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", count("cache_misses"))
+    metrics.gauge("smarthame_cache_entries", "Responses held in the result cache.", lambda: len(live.current.cache))
+    metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: live.current.cache.bytes)
+    metrics.gauge(
+        "smarthame_query_timeouts_total", "Queries stopped at their time limit.", count("query_timeouts")
+    )
+    metrics.gauge(
+        "smarthame_worker_restarts_total", "Query workers killed and replaced.", count("worker_restarts")
+    )
+    metrics.gauge("smarthame_workers_busy", "Query workers running a query now.", lambda: _busy(pool()))
+    metrics.gauge("smarthame_workers_idle", "Query workers waiting for a query.", lambda: _idle(pool()))
+    metrics.gauge(
+        "smarthame_version_switches_total", "Newly published versions switched to.", lambda: live.switches
+    )
     return metrics
+
+
+def _busy(pool: WorkerPool | None) -> float:
+    return pool.busy if pool is not None else 0
+
+
+def _idle(pool: WorkerPool | None) -> float:
+    return len(pool.idle) if pool is not None else 0

@@ -1,7 +1,7 @@
 """The HTTP edge: one pure-ASGI layer in front of FastAPI's routing.
 
-For every request it answers CORS preflights, adds ``ETag``/``Last-Modified`` (tied to the dataset
-version) and answers ``If-None-Match``/``If-Modified-Since`` with 304 (``server.web.conditional``), gzips
+For every request it pins the version the request is answered from (``server.web.live``), answers CORS
+preflights, adds ``X-Dataset-Version``, ``ETag``/``Last-Modified`` (tied to that version) and answers ``If-None-Match``/``If-Modified-Since`` with 304 (``server.web.conditional``), gzips
 when asked, adds CORS headers and records metrics. It also serves repeated ``GET /sparql`` queries straight
 from the result cache (a dict lookup and one ``send``) and hands other ``/sparql`` requests to the endpoint
 without FastAPI's routing, because the endpoint's throughput is what the benchmark measures.
@@ -30,10 +30,12 @@ from server.web.asgi import ASGIApp, Headers, Message, Receive, Scope, Send, req
 from server.web.conditional import http_date, is_fresh, version_etag
 from server.web.error_responses import framework_error, is_ours, render_error
 from server.web.metrics import route_label
+from server.web.state import PINNED
 
 log = logging.getLogger("smarthame")
 CORS_METHODS = ("GET", "HEAD", "POST")
-EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache, X-Request-Id"
+EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache, X-Request-Id, X-Dataset-Version"
+VERSION_HEADER = b"x-dataset-version"  # the version every response comes from, whole
 MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
 
 
@@ -72,7 +74,8 @@ def not_modified(headers: dict[bytes, bytes], etag: bytes, modified: datetime) -
 
 
 class Edge:
-    """Pure-ASGI middleware; see the module docstring. State comes from ``scope["app"].state.smarthame``."""
+    """Pure-ASGI middleware; see the module docstring. Each request is pinned to the state of the version
+    served when it arrived (``server.web.live``), and answered from it to the end."""
 
     def __init__(self, app: ASGIApp, endpoints: dict[str, ASGIApp] | None = None) -> None:
         self.app = app
@@ -83,7 +86,17 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        state = getattr(scope["app"].state, "smarthame", None)
+        live = getattr(scope["app"].state, "live", None)
+        state = live.enter() if live is not None else getattr(scope["app"].state, "smarthame", None)
+        if state is not None:
+            scope[PINNED] = state  # the whole request is answered from this version (server.web.live)
+        try:
+            await self._answer(scope, receive, send, state, started)
+        finally:
+            if live is not None:
+                live.leave(state)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, state: Any, started: float) -> None:
         headers = request_headers(scope)
         method, path = scope["method"], scope["path"]
         status_box = [0]
@@ -109,7 +122,7 @@ class Edge:
                 endpoint = self.endpoints.get(path)
                 await (endpoint or self.app)(scope, receive, out.send)
         except Exception:
-            await self._internal_error(scope, tracked_send, started=status_box[0] != 0)
+            await self._internal_error(scope, tracked_send, state, started=status_box[0] != 0)
             status_box[0] = status_box[0] or 500
         if state is not None:
             self._observe(state, path, status_box[0], started)
@@ -119,7 +132,7 @@ class Edge:
         state.metrics.observe(route_label(path), status, time.perf_counter() - started)
 
     @staticmethod
-    async def _internal_error(scope: Scope, send: Send, started: bool) -> None:
+    async def _internal_error(scope: Scope, send: Send, state: Any, started: bool) -> None:
         """Log the exception being handled, once, under a new request id; answer 500 if nothing was sent yet.
 
         Once a response has started there is no status left to change: the server then closes the
@@ -131,6 +144,8 @@ class Edge:
             return
         status, headers, body = render_error(InternalError(request_id), scope)
         cors = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED)]
+        if state is not None:
+            cors.append((VERSION_HEADER, state.published.version.encode()))
         await send_simple(send, status, [*headers, *cors, (b"x-request-id", request_id.encode())], body)
 
     @staticmethod
@@ -214,6 +229,7 @@ class _Outgoing:
         use_gzip = self.gzip and compressible and status == 200 and (more or len(body) >= MIN_GZIP_BYTES)
         headers.append((b"access-control-allow-origin", b"*"))
         headers.append((b"access-control-expose-headers", EXPOSED))
+        headers.append((VERSION_HEADER, self.state.published.version.encode()))
         if compressible:
             headers.append((b"vary", b"Accept-Encoding"))
         no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)

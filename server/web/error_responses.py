@@ -19,6 +19,7 @@ from server.errors import HTTPError, MethodNotAllowed, NotAcceptable, NotFound, 
 from server.sparql.formats import HTML, JSON, PLAIN_JSON, negotiate
 from server.web import pages
 from server.web.asgi import Headers, Scope, request_headers
+from server.web.state import PINNED
 
 ERROR_TYPES = (JSON, HTML)  # JSON first: a client that accepts anything gets JSON
 
@@ -77,6 +78,5 @@ def _language(sent: dict[bytes, bytes]) -> str:
 
 
 def _version(scope: Scope) -> str:
-    app = scope.get("app")
-    app_state = getattr(getattr(app, "state", None), "smarthame", None)
+    app_state = scope.get(PINNED) or getattr(getattr(scope.get("app"), "state", None), "smarthame", None)
     return app_state.published.version if app_state is not None else ""

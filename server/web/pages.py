@@ -27,6 +27,7 @@ SITE_LINKS = (
     ("/queries", "queries"),
     ("/docs", "api"),
     ("/dumps/", "dumps"),
+    ("/versions/", "versions"),
     ("/catalog", "catalog"),
     ("/dashboard", "dashboard"),
 )

@@ -10,7 +10,9 @@ join the port unnoticed, as it could with SO_REUSEPORT). The supervisor then onl
 - a server process that ends (a crash, the kernel's out-of-memory killer) is replaced; more than
   ``MAX_RESTARTS`` ends within ``RESTART_WINDOW`` seconds stop the server with exit 1 instead of looping;
 - SIGTERM or SIGINT stops them all: each gets SIGTERM and finishes the requests it holds (uvicorn's
-  graceful shutdown); after ``GRACE`` seconds the rest are killed.
+  graceful shutdown); after ``GRACE`` seconds the rest are killed;
+- SIGHUP is passed on to every server process, which then looks for a newly published version at once
+  (each also watches ``build/current`` itself: ``server.web.live``).
 
 Each server process keeps its own result cache and query workers (``settings.query_workers`` each);
 ``/metrics`` sums the numbers of all of them (``server.web.metrics.Board``). Memory: the store is shared, but
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 GRACE = 10.0  # seconds a stopping server process may take to finish its requests
 MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
 BACKLOG = 2048  # uvicorn's own default
-_WATCHED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT}
+_WATCHED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 
 
 def serve(settings: Settings, published: Published) -> int:
@@ -105,6 +107,10 @@ class Supervisor:
             if info is not None and info.si_signo in (signal.SIGTERM, signal.SIGINT):
                 self._stop_all()
                 return 0
+            if info is not None and info.si_signo == signal.SIGHUP:  # look for a new version now
+                for pid in self.children:
+                    _signal(pid, signal.SIGHUP)
+                continue
             if not self._reap_and_replace():
                 self._stop_all()
                 return 1
@@ -118,6 +124,7 @@ class Supervisor:
     def _server_process(self, slot: int) -> None:
         import uvicorn
 
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # until the app's lifespan handles it (server.web.live)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         sandbox.die_with_parent()

@@ -1,7 +1,10 @@
-"""What the running app holds for the one dataset version it serves, reached by routes through :func:`state`.
+"""What the running app holds for one dataset version, reached by routes through :func:`state`.
 
-An ``AppState`` lives as long as the version it serves (the app's lifespan), so what is computed once per
-version is kept here, declared with its type, rather than hung on ``app.state`` where a route first needs it.
+An ``AppState`` lives as long as the version it serves, so what is computed once per version (caches, the
+dump set, the catalogue) is kept here, declared with its type, rather than hung on ``app.state``. When a
+newer version is published the server builds a new one and switches to it (``server.web.live``); each
+request is pinned to the state current when it arrived (``scope["smarthame.state"]``, set by the edge),
+so it is answered wholly from one version, and the old state is closed once its last request is done.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 from starlette.requests import Request
 
+from server.web.asgi import Scope
+
+from server.graph.releases import Release
 from server.graph.versions import Published
 from server.publish.dumps import DumpSet
 from server.publish.linked_data import DatasetCounts
@@ -22,7 +28,7 @@ from server.sparql.engine import Engine
 from server.web.metrics import Metrics
 
 
-@dataclass
+@dataclass(eq=False)  # one per version served; compared by identity
 class AppState:
     settings: Settings
     published: Published
@@ -38,8 +44,19 @@ class AppState:
     query_members: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     # language -> (facet, value) -> label, group and order of the explorer's facets (routes.dashboard)
     facet_labels: dict[str, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
+    releases: list[Release] | None = None  # the releases up to this version (routes.versions)
+    active: int = 0  # requests pinned to this state and not finished
+    retired: bool = False  # a newer version is served; closed when ``active`` drops to 0
+
+
+PINNED = "smarthame.state"  # the scope key of the state a request is answered from
 
 
 def state(request: Request) -> AppState:
-    app_state: AppState = request.app.state.smarthame
+    """The state of the version this request is answered from (see the module docstring)."""
+    return pinned(request.scope)
+
+
+def pinned(scope: Scope) -> AppState:
+    app_state: AppState = scope.get(PINNED) or scope["app"].state.smarthame
     return app_state

@@ -18,6 +18,7 @@ from server.publish.catalog import catalog_graph
 from server.publish.void import void_counts, void_graph
 from server.sparql.formats import DESCRIPTION_TYPES, negotiate, serialize_triples
 from server.web.routes.dumps import dump_set, get_and_head
+from server.web.routes.versions import releases
 from server.web.state import state
 
 router = APIRouter(tags=["catalogue"])
@@ -62,8 +63,10 @@ async def _graph(request: Request, which: str) -> list[ox.Triple]:
         build: Callable[[], list[ox.Triple]]
         if which == "catalog":
 
+            found = releases(st) if st.published.folder is not None else []
+
             def build() -> list[ox.Triple]:
-                return catalog_graph(st.published, dumps, st.settings)
+                return catalog_graph(st.published, dumps, st.settings, found)
         else:
             counts = await void_counts(st.engine, st.published)
 

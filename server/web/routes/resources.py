@@ -64,8 +64,9 @@ async def resource(request: Request, path: str) -> Response:
 
 def _etag(published: Published, iri: str, media: str, lang: str) -> str:
     key = "\n".join((published.version, iri, media, lang if media == HTML else ""))
-    # Weak: the edge may gzip the body, and both encodings are the same representation for a cache.
-    return 'W/"' + sha256(key.encode()).hexdigest()[:24] + '"'
+    # Weak: the edge may gzip the body, and both encodings are the same representation for a cache. The
+    # version comes first, as in every ETag the edge writes.
+    return f'W/"{published.version}-' + sha256(key.encode()).hexdigest()[:24] + '"'
 
 
 async def _page_counts(st: AppState) -> DatasetCounts:

@@ -26,13 +26,14 @@ from server.web.edge import raw_key
 from server.web.editor import editor_page
 from server.web.error_responses import render_error
 from server.web.pages import scope_language
+from server.web.state import pinned
 
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
 
 
 async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-    state = scope["app"].state.smarthame
+    state = pinned(scope)
     headers = request_headers(scope)
     method = scope["method"]
     try:

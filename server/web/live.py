@@ -1,0 +1,166 @@
+"""Switching a running server to a newly published version, without a restart and without a failed request.
+
+Each server process watches ``build/current`` (one ``readlink`` every ``watch_interval`` seconds) and
+checks again at once on SIGHUP (the supervisor passes it on to every server process). When the link names
+another version the process opens it, starts a query engine over it (its own workers) and builds a fresh
+:class:`~server.web.state.AppState` (its own result cache, dump set, catalogue, counts), all beside the
+one it serves; then it switches with one assignment. From then on new requests are answered from the new
+version, while requests already pinned to the old state (``server.web.edge``) finish on it: the old engine
+is closed when the last of them is done. A version that cannot be opened is reported and the served one
+kept.
+
+    live = Live(settings, app, first_state); live.start()   # in the app's lifespan
+    await live.switch()                                      # e.g. right after a publish over HTTP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import threading
+from typing import Any
+
+from server.errors import SmartHameError
+from server.graph.versions import CURRENT, Published, open_published, versions_dir
+from server.settings import Settings
+from server.sparql.cache import ResultCache
+from server.sparql.engine import Engine
+from server.web.metrics import Metrics
+from server.web.state import AppState
+
+log = logging.getLogger("smarthame")
+# Counters that must not fall back to 0 at a switch: what retired versions counted is carried over.
+CARRIED = ("cache_hits", "cache_misses", "query_timeouts", "worker_restarts")
+
+
+def start_state(settings: Settings, published: Published, metrics: Metrics) -> AppState:
+    """A started engine and an empty cache over ``published`` (blocking: it forks the query workers)."""
+    engine = Engine(published, settings)
+    engine.start()
+    cache = ResultCache(settings.cache_entries, settings.cache_bytes)
+    return AppState(settings=settings, published=published, engine=engine, cache=cache, metrics=metrics)
+
+
+class Live:
+    """The state one server process serves now, and the switch to the next (see the module docstring)."""
+
+    def __init__(self, settings: Settings, app: Any, first: AppState) -> None:
+        self.settings = settings
+        self.app = app
+        self.current = first
+        self.retiring: set[AppState] = set()
+        self.switches = 0
+        self.carried = dict.fromkeys(CARRIED, 0.0)
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._failed: str | None = None  # a link target that would not open: not retried until SIGHUP
+        self._sighup = False
+        app.state.smarthame = first
+
+    @property
+    def watching(self) -> bool:
+        folder = self.current.published.folder
+        return folder is not None and folder.parent == versions_dir(self.settings.build_dir)
+
+    def start(self) -> None:
+        if not self.watching:
+            return
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+        if threading.current_thread() is threading.main_thread():
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.wake)
+            self._sighup = True
+
+    def wake(self) -> None:
+        """Look at ``build/current`` now (SIGHUP), and retry a version that would not open."""
+        self._failed = None
+        self._wake.set()
+
+    async def _watch(self) -> None:
+        interval = self.settings.watch_interval
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), interval if interval > 0 else None)
+            self._wake.clear()
+            await self.switch()
+
+    def _target(self) -> str | None:
+        try:
+            return os.readlink(self.settings.build_dir / CURRENT)
+        except OSError:
+            return None
+
+    async def switch(self) -> bool:
+        """Serve the version ``build/current`` names if it is not the served one; True if switched."""
+        async with self._lock:
+            target = self._target()
+            served = self.current.published.folder
+            if target is None or target == self._failed:
+                return False
+            folder = self.settings.build_dir / target
+            if folder == served:
+                return False
+            try:
+                published = await asyncio.to_thread(open_published, self.settings, folder)
+                new = await asyncio.to_thread(start_state, self.settings, published, self.current.metrics)
+            except (SmartHameError, OSError, ValueError, KeyError) as e:
+                self._failed = target
+                log.error("could not open the published version %s (%s); still serving %s", target, e,
+                          self.current.published.version)
+                return False
+            old, self.current = self.current, new
+            self.app.state.smarthame = new
+            self.switches += 1
+            self._retire(old)
+            log.warning("now serving version %s (was %s)", new.published.version, old.published.version)
+            return True
+
+    def enter(self) -> AppState:
+        """Pin a request to the current state (the edge calls this, and :meth:`leave` when done)."""
+        st = self.current
+        st.active += 1
+        return st
+
+    def leave(self, st: AppState) -> None:
+        st.active -= 1
+        if st.retired and st.active == 0:
+            self._close(st)
+
+    def count(self, name: str) -> float:
+        """A counter over every version this process served (``CARRIED``)."""
+        return self.carried[name] + _counters(self.current)[name]
+
+    def _retire(self, st: AppState) -> None:
+        st.retired = True
+        self.retiring.add(st)
+        for name, value in _counters(st).items():
+            self.carried[name] += value
+        if st.active == 0:
+            self._close(st)
+
+    def _close(self, st: AppState) -> None:
+        self.retiring.discard(st)
+        st.engine.close()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._sighup:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        for st in [*self.retiring, self.current]:
+            st.engine.close()
+
+
+def _counters(st: AppState) -> dict[str, float]:
+    pool = st.engine.pool
+    return {
+        "cache_hits": st.cache.hits,
+        "cache_misses": st.cache.misses,
+        "query_timeouts": pool.timeouts if pool is not None else 0,
+        "worker_restarts": pool.restarts if pool is not None else 0,
+    }
