@@ -176,14 +176,19 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from server.graph.versions import open_dataset
+    from server.graph.versions import current_folder, open_dataset, read_manifest, served_kind
     from server.web.serving import serve
 
-    published = open_dataset(settings)  # fail here, before binding the port, on a bad file
-    print(
-        f"Serving {published.manifest.get('triples', '?')} triples on http://{settings.host}:{settings.port}/",
-        file=sys.stderr,
-    )
+    # Fail here, before binding the port, on a bad file or a missing version. An on-disk store is opened by
+    # each server process itself, never before the fork (server.sparql.workers._spawn_fresh_zygote).
+    if settings.files or served_kind(settings) == "memory":
+        published = open_dataset(settings)
+        triples = published.manifest.get("triples", "?")
+    else:
+        published = None
+        folder = current_folder(settings.build_dir)
+        triples = read_manifest(folder)["triples"] if folder is not None else "?"
+    print(f"Serving {triples} triples on http://{settings.host}:{settings.port}/", file=sys.stderr)
     return serve(settings, published)
 
 

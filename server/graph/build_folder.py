@@ -15,7 +15,8 @@ whose steps come in an order that keeps ``build/current`` naming a complete vers
 What a kill leaves, and what the next run's clean does with it: in 2, a staging folder (removed); in 3, a
 staging folder or a complete version numbered after the current one that was never switched to (removed:
 it was never published); in 4, the old link or the new one, and perhaps the temporary link (removed); in
-5, a version whose manifest says pruned but which still holds files (pruned again).
+5, a manifest's temporary copy (removed), a version whose manifest says pruned but which still holds
+files (pruned again), or one not yet marked (pruned by the next run's own pruning).
 
 ``checkpoint(step)`` is called before every change to the folder, with a label; the tests kill the process
 there (tests/test_crash_safety.py).
@@ -96,16 +97,23 @@ class BuildFolder:
         for folder in sorted(self.versions.iterdir()):
             if folder.name.startswith(STAGING_PREFIX):
                 self.remove(folder, "clean: staging folder")
-            elif folder.name.startswith("."):
-                continue
-            elif not (folder / MANIFEST).is_file():
-                self.remove(folder, "clean: folder without a manifest")
-            elif number is not None and current is not None and folder != current:
-                manifest = read_manifest(folder)
-                if int(manifest.get("number", 0)) > number:
-                    self.remove(folder, "clean: version never switched to")
-                elif not manifest.get("retained", True):
-                    self._drop_heavy_parts(folder)
+            elif not folder.name.startswith("."):
+                self._clean_version(folder, current, number)
+
+    def _clean_version(self, folder: Path, current: Path | None, number: int | None) -> None:
+        if not (folder / MANIFEST).is_file():
+            self.remove(folder, "clean: folder without a manifest")
+            return
+        for tmp in folder.glob(".*"):  # a manifest being rewritten (pruning) when the run was killed
+            self.step(f"clean: {folder.name}/{tmp.name}")
+            tmp.unlink()
+        if number is None or folder == current:
+            return
+        manifest = read_manifest(folder)
+        if int(manifest.get("number", 0)) > number:
+            self.remove(folder, "clean: version never switched to")
+        elif not manifest.get("retained", True):
+            self._drop_heavy_parts(folder)
 
     def remove(self, folder: Path, label: str) -> None:
         self.step(label)

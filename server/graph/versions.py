@@ -227,6 +227,18 @@ def _served_kind(settings: Settings, manifest: dict[str, Any], folder: Path, reb
     return "disk" if has_store else "memory"
 
 
+def served_kind(settings: Settings) -> StoreKind:
+    """How the published version will be served, checked without opening it (``open_published`` raises
+    the same errors): a process that will fork server processes must not open an on-disk store first
+    (see ``server.sparql.workers._spawn_fresh_zygote``)."""
+    folder = current_folder(settings.build_dir)
+    if folder is None or not (folder / DATASET).is_file():
+        raise Unavailable(f"No published dataset under {settings.build_dir}; run `smarthame build` first.")
+    manifest = read_manifest(folder)
+    rebased = manifest.get("base_iri", DEFAULT_BASE_IRI) != settings.base_iri
+    return _served_kind(settings, manifest, folder, rebased)
+
+
 def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     """Serve arbitrary RDF files (no Smart Häme shapes): triples to the default graph, quads keep theirs."""
     from server.graph.loading import dataset_version

@@ -77,6 +77,7 @@ def publish_version(
                 and previous.manifest.get("base_iri") == settings.base_iri
             ):
                 folder.remove(staging, "unchanged: drop the staging folder")
+                folder.prune(settings.keep_versions)  # finishes a pruning a killed run began
                 return dataclasses.replace(previous, created=False)
             number = _next_number(folder)
             manifest = _stage(folder, staging, dataset, settings, notes, previous, str(number), started)

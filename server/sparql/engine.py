@@ -76,7 +76,8 @@ class Engine:
         self.pool: WorkerPool | None = None
 
     def start(self) -> None:
-        self.pool = WorkerPool(self.published.store_opener(), self.settings)
+        disk = self.published.store_kind == "disk"  # workers then open the store themselves
+        self.pool = WorkerPool(self.published.store_opener(), self.settings, fresh_zygote=disk)
         self.pool.start()
 
     def close(self) -> None:

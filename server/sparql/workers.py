@@ -37,6 +37,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -106,6 +107,24 @@ def _zygote_main(control: socket.socket, open_store: StoreOpener, settings: Sett
         ours.close()
 
 
+def _spawn_fresh_zygote(ours: socket.socket, theirs: socket.socket, open_store: StoreOpener, settings: Settings) -> int:
+    """Start a zygote in a new interpreter (``server.sparql.zygote``) instead of a fork of this process.
+
+    For on-disk stores: RocksDB keeps process-wide state (its default environment and its background
+    threads), and a process forked from one that used RocksDB inherits the state without the threads;
+    measured here, a store opened for writing in such a child waited forever for a flush no thread would
+    run. The fresh zygote never opens a store; each worker it forks opens its own, the first in its line.
+    """
+    theirs.set_inheritable(True)
+    root = str(Path(__file__).resolve().parent.parent.parent)  # where the `server` package is
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
+    argv = [sys.executable, "-m", "server.sparql.zygote", str(theirs.fileno())]
+    pid = os.posix_spawn(sys.executable, argv, env)
+    setup = pickle.dumps((open_store, settings), protocol=pickle.HIGHEST_PROTOCOL)
+    ours.sendall(_FRAME.pack(0, len(setup)) + setup)
+    return pid
+
+
 class Worker:
     """The server's handle on one worker process."""
 
@@ -145,9 +164,10 @@ class Worker:
 class WorkerPool:
     """``settings.query_workers`` workers; a request waits for a free one within its own time limit."""
 
-    def __init__(self, open_store: StoreOpener, settings: Settings) -> None:
+    def __init__(self, open_store: StoreOpener, settings: Settings, fresh_zygote: bool = False) -> None:
         self.open_store = open_store
         self.settings = settings
+        self.fresh_zygote = fresh_zygote
         self.idle: list[Worker] = []
         self.waiters: deque[asyncio.Future[Worker]] = deque()
         self.busy = 0
@@ -169,10 +189,13 @@ class WorkerPool:
 
     def _start_zygote(self) -> None:
         ours, theirs = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:
-            ours.close()
-            sandbox.run_forked(functools.partial(_zygote_main, theirs, self.open_store, self.settings))
+        if self.fresh_zygote:
+            pid = _spawn_fresh_zygote(ours, theirs, self.open_store, self.settings)
+        else:
+            pid = os.fork()
+            if pid == 0:
+                ours.close()
+                sandbox.run_forked(functools.partial(_zygote_main, theirs, self.open_store, self.settings))
         theirs.close()
         self._zygote_pid, self._control = pid, ours
 

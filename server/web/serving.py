@@ -50,8 +50,9 @@ BACKLOG = 2048  # uvicorn's own default
 _WATCHED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
 
 
-def serve(settings: Settings, published: Published) -> int:
-    """Serve until stopped; the exit code for the command line."""
+def serve(settings: Settings, published: Published | None) -> int:
+    """Serve until stopped; the exit code for the command line. ``published`` is opened here, before the
+    fork, for the server processes to share (an in-memory store); None lets each open its own."""
     import uvicorn
 
     from server.web.app import create_app
