@@ -182,7 +182,7 @@ def test_dump_headers_are_honest(client, dumps) -> None:
         assert r.status_code == 200
         assert int(r.headers["content-length"]) == len(r.content) == f.size, f.name
         assert hashlib.sha256(r.content).hexdigest() == f.sha256, f.name
-        assert r.headers["etag"] == f'"{f.sha256}"'
+        assert r.headers["etag"] == f'"{dumps.version}-{f.sha256}"'
         assert r.headers["last-modified"]
         assert r.headers["content-type"].startswith(f.media_type)
 
@@ -200,7 +200,9 @@ def test_every_gzip_file_holds_its_plain_file(client, dumps) -> None:
 def test_conditional_head_and_range_requests(client, dumps) -> None:
     f = dumps.get("smart-hame.nq")
     assert (
-        client.get(f"/dumps/{f.name}", headers={**IDENTITY, "if-none-match": f'"{f.sha256}"'}).status_code
+        client.get(
+            f"/dumps/{f.name}", headers={**IDENTITY, "if-none-match": f'"{dumps.version}-{f.sha256}"'}
+        ).status_code
         == 304
     )
     head = client.head(f"/dumps/{f.name}", headers=IDENTITY)
@@ -213,7 +215,7 @@ def test_plain_file_goes_out_as_its_gzip_twin_to_clients_that_accept_gzip(client
     plain, packed = dumps.get("smart-hame.ttl"), dumps.get("smart-hame.ttl.gz")
     r = client.get(f"/dumps/{plain.name}", headers={"accept-encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip" and r.headers["content-type"].startswith("text/turtle")
-    assert int(r.headers["content-length"]) == packed.size and r.headers["etag"] == f'"{packed.sha256}"'
+    assert int(r.headers["content-length"]) == packed.size and r.headers["etag"] == f'"{dumps.version}-{packed.sha256}"'
     assert hashlib.sha256(r.content).hexdigest() == plain.sha256, "the client decodes it to the plain file"
     assert "Accept-Encoding" in r.headers["vary"]
 

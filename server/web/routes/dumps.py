@@ -2,7 +2,7 @@
 
 The files are written once per dataset version by :func:`server.publish.dumps.open_dumps` (in a worker thread,
 started by the first request that needs them; see :func:`dump_set`) and then served from disk with
-``Content-Length``, a strong ``ETag`` (the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
+``Content-Length``, a strong ``ETag`` (the version and the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
 and range requests. A plain file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin
 with ``Content-Encoding: gzip`` (as nginx's gzip_static does), so nothing is compressed per request.
 """
@@ -122,7 +122,7 @@ async def dump_file(request: Request, name: str) -> Response:
         if accepts_gzip(request.headers.get("accept-encoding", "").encode()):
             sent = dumps.get(f"{f.name}.gz")
             headers["Content-Encoding"] = "gzip"
-    etag = f'"{sent.sha256}"'
+    etag = f'"{published.version}-{sent.sha256}"'  # the version first, as in every ETag of ours
     headers["ETag"] = etag
     headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(sent.sha256)).decode() + ":"
     if request_is_fresh(request.headers, etag, published.modified):
