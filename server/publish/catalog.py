@@ -13,12 +13,11 @@ check ``sh:class`` on these values, so each is typed and labelled here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 
 import pyoxigraph as ox
 
-from server.graph.releases import Release
 from server.graph.versions import Published
 from server.graph.vocabulary import (
     AUTHORITY,
@@ -135,11 +134,9 @@ def dump_url(base: str, name: str) -> str:
     return f"{base}dumps/{name}"
 
 
-def catalog_graph(
-    published: Published, dumps: DumpSet, settings: Settings, releases: Sequence[Release] = ()
-) -> list[ox.Triple]:
-    """The DCAT-AP 3.0.1 description: catalogue, dataset, one distribution per dump, the SPARQL service,
-    and each release up to the served one as a version (``server.publish.catalog_versions``)."""
+def catalog_graph(published: Published, dumps: DumpSet, settings: Settings) -> list[ox.Triple]:
+    """The DCAT-AP 3.0.1 description: catalogue, dataset, one distribution per dump, the SPARQL service
+    (``server.publish.catalog_versions`` adds the versions)."""
     base = published.base_iri
     g = TripleBuilder()
     catalog = ox.NamedNode(f"{base}catalog")
@@ -169,11 +166,6 @@ def catalog_graph(
     for f in dumps.files:
         g.add(dataset, DCAT + "distribution", distribution(g, base, f, modified))
     _service(g, base, service, dataset, publisher, contact)
-    if releases:
-        from server.publish.catalog_versions import describe_versions
-
-        current = published.folder.name if published.folder is not None else None
-        describe_versions(g, base, releases, dataset, (publisher, contact, home), current)
     return list(g.triples)
 
 

@@ -17,9 +17,19 @@ import pyoxigraph as ox
 
 from server.graph.build_folder import ARCHIVE
 from server.graph.releases import Release
+from server.graph.versions import Published
 from server.graph.vocabulary import ADMS, DCAT, DCT, PROV, RDF, SPDX
-from server.publish.catalog import TITLE, TripleBuilder, describe_dataset, distribution, typed_literal
-from server.publish.dumps import DUMPS, DumpFile, read_dump_set
+from server.publish.catalog import (
+    TITLE,
+    TripleBuilder,
+    catalog_graph,
+    dataset_iri,
+    describe_dataset,
+    distribution,
+    typed_literal,
+)
+from server.publish.dumps import DUMPS, DumpFile, DumpSet, read_dump_set
+from server.settings import Settings
 
 VERSION_WORD = {"fi": "versio", "sv": "version", "en": "version"}
 
@@ -28,19 +38,36 @@ def version_iri(base: str, version: str) -> str:
     return f"{base}versions/{version}"
 
 
-def describe_versions(
-    g: TripleBuilder,
-    base: str,
-    releases: Sequence[Release],
-    dataset: ox.NamedNode,
-    agents: tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode],
-    current: str | None,
-) -> None:
-    """``agents`` are the publisher, the contact point and the home page, shared with the dataset."""
-    publisher, contact, home = agents
+def catalogue(
+    published: Published, dumps: DumpSet, settings: Settings, releases: Sequence[Release]
+) -> list[ox.Triple]:
+    """The catalogue of ``server.publish.catalog`` with each release up to the served one as a version."""
+    triples = catalog_graph(published, dumps, settings)
+    # Versions published before releases were numbered recorded too little to be described here.
+    releases = [r for r in releases if r.number > 0]
+    if not releases:
+        return triples
+    g = TripleBuilder()
+    current = published.folder.name if published.folder is not None else None
+    describe_versions(g, published.base_iri, releases, current)
+    return list(dict.fromkeys([*triples, *g.triples]))  # the shared nodes (licence, themes…) once
+
+
+def describe_versions(g: TripleBuilder, base: str, releases: Sequence[Release], current: str | None) -> None:
+    """Each release as a ``dcat:Dataset`` version of ``{base}catalog#dataset``, with its PROV activity;
+    the publisher, contact point and home page are the catalogue's own nodes."""
+    dataset = ox.NamedNode(dataset_iri(base))
+    publisher = ox.NamedNode(f"{base}catalog#publisher")
+    contact = ox.NamedNode(f"{base}catalog#contact")
+    home = ox.NamedNode(base)
+    numbered = {r.version for r in releases}
     software = ox.NamedNode(f"{base}catalog#software")
     g.add(software, RDF + "type", PROV + "SoftwareAgent")
-    g.add(software, DCT + "title", ox.Literal("smarthame (the Smart Häme knowledge graph's tools)", language="en"))
+    g.add(
+        software,
+        DCT + "title",
+        ox.Literal("smarthame (the Smart Häme knowledge graph's tools)", language="en"),
+    )
     for release in releases:
         node = ox.NamedNode(version_iri(base, release.version))
         g.add(dataset, DCAT + "hasVersion", node)
@@ -54,7 +81,7 @@ def describe_versions(
         g.add(node, DCAT + "version", ox.Literal(release.version))
         g.add(node, DCAT + "isVersionOf", dataset)
         g.add(node, ADMS + "versionNotes", ox.Literal(version_notes(release), language="en"))
-        if release.previous:
+        if release.previous and release.previous in numbered:
             g.add(node, DCAT + "previousVersion", version_iri(base, release.previous))
         _activity(g, node, release, publisher, software)
         for f in _files(release):
@@ -91,7 +118,11 @@ def _activity(
     g.add(activity, PROV + "endedAtTime", typed_literal(ended, "dateTime"))
     g.add(activity, PROV + "wasAssociatedWith", publisher)
     g.add(activity, PROV + "wasAssociatedWith", software)
-    g.add(activity, DCT + "description", ox.Literal(f"{release.notes.action}: {release.notes.via}", language="en"))
+    g.add(
+        activity,
+        DCT + "description",
+        ox.Literal(f"{release.notes.action}: {release.notes.via}", language="en"),
+    )
     for i, f in enumerate(release.notes.files, start=1):
         used = ox.NamedNode(f"{activity.value}-input-{i}")
         g.add(used, RDF + "type", PROV + "Entity")

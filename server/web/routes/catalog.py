@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from server.publish.catalog import catalog_graph
+from server.publish.catalog_versions import catalogue
 from server.publish.void import void_counts, void_graph
 from server.sparql.formats import DESCRIPTION_TYPES, negotiate, serialize_triples
 from server.web.routes.dumps import dump_set, get_and_head
@@ -62,11 +62,10 @@ async def _graph(request: Request, which: str) -> list[ox.Triple]:
     if which not in st.described:
         build: Callable[[], list[ox.Triple]]
         if which == "catalog":
-
             found = releases(st) if st.published.folder is not None else []
 
             def build() -> list[ox.Triple]:
-                return catalog_graph(st.published, dumps, st.settings, found)
+                return catalogue(st.published, dumps, st.settings, found)
         else:
             counts = await void_counts(st.engine, st.published)
 
