@@ -43,15 +43,16 @@ def publish_synthetic(build_dir: Path, projects: int) -> dict:
     import synthetic
 
     from server.graph.loading import bundled_sources, load_sources
-    from server.graph.versions import publish
+    from server.graph.releases import ReleaseNotes
+    from server.publish.publishing import publish_version
     from server.settings import Settings
 
     settings = Settings(build_dir=build_dir)
     ds = load_sources(bundled_sources(settings), settings.base_iri)
     for q in synthetic.generate(projects):
         ds.add(q)
-    target = publish(ds, f"synthetic-{projects}", settings.base_iri, build_dir)
-    return json.loads((target / "manifest.json").read_text())
+    notes = ReleaseNotes("build", "bench", "bench/measure_dump_memory.py")
+    return publish_version(ds, settings, notes).manifest
 
 
 def proc_status_mib(field: str) -> float:
@@ -70,7 +71,7 @@ def child(mode: str, build_dir: Path, out_dir: Path, trace: bool) -> dict:
     import tracemalloc
 
     from server.graph.versions import open_published
-    from server.publish.dumps import open_dumps, write_dump
+    from server.publish.dumps import write_dump, write_dump_set
     from server.settings import Settings
 
     settings = Settings(build_dir=build_dir)
@@ -85,8 +86,8 @@ def child(mode: str, build_dir: Path, out_dir: Path, trace: bool) -> dict:
     if mode in FORMATS:
         with open(out_dir / f"dump.{mode}", "wb") as out:
             write_dump(published, out, mode)
-    elif mode == "all":
-        open_dumps(published, out_dir)
+    elif mode == "all":  # what publishing writes into the version folder, written again here
+        write_dump_set(published, out_dir / "dumps")
     python_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     return {
         "mode": mode,
