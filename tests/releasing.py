@@ -57,7 +57,14 @@ def fixture_dataset(k: int = 0) -> ox.Dataset:
     ds.add(ox.Quad(ex2, START, _date(ex2_start(k)), PROJECTS))
     for q in list(ds.quads_for_predicate(VALUE)):
         ds.remove(q)
-        ds.add(ox.Quad(q.subject, VALUE, ox.Literal(str(1000.5 + k), datatype=ox.NamedNode(XSD + "decimal")), PROJECTS))
+        ds.add(
+            ox.Quad(
+                q.subject,
+                VALUE,
+                ox.Literal(str(1000.5 + k), datatype=ox.NamedNode(XSD + "decimal")),
+                PROJECTS,
+            )
+        )
     new = ox.NamedNode(new_project(k))
     ds.add(ox.Quad(new, RDF_TYPE, ox.NamedNode(SMH + "Project"), PROJECTS))
     ds.add(ox.Quad(new, PREF_LABEL, ox.Literal(f"Uusi hanke {k}", language="fi"), PROJECTS))
@@ -68,7 +75,9 @@ def fixture_dataset(k: int = 0) -> ox.Dataset:
 
 def publish_fixture(build_dir: Path, k: int = 0, checkpoint: Any = None, **settings: Any) -> Release:
     notes = ReleaseNotes("build", "Test publisher", "tests/releasing.py", summary=f"edit {k}")
-    return publish_version(fixture_dataset(k), settings_for(build_dir, **settings), notes, checkpoint=checkpoint)
+    return publish_version(
+        fixture_dataset(k), settings_for(build_dir, **settings), notes, checkpoint=checkpoint
+    )
 
 
 def _date(text: str) -> ox.Literal:

@@ -97,7 +97,9 @@ def killed(code: int) -> bool:
 
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
-def first(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+def first(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, str]]:
     """A build folder with version 1 published (store ``memory`` or ``disk``), to copy for each kill."""
     build = tmp_path_factory.mktemp(f"first-{request.param}") / "build"
     publish_fixture(build, 0, store=request.param)
@@ -127,7 +129,9 @@ def test_a_kill_at_every_step_leaves_a_whole_version_and_the_next_run_cleans_up(
     assert steps == (18 if store == "disk" else 16), f"{steps} steps were killed"
 
 
-def test_runs_killed_one_after_another_each_leave_a_whole_version(first: tuple[Path, str], tmp_path: Path) -> None:
+def test_runs_killed_one_after_another_each_leave_a_whole_version(
+    first: tuple[Path, str], tmp_path: Path
+) -> None:
     """Each run is killed one step later than the one before, in the same folder: a run is killed while
     it cleans up after the last, and still the folder holds a whole version throughout."""
     template, store = first
@@ -147,8 +151,13 @@ def test_a_real_build_killed_at_each_rename_syscall(tmp_path: Path) -> None:
     """`smarthame build` under strace, killed at its first, second, … rename(2), on-disk store and all."""
     project = Path(shutil.copytree(PROJECT, tmp_path / "project"))
     build = tmp_path / "build"
-    env = {**os.environ, "SMARTHAME_PROJECT_ROOT": str(project), "SMARTHAME_BUILD_DIR": str(build),
-           "SMARTHAME_STORE": "disk", "SMARTHAME_KEEP_VERSIONS": "1"}
+    env = {
+        **os.environ,
+        "SMARTHAME_PROJECT_ROOT": str(project),
+        "SMARTHAME_BUILD_DIR": str(build),
+        "SMARTHAME_STORE": "disk",
+        "SMARTHAME_KEEP_VERSIONS": "1",
+    }
     command = [sys.executable, "-m", "server.cli", "build"]
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
     unchanged = _traced(command, env, 1)  # the issue's reproduction: a rebuild of unchanged inputs

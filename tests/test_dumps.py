@@ -18,8 +18,8 @@ import rdflib
 
 from server.graph.releases import ReleaseNotes
 from server.graph.versions import open_published
-from server.publish.publishing import publish_version
 from server.publish.dumps import GRAPH_KINDS, KINDS, dump_plan, open_dumps, write_dump
+from server.publish.publishing import publish_version
 from server.settings import Settings
 
 # rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
@@ -215,7 +215,10 @@ def test_plain_file_goes_out_as_its_gzip_twin_to_clients_that_accept_gzip(client
     plain, packed = dumps.get("smart-hame.ttl"), dumps.get("smart-hame.ttl.gz")
     r = client.get(f"/dumps/{plain.name}", headers={"accept-encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip" and r.headers["content-type"].startswith("text/turtle")
-    assert int(r.headers["content-length"]) == packed.size and r.headers["etag"] == f'"{dumps.version}-{packed.sha256}"'
+    assert (
+        int(r.headers["content-length"]) == packed.size
+        and r.headers["etag"] == f'"{dumps.version}-{packed.sha256}"'
+    )
     assert hashlib.sha256(r.content).hexdigest() == plain.sha256, "the client decodes it to the plain file"
     assert "Accept-Encoding" in r.headers["vary"]
 

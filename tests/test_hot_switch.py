@@ -76,7 +76,7 @@ def test_a_request_in_flight_finishes_on_the_version_it_arrived_on(tmp_path: Pat
         after = client.get("/sparql", params={"query": START_QUERY}, headers={"accept": "application/json"})
         assert after.headers["x-dataset-version"] == "2" and answered_start(after.content) == ex2_start(1)
         assert after.headers["x-cache"] == "miss", "caches are per version"
-        assert 'smarthame_version_switches_total 1' in client.get("/metrics").text
+        assert "smarthame_version_switches_total 1" in client.get("/metrics").text
 
 
 def test_a_version_that_will_not_open_is_reported_and_the_served_one_kept(tmp_path: Path) -> None:
@@ -173,7 +173,9 @@ class Load:
         return r, version
 
     def _query(self, http: httpx.Client) -> tuple[str, str | None]:
-        r, v = self._get(http, "/sparql", params={"query": START_QUERY}, headers={"accept": "application/json"})
+        r, v = self._get(
+            http, "/sparql", params={"query": START_QUERY}, headers={"accept": "application/json"}
+        )
         found = answered_start(r.content)
         return v, None if found == ex2_start(EDIT[v]) else f"start {found}"
 
@@ -190,7 +192,9 @@ class Load:
 
     def _catalogue(self, http: httpx.Client) -> tuple[str, str | None]:
         r, v = self._get(http, "/catalog", headers={"accept": "application/n-triples"})
-        current = re.findall(rf"<{BASE}catalog#dataset> <http://www.w3.org/ns/dcat#hasCurrentVersion> <([^>]+)>", r.text)
+        current = re.findall(
+            rf"<{BASE}catalog#dataset> <http://www.w3.org/ns/dcat#hasCurrentVersion> <([^>]+)>", r.text
+        )
         return v, None if current == [f"{BASE}versions/{v}"] else f"current version {current}"
 
     def _void(self, http: httpx.Client) -> tuple[str, str | None]:

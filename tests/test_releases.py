@@ -1,4 +1,4 @@
-"""Releases: numbered versions with notes, changes as files and a changelog, rollback, pruning, the catalogue."""
+"""Releases: numbered versions with notes, changes as files and a changelog, rollback, pruning, catalogue."""
 
 from __future__ import annotations
 
@@ -37,7 +37,11 @@ def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_publish_is_a_numbered_release_after_the_one_before(three: Path) -> None:
     releases = list_releases(three)
-    assert [(r.version, r.number, r.previous) for r in releases] == [("1", 1, None), ("2", 2, "1"), ("3", 3, "2")]
+    assert [(r.version, r.number, r.previous) for r in releases] == [
+        ("1", 1, None),
+        ("2", 2, "1"),
+        ("3", 3, "2"),
+    ]
     assert [r.notes.summary for r in releases] == ["edit 0", "edit 1", "edit 2"]
     assert all(r.notes.by == "Test publisher" and r.notes.via == "tests/releasing.py" for r in releases)
     assert os.readlink(three / "current") == "versions/3"
@@ -57,7 +61,11 @@ def test_changes_are_the_added_and_removed_quads_per_graph(three: Path) -> None:
     # EX1's amount is a blank node whose value changed: its molecule (two quads) out, the new one in.
     assert sum("1001.5" in line for line in removed) == 1 and sum("1002.5" in line for line in added) == 1
     assert len(added) == len(removed) == 1 + 2 + 4  # start date, amount molecule, NEW<k>'s four quads
-    assert sorted(p.name for p in changes.iterdir()) == ["changes.json", "projects.added.nq", "projects.removed.nq"]
+    assert sorted(p.name for p in changes.iterdir()) == [
+        "changes.json",
+        "projects.added.nq",
+        "projects.removed.nq",
+    ]
     summary = find_release(three, "3").changes
     assert (summary["added"], summary["removed"]) == (7, 7)
     assert summary["entities"] == {"added": 1, "changed": 2, "removed": 1}
@@ -103,7 +111,12 @@ def test_rollback_publishes_the_earlier_content_as_a_new_release(three: Path, tm
     shutil.copytree(three, build, symlinks=True)
     settings = settings_for(build, keep_versions=2)
     back = rollback("1", settings, "Test publisher")  # version 1 is pruned: from its compressed N-Quads
-    assert (back.version, back.previous, back.notes.action, back.notes.rollback_of) == ("4", "3", "rollback", "1")
+    assert (back.version, back.previous, back.notes.action, back.notes.rollback_of) == (
+        "4",
+        "3",
+        "rollback",
+        "1",
+    )
     assert back.content_sha256 == find_release(build, "1").content_sha256
     assert (build / "versions" / "4" / "dataset.nq").read_bytes() == gzip.decompress(
         (build / "versions" / "1" / "dataset.nq.gz").read_bytes()
@@ -113,9 +126,13 @@ def test_rollback_publishes_the_earlier_content_as_a_new_release(three: Path, tm
 
 def test_older_versions_keep_their_changes_and_nquads_but_not_their_dumps(three: Path) -> None:
     old = find_release(three, "1")
-    assert not old.retained and old.manifest["archive"]["size"] == (old.folder / "dataset.nq.gz").stat().st_size
+    assert (
+        not old.retained and old.manifest["archive"]["size"] == (old.folder / "dataset.nq.gz").stat().st_size
+    )
     assert sorted(p.name for p in old.folder.iterdir()) == ["changes", "dataset.nq.gz", "manifest.json"]
-    assert all(r.retained and (r.folder / "dumps" / "manifest.json").is_file() for r in list_releases(three)[1:])
+    assert all(
+        r.retained and (r.folder / "dumps" / "manifest.json").is_file() for r in list_releases(three)[1:]
+    )
 
 
 def test_unknown_version_is_a_clear_error(three: Path) -> None:
@@ -178,9 +195,10 @@ def test_build_records_its_input_files(cli) -> None:
         "data/classification.ttl",
         "data/links.ttl",
     ]
-    assert release.notes.files[4].sha256 == __import__("hashlib").sha256(
-        (cli.project / "data" / "projects.ttl").read_bytes()
-    ).hexdigest()
+    assert (
+        release.notes.files[4].sha256
+        == __import__("hashlib").sha256((cli.project / "data" / "projects.ttl").read_bytes()).hexdigest()
+    )
 
 
 # ------------------------------------------------------------------------------------------------ HTTP
@@ -217,9 +235,14 @@ def test_a_version_s_dumps_are_immutable_at_their_url(versions_client, three: Pa
     )
     assert again.status_code == 304
     pruned = versions_client.get("/versions/1/dumps/smart-hame.nq")
-    assert pruned.status_code == 404 and "no longer kept (setting keep_versions is 2)" in pruned.json()["message"]
+    assert (
+        pruned.status_code == 404
+        and "no longer kept (setting keep_versions is 2)" in pruned.json()["message"]
+    )
     kept = versions_client.get("/versions/1/dataset.nq.gz")
-    assert kept.status_code == 200 and kept.content == (three / "versions" / "1" / "dataset.nq.gz").read_bytes()
+    assert (
+        kept.status_code == 200 and kept.content == (three / "versions" / "1" / "dataset.nq.gz").read_bytes()
+    )
 
 
 def test_the_change_files_are_served(versions_client, three: Path) -> None:
@@ -231,8 +254,11 @@ def test_the_change_files_are_served(versions_client, three: Path) -> None:
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("fi", ("Muutokset", "lisätty", "muutettu", "Ennen")), ("sv", ("Ändringar", "tillagd", "ändrad", "Före")),
-     ("en", ("Changes", "added", "changed", "Before"))],
+    [
+        ("fi", ("Muutokset", "lisätty", "muutettu", "Ennen")),
+        ("sv", ("Ändringar", "tillagd", "ändrad", "Före")),
+        ("en", ("Changes", "added", "changed", "Before")),
+    ],
 )
 def test_the_changelog_page_in_each_language(versions_client, lang: str, words: tuple[str, ...]) -> None:
     r = versions_client.get(f"/versions/3?lang={lang}", headers={"accept": "text/html"})
@@ -247,7 +273,9 @@ def test_the_changelog_page_in_each_language(versions_client, lang: str, words: 
 def test_the_catalogue_lists_every_version(versions_client) -> None:
     import rdflib
 
-    g = rdflib.Graph().parse(data=versions_client.get("/catalog", headers={"accept": "text/turtle"}).text, format="turtle")
+    g = rdflib.Graph().parse(
+        data=versions_client.get("/catalog", headers={"accept": "text/turtle"}).text, format="turtle"
+    )
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     dataset = rdflib.URIRef(f"{BASE}catalog#dataset")
     versions = {str(v) for v in g.objects(dataset, dcat.hasVersion)}

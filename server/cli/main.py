@@ -106,7 +106,8 @@ def cmd_releases(args: argparse.Namespace, settings: Settings) -> int:
         print(f"No published version under {settings.build_dir}; run `smarthame build` first.")
         return EXIT_OK
     current = current_release(settings.build_dir)
-    print(f"{'version':>8}  {'issued (UTC)':<20} {'action':<9} {'quads':>9} {'+added':>8} {'-removed':>8}  notes")
+    head = f"{'version':>8}  {'issued (UTC)':<20} {'action':<9} {'quads':>9} {'+added':>8} {'-removed':>8}"
+    print(f"{head}  notes")
     for r in reversed(releases):
         mark = "*" if current is not None and r.version == current.version else " "
         kept = "" if r.retained else " (dumps pruned)"

@@ -232,7 +232,7 @@ def _gzip_into(source: Path, target: Path) -> None:
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
-    for root, dirs, files in os.walk(folder):
+    for root, _, files in os.walk(folder):
         for name in files:
             yield Path(root) / name, False
         yield Path(root), True

@@ -202,7 +202,9 @@ def open_published(settings: Settings, folder: Path | None = None) -> Published:
     rebased = built_base != settings.base_iri
     kind = _served_kind(settings, manifest, folder, rebased)
     source = StoreSource(kind, folder / DATASET, folder / STORE, built_base, settings.base_iri)
-    version = manifest["version"] if not rebased else f"{manifest['version']}-{_short_hash(settings.base_iri)}"
+    version = (
+        manifest["version"] if not rebased else f"{manifest['version']}-{_short_hash(settings.base_iri)}"
+    )
     return Published(
         store=source.open(),
         version=version,

@@ -34,7 +34,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -64,7 +64,7 @@ def read_quads(path: Path | None) -> Iterator[ox.Quad]:
 
 def _gzip_quads(path: Path) -> Iterator[ox.Quad]:
     with gzip.open(path, "rb") as f:
-        yield from ox.parse(f, format=ox.RdfFormat.N_QUADS)
+        yield from ox.parse(cast("IO[bytes]", f), format=ox.RdfFormat.N_QUADS)
 
 
 def write_changes(
@@ -153,7 +153,7 @@ def _merge(old: Iterator[ox.Quad], new: Iterator[ox.Quad]) -> Iterator[tuple[Sid
     for _, group in itertools.groupby(tagged, key=lambda t: t[0]):
         sides = {t[1]: t[2] for t in group}
         if len(sides) == 1:
-            (side, q), = sides.items()
+            ((side, q),) = sides.items()
             yield ("removed" if side == 0 else "added"), q
 
 
@@ -185,7 +185,7 @@ def _molecules(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
     groups: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in quads:
         node = q.subject if isinstance(q.subject, ox.BlankNode) else q.object
-        groups[find(node.value)].append(q)
+        groups[find(cast(ox.BlankNode, node).value)].append(q)  # _plain set aside only these
     named: dict[str, list[ox.Quad]] = {}
     for group in groups.values():
         ds = ox.Dataset(group)
@@ -198,7 +198,9 @@ def _molecules(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
 
 def _renamed(q: ox.Quad, molecule: str) -> ox.Quad:
     def term(t: Any) -> Any:
-        return ox.BlankNode(f"m{molecule}{t.value.removeprefix('c14n')}") if isinstance(t, ox.BlankNode) else t
+        return (
+            ox.BlankNode(f"m{molecule}{t.value.removeprefix('c14n')}") if isinstance(t, ox.BlankNode) else t
+        )
 
     return ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
 
@@ -226,16 +228,18 @@ def _entities(
             facts.learn(new_store.quads_for_pattern(ox.NamedNode(iri), None, None), candidates)
     entities: dict[str, dict[str, Any]] = {}
     for side, q in changed:
-        owner = facts.owner(q.subject.value, base) if isinstance(q.subject, ox.NamedNode) else None
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        subject = q.subject.value
+        owner = facts.owner(subject, base)
         if owner is None:
             continue
         entity = entities.setdefault(owner, facts.entity(owner))
-        subject = q.subject.value
         node = subject[len(owner) :].lstrip("/") if subject.startswith(owner) else subject.removeprefix(base)
         key = (node, q.predicate.value, q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "")
         shown = _value(q.object, described)
         entity["_props"].setdefault(key, {"added": [], "removed": []})[side].append(shown)
-        if node == "" and q.predicate == RDF_TYPE and q.object.value in facts.kinds:
+        if node == "" and q.predicate == RDF_TYPE and _iri(q.object) in facts.kinds:
             entity["change"] = side
     return [_finish(e) for _, e in sorted(entities.items())]
 
@@ -268,9 +272,9 @@ class _Facts:
             s = q.subject.value if isinstance(q.subject, ox.NamedNode) else None
             if s is None or s not in candidates:
                 continue
-            p = q.predicate.value
-            if p == RDF_TYPE.value and q.object.value in self.kinds:
-                self.types[s].add(self.kinds[q.object.value])
+            p, o = q.predicate.value, _iri(q.object)
+            if p == RDF_TYPE.value and o in self.kinds:
+                self.types[s].add(self.kinds[o])
             elif p == label and isinstance(q.object, ox.Literal):
                 self.labels[s].setdefault(q.object.language or "", q.object.value)
             elif p == self.classified and isinstance(q.object, ox.NamedNode):
@@ -286,8 +290,13 @@ class _Facts:
 
     def entity(self, iri: str) -> dict[str, Any]:
         kind = sorted(self.types.get(iri) or {"project"})[0]
-        return {"iri": iri, "kind": kind, "labels": dict(self.labels.get(iri, {})), "change": "changed",
-                "_props": {}}
+        return {
+            "iri": iri,
+            "kind": kind,
+            "labels": dict(self.labels.get(iri, {})),
+            "change": "changed",
+            "_props": {},
+        }
 
 
 def _value(term: Any, described: dict[str, list[ox.Quad]]) -> dict[str, str]:
@@ -305,12 +314,20 @@ def _value(term: Any, described: dict[str, list[ox.Quad]]) -> dict[str, str]:
     return {"blank": "; ".join(f"{_local(q.predicate.value)} {_text(q.object)}" for q in statements) or "…"}
 
 
+def _iri(term: Any) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
+
+
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _text(term: Any) -> str:
-    return term.value if isinstance(term, ox.Literal) else (_local(term.value) if isinstance(term, ox.NamedNode) else "…")
+    return (
+        term.value
+        if isinstance(term, ox.Literal)
+        else (_local(term.value) if isinstance(term, ox.NamedNode) else "…")
+    )
 
 
 def _finish(entity: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,14 @@ import pyoxigraph as ox
 
 from server.graph.build_folder import ARCHIVE, BuildFolder, Checkpoint
 from server.graph.rebasing import Rebaser
-from server.graph.releases import Release, ReleaseNotes, SourceFile, current_release, find_release, read_release
+from server.graph.releases import (
+    Release,
+    ReleaseNotes,
+    SourceFile,
+    current_release,
+    find_release,
+    read_release,
+)
 from server.graph.versions import (
     DATASET,
     MANIFEST,

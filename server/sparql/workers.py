@@ -107,7 +107,9 @@ def _zygote_main(control: socket.socket, open_store: StoreOpener, settings: Sett
         ours.close()
 
 
-def _spawn_fresh_zygote(ours: socket.socket, theirs: socket.socket, open_store: StoreOpener, settings: Settings) -> int:
+def _spawn_fresh_zygote(
+    ours: socket.socket, theirs: socket.socket, open_store: StoreOpener, settings: Settings
+) -> int:
     """Start a zygote in a new interpreter (``server.sparql.zygote``) instead of a fork of this process.
 
     For on-disk stores: RocksDB keeps process-wide state (its default environment and its background

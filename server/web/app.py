@@ -26,17 +26,7 @@ from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
 from server.web.live import Live, start_state
 from server.web.metrics import Metrics
-from server.web.routes import (
-    apidocs,
-    catalog,
-    dashboard,
-    dumps,
-    ops,
-    queries,
-    resources,
-    sparql,
-    versions,
-)
+from server.web.routes import apidocs, catalog, dashboard, dumps, ops, queries, resources, sparql, versions
 
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
@@ -125,8 +115,12 @@ def _metrics(live: Live, metrics: Metrics) -> Metrics:
 
     metrics.gauge("smarthame_cache_hits_total", "Answers served from the result cache.", count("cache_hits"))
     metrics.gauge("smarthame_cache_misses_total", "Cache look-ups that found nothing.", count("cache_misses"))
-    metrics.gauge("smarthame_cache_entries", "Responses held in the result cache.", lambda: len(live.current.cache))
-    metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: live.current.cache.bytes)
+    metrics.gauge(
+        "smarthame_cache_entries", "Responses held in the result cache.", lambda: len(live.current.cache)
+    )
+    metrics.gauge(
+        "smarthame_cache_bytes", "Bytes held in the result cache.", lambda: live.current.cache.bytes
+    )
     metrics.gauge(
         "smarthame_query_timeouts_total", "Queries stopped at their time limit.", count("query_timeouts")
     )

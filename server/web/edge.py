@@ -1,8 +1,9 @@
 """The HTTP edge: one pure-ASGI layer in front of FastAPI's routing.
 
 For every request it pins the version the request is answered from (``server.web.live``), answers CORS
-preflights, adds ``X-Dataset-Version``, ``ETag``/``Last-Modified`` (tied to that version) and answers ``If-None-Match``/``If-Modified-Since`` with 304 (``server.web.conditional``), gzips
-when asked, adds CORS headers and records metrics. It also serves repeated ``GET /sparql`` queries straight
+preflights, adds ``X-Dataset-Version`` and ``ETag``/``Last-Modified`` (tied to that version), answers
+``If-None-Match``/``If-Modified-Since`` with 304 (``server.web.conditional``), gzips when asked, adds CORS
+headers and records metrics. It also serves repeated ``GET /sparql`` queries straight
 from the result cache (a dict lookup and one ``send``) and hands other ``/sparql`` requests to the endpoint
 without FastAPI's routing, because the endpoint's throughput is what the benchmark measures.
 

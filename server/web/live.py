@@ -108,8 +108,12 @@ class Live:
                 new = await asyncio.to_thread(start_state, self.settings, published, self.current.metrics)
             except (SmartHameError, OSError, ValueError, KeyError) as e:
                 self._failed = target
-                log.error("could not open the published version %s (%s); still serving %s", target, e,
-                          self.current.published.version)
+                log.error(
+                    "could not open the published version %s (%s); still serving %s",
+                    target,
+                    e,
+                    self.current.published.version,
+                )
                 return False
             old, self.current = self.current, new
             self.app.state.smarthame = new

@@ -16,8 +16,6 @@ from typing import Any
 import pyoxigraph as ox
 from starlette.requests import Request
 
-from server.web.asgi import Scope
-
 from server.graph.releases import Release
 from server.graph.versions import Published
 from server.publish.dumps import DumpSet
@@ -25,6 +23,7 @@ from server.publish.linked_data import DatasetCounts
 from server.settings import Settings
 from server.sparql.cache import ResultCache
 from server.sparql.engine import Engine
+from server.web.asgi import Scope
 from server.web.metrics import Metrics
 
 

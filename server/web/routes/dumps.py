@@ -1,10 +1,11 @@
 """``/dumps/``: the dump files with their sizes and checksums, a listing page and ``SHA256SUMS``.
 
-The files are written once per dataset version by :func:`server.publish.dumps.open_dumps` (in a worker thread,
-started by the first request that needs them; see :func:`dump_set`) and then served from disk with
-``Content-Length``, a strong ``ETag`` (the version and the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest``
-and range requests. A plain file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin
-with ``Content-Encoding: gzip`` (as nginx's gzip_static does), so nothing is compressed per request.
+The files are written when a version is published (``server.publish.publishing``); a server at another
+base IRI, or one serving files, writes its own once, in a worker thread started by the first request that
+needs them (:func:`dump_set`). They are served from disk with ``Content-Length``, a strong ``ETag`` (the
+version and the SHA-256 of the bytes sent), ``Last-Modified``, ``Repr-Digest`` and range requests. A plain
+file asked for with ``Accept-Encoding: gzip`` is sent as its ``.gz`` twin with ``Content-Encoding: gzip``
+(as nginx's gzip_static does), so nothing is compressed per request.
 """
 
 from __future__ import annotations

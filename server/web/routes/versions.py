@@ -62,7 +62,9 @@ async def versions_root() -> Response:
 async def listing(request: Request) -> Response:
     st = state(request)
     found = releases(st)
-    media = negotiate(request.headers.get("accept"), LISTING_TYPES, request.query_params.get("format"), PLAIN_JSON)
+    media = negotiate(
+        request.headers.get("accept"), LISTING_TYPES, request.query_params.get("format"), PLAIN_JSON
+    )
     if media == JSON:
         body = {"current": st.published.version, "versions": [release_json(r) for r in reversed(found)]}
         return JSONResponse(body, headers={"Vary": "Accept"})
@@ -75,7 +77,9 @@ async def listing(request: Request) -> Response:
 async def one(request: Request, version: str) -> Response:
     st = state(request)
     found = release(st, version)
-    media = negotiate(request.headers.get("accept"), LISTING_TYPES, request.query_params.get("format"), PLAIN_JSON)
+    media = negotiate(
+        request.headers.get("accept"), LISTING_TYPES, request.query_params.get("format"), PLAIN_JSON
+    )
     headers = {"Last-Modified": http_date(found.issued)}
     if media == JSON:
         return JSONResponse(release_json(found, with_changes=True), headers={**headers, "Vary": "Accept"})
@@ -152,5 +156,7 @@ def _file(
     if request_is_fresh(request.headers, etag, found.issued):
         return Response(status_code=304, headers=headers)
     if not path.is_file():  # pruned since the listing was read
-        raise NotFound(f"Version {found.version} no longer keeps {path.name}; GET /versions/ lists what is kept.")
+        raise NotFound(
+            f"Version {found.version} no longer keeps {path.name}; GET /versions/ lists what is kept."
+        )
     return FileResponse(path, media_type=media, headers=headers)
