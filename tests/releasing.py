@@ -33,7 +33,13 @@ VALUE = ox.NamedNode(SMH + "value")
 
 
 def settings_for(build_dir: Path, **changes: Any) -> Settings:
+    """For publishing the fixture: the tiny fixture project's ontology and shapes."""
     return Settings(project_root=PROJECT, build_dir=build_dir, **changes)
+
+
+def serving_settings(build_dir: Path, **changes: Any) -> Settings:
+    """For serving a build folder: the bundled project's saved queries, which the dashboard needs."""
+    return Settings(build_dir=build_dir, **changes)
 
 
 def new_project(k: int) -> str:

@@ -29,7 +29,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SHAPE = {"error", "message", "status"}
 EXTRA = {"offered", "line", "column", "request_id"}  # what some errors add (errors.py)
 # A value for each path parameter, so that the path names something that exists.
-PATH_VALUES = {"name": "smart-hame.nq", "ext": "ttl", "path": "project/A70783"}
+PATH_VALUES = {"name": "smart-hame.nq", "ext": "ttl", "path": "project/A70783", "version": "1"}
 SAVED_QUERY = "funding-by-spearhead"
 
 
@@ -98,6 +98,14 @@ BAD_PARAMETER: dict[str, tuple[str, int, str] | None] = {
     "/dashboard": ("/dashboard?view=bogus", 400, "BadParameter"),
     "/dashboard/network.json": ("/dashboard/network.json?max_nodes=0", 400, "BadParameter"),
     "/dashboard/projects.json": ("/dashboard/projects.json?sort=colour", 400, "BadParameter"),
+    "/versions": None,
+    "/versions/": ("/versions/?format=bogus", 400, "BadParameter"),
+    "/versions/{version}": ("/versions/no-such-version", 404, "NotFound"),
+    "/versions/{version}/changes/{name}": ("/versions/1/changes/no-such-file.nq", 404, "NotFound"),
+    "/versions/{version}/dataset.nq.gz": ("/versions/1/dataset.nq.gz", 404, "NotFound"),  # still has dumps
+    "/versions/{version}/dumps": None,
+    "/versions/{version}/dumps/": ("/versions/no-such-version/dumps/", 404, "NotFound"),
+    "/versions/{version}/dumps/{name}": ("/versions/1/dumps/no-such-dump.ttl", 404, "NotFound"),
 }
 
 

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
-from tests.releasing import BASE, PROJECT, ex2_start, publish_fixture, settings_for
+from tests.releasing import BASE, ex2_start, publish_fixture, serving_settings
 
 START_QUERY = f"SELECT ?start WHERE {{ <{BASE}project/EX2> <{BASE}ontology/plannedStart> ?start }}"
 EDIT = {"1": 0, "2": 1, "3": 2}  # version -> the fixture edit published as it
@@ -41,7 +41,7 @@ def test_a_request_in_flight_finishes_on_the_version_it_arrived_on(tmp_path: Pat
 
     build = tmp_path / "build"
     publish_fixture(build, 0)
-    with in_process(create_app(settings_for(build, watch_interval=0))) as client:
+    with in_process(create_app(serving_settings(build, watch_interval=0))) as client:
         app = client.app
         before = client.get("/sparql", params={"query": START_QUERY}, headers={"accept": "application/json"})
         assert before.headers["x-dataset-version"] == "1" and answered_start(before.content) == ex2_start(0)
@@ -85,7 +85,7 @@ def test_a_version_that_will_not_open_is_reported_and_the_served_one_kept(tmp_pa
 
     build = tmp_path / "build"
     publish_fixture(build, 0)
-    with in_process(create_app(settings_for(build, watch_interval=0))) as client:
+    with in_process(create_app(serving_settings(build, watch_interval=0))) as client:
         broken = build / "versions" / "9"
         broken.mkdir()
         (build / "next").symlink_to("versions/9")
@@ -218,8 +218,7 @@ class Load:
 def served(tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
     build = tmp_path / "build"
     publish_fixture(build, 0)
-    env = {"SMARTHAME_PROJECT_ROOT": str(PROJECT)}
-    server = LiveServer(build, "--processes", "2", "--workers", "1", env=env)
+    server = LiveServer(build, "--processes", "2", "--workers", "1")
     yield server, build
     server.stop()
 
@@ -241,7 +240,7 @@ def test_publishing_under_load_gives_no_failed_and_no_mixed_response(served: tup
 def test_sighup_switches_a_server_that_does_not_watch(tmp_path: Path) -> None:
     build = tmp_path / "build"
     publish_fixture(build, 0)
-    env = {"SMARTHAME_PROJECT_ROOT": str(PROJECT), "SMARTHAME_WATCH_INTERVAL": "0"}
+    env = {"SMARTHAME_WATCH_INTERVAL": "0"}
     server = LiveServer(build, "--processes", "2", "--workers", "1", env=env)
     try:
         with Load(server, build, clients=2) as load:

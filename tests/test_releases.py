@@ -14,7 +14,15 @@ import pytest
 from server.cli import main
 from server.graph.releases import find_release, list_releases
 from server.publish.publishing import rollback
-from tests.releasing import BASE, PROJECT, ex2_start, new_project, publish_fixture, settings_for
+from tests.releasing import (
+    BASE,
+    PROJECT,
+    ex2_start,
+    new_project,
+    publish_fixture,
+    serving_settings,
+    settings_for,
+)
 
 EX1, EX2 = f"{BASE}project/EX1", f"{BASE}project/EX2"
 
@@ -209,7 +217,7 @@ def versions_client(three: Path) -> Iterator:
     from server.web.app import create_app
     from tests.inprocess import in_process
 
-    with in_process(create_app(settings_for(three, keep_versions=2, watch_interval=0))) as c:
+    with in_process(create_app(serving_settings(three, keep_versions=2, watch_interval=0))) as c:
         yield c
 
 
