@@ -143,12 +143,14 @@ class Settings:
             "help": "How a published version is held: 'memory' (loaded into the server, fastest queries, "
             "but every query worker comes to hold its own copy), 'disk' (the on-disk store written at "
             "publish, opened read-only by every process: the page cache holds it once), or 'auto' "
-            "(disk from memory_store_max_quads quads on)."
+            "(disk above memory_store_max_quads quads)."
         },
     )
     memory_store_max_quads: int = field(
-        # Measured by bench/memory.py (README, "One copy of the store"): in memory the benchmark's
-        # aggregates ran 6-14x faster, but memory grew 4.25x the store at 100,000 projects.
+        # Chosen from bench/memory.py (README, "One copy of the store"): in memory the benchmark's
+        # aggregates ran 5-11x faster, but the server's PSS was 5.05x one copy of the store at 10,000
+        # projects (789 MiB) and 4.15x at 100,000 (6.1 GB); from disk 0.45x at 100,000. About 21,000
+        # projects: in memory an estimated 1.3-1.7 GB in all.
         default=1_000_000,
         metadata={"help": "With store 'auto', versions of more quads than this are served from disk."},
     )
