@@ -7,6 +7,13 @@ and a failed build leaves the published version exactly as it was.
 
 The server loads the published N-Quads into an in-memory pyoxigraph store: measured here, the in-memory
 store answered an aggregate 3.4x faster than the on-disk one. Once loaded the store is not written to.
+
+A version's store also holds its default graph, filled when the store is (:func:`fill_store`): the merge
+of all its graphs, each triple once. That is the default graph a query sees when neither it (``FROM``,
+``FROM NAMED``) nor the request (``default-graph-uri``, ``named-graph-uri``) names a dataset, and the
+engine needs no union flag (pyoxigraph's counted a triple held in two graphs twice and replaced a
+query's FROM). What describes the data (manifest, VoID, dumps, pages) counts the named graphs only,
+never that copy (:func:`own_quads`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -56,9 +64,47 @@ class Published:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
+# The default graph as the merge of every named graph; the store keeps one copy of a triple however many
+# graphs hold it. Measured at 10,000 synthetic projects (455,588 quads, the loaded 2-core machine): loading
+# took 6.0 s and 147 MB, this merge 4.9 s and 135 MB more (as much again as the data); copying through
+# Python (bulk_extend) took 16-18 s.
+MERGE_INTO_DEFAULT_GRAPH = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def fill_store(store: ox.Store, source: Path | Iterable[ox.Quad]) -> None:
+    """Fill a version's store with its quads (an N-Quads file, or quads), then its default graph with the
+    merge of all its graphs (see the module docstring)."""
+    if isinstance(source, Path):
+        store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_extend(source)
+    store.update(MERGE_INTO_DEFAULT_GRAPH)
+
+
+def is_merged_copy(store: ox.Store, quad: ox.Quad) -> bool:
+    """Whether ``quad`` is the default graph's copy of a triple that a named graph holds."""
+    if not isinstance(quad.graph_name, ox.DefaultGraph):
+        return False
+    holders = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+    return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in holders)
+
+
+def own_quads(
+    store: ox.Store,
+    subject: ox.NamedNode | ox.BlankNode | None = None,
+    predicate: ox.NamedNode | None = None,
+    obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+) -> Iterator[ox.Quad]:
+    """The quads matching a pattern, in every graph, without the default graph's merged copies: the data
+    as it was published (a served file's own default-graph triples stay)."""
+    for q in store.quads_for_pattern(subject, predicate, obj):
+        if not is_merged_copy(store, q):
+            yield q
+
+
 def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
-    """Triples per graph and instances per class per graph."""
-    quads = ds if isinstance(ds, ox.Dataset) else ds.quads_for_pattern(None, None, None, None)
+    """Triples per graph and instances per class per graph (of a store: without the merged copies)."""
+    quads = ds if isinstance(ds, ox.Dataset) else own_quads(ds)
     per_graph: Counter[str] = Counter()
     per_class: Counter[str] = Counter()
     total = 0
@@ -125,10 +171,10 @@ def open_published(settings: Settings) -> Published:
     store = ox.Store()
     built_base = manifest.get("base_iri", DEFAULT_BASE_IRI)
     if built_base == settings.base_iri:
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        fill_store(store, nq)
     else:
         rebaser = Rebaser(built_base, settings.base_iri)
-        store.bulk_extend(rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+        fill_store(store, (rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)))
     version = (
         manifest["version"]
         if built_base == settings.base_iri
@@ -151,10 +197,11 @@ def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     store = ox.Store()
     # Straight from the files, in their order, as a bulk load of a file does; through an ox.Dataset (a
     # hash set) the statements arrived shuffled.
-    store.bulk_extend(
+    fill_store(
+        store,
         itertools.chain.from_iterable(
             parse_file(Path(p), ox.DefaultGraph(), settings.base_iri) for p in paths
-        )
+        ),
     )
     newest = max(Path(p).stat().st_mtime for p in paths)
     return Published(

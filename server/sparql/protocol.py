@@ -7,13 +7,13 @@ read-only), and names the parameter whenever something is wrong with one.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
 from server.errors import BadParameter, MethodNotAllowed, UnsupportedMediaType, UpdateRefused
+from server.settings import parse_seconds
 from server.sparql.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
 
 METHODS = ("GET", "HEAD", "POST")
@@ -126,12 +126,10 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
 
 
 def _timeout(raw: str | None) -> float | None:
+    """Seconds as ASCII decimal digits only: ``float()`` would also read ``nan``, ``1_0`` and ``٥``."""
     if raw is None:
         return None
     try:
-        value = float(raw)
-    except ValueError:
-        raise BadParameter("timeout", f"'{raw}' is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise BadParameter("timeout", f"must be a positive number of seconds, got '{raw}'")
-    return value
+        return parse_seconds(raw)
+    except ValueError as e:
+        raise BadParameter("timeout", str(e)) from None

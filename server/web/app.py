@@ -118,7 +118,17 @@ def _metrics(engine: Engine, cache: ResultCache, metrics: Metrics) -> Metrics:
     metrics.gauge("smarthame_cache_bytes", "Bytes held in the result cache.", lambda: cache.bytes)
     if pool is not None:
         metrics.gauge(
-            "smarthame_query_timeouts_total", "Queries stopped at their time limit.", lambda: pool.timeouts
+            "smarthame_query_timeouts_total", "Queries stopped at their time limit.", lambda: engine.timeouts
+        )
+        metrics.gauge(
+            "smarthame_queries_refused_total",
+            "Queries refused 429 or 503 because their client or the wait queue was full.",
+            lambda: engine.admission.refused,
+        )
+        metrics.gauge(
+            "smarthame_workers_reclaimed_total",
+            "Workers kept after their query overran, as it finished within the grace.",
+            lambda: pool.reclaimed,
         )
         metrics.gauge(
             "smarthame_worker_restarts_total", "Query workers killed and replaced.", lambda: pool.restarts

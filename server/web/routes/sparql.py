@@ -9,17 +9,16 @@ router below registers the same handler so the app lists and serves it without t
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.routing import Route
 
-from server.errors import NotAcceptable, QueryTooLong, SmartHameError
+from server.errors import QueryTooLong, SmartHameError
 from server.publish.service_description import describe_service, serialize_description
 from server.sparql.cache import CachedResponse
 from server.sparql.engine import QueryRequest
-from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, RESULT_TYPES, content_type, negotiate
+from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, content_type, negotiate, query_formats
 from server.sparql.protocol import ProtocolRequest, parse_request
 from server.web.asgi import Headers, Receive, Scope, Send, request_headers
 from server.web.edge import raw_key
@@ -29,6 +28,7 @@ from server.web.pages import scope_language
 
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
+AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
 
 
 async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
@@ -58,7 +58,7 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
 async def _answer(
     scope: Scope, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
 ) -> tuple[int, Headers, bytes]:
-    result_format, graph_format = _formats(_text(headers.get(b"accept")), request.format)
+    result_format, graph_format = query_formats(_text(headers.get(b"accept")), request.format)
     version = state.published.version
     key = (
         "query",
@@ -81,19 +81,22 @@ async def _answer(
                 default_graph_uris=request.default_graph_uris,
                 named_graph_uris=request.named_graph_uris,
                 timeout=request.timeout,
+                client=_client(scope),
             )
         )
-        entry = CachedResponse(
-            result.body,
-            [
-                (b"content-type", content_type(result.media_type).encode()),
-                (b"x-truncated", b"true" if result.truncated else b"false"),
-                VARY,
-            ],
-        )
+        described: Headers = [
+            (b"content-type", content_type(result.media_type).encode()),
+            (b"x-truncated", b"true" if result.truncated else b"false"),
+            VARY,
+        ]
+        if result.aggregate_errors:  # the engine left these unbound after an error: not a complete answer
+            described.append((AGGREGATE_ERRORS, " ".join("?" + v for v in result.aggregate_errors).encode()))
+        entry = CachedResponse(result.body, described)
         state.cache.put(key, entry)
     if scope["method"] in ("GET", "HEAD"):
-        state.cache.put(raw_key(scope, headers, version), entry)
+        alias = raw_key(scope, headers, version)
+        if alias is not None:
+            state.cache.alias(alias, key)
     scope["smarthame.entry"] = entry  # lets the edge reuse the cached gzip bytes
     return 200, [*entry.headers, (b"x-cache", cache_status)], entry.body
 
@@ -123,28 +126,6 @@ def endpoint_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
 
 
-@functools.lru_cache(maxsize=256)  # clients send few distinct Accept headers; this saves ~40 us a request
-def _formats(accept: str | None, format_param: str | None) -> tuple[str | None, str | None]:
-    """The media type for rows (SELECT/ASK) and for graphs (CONSTRUCT/DESCRIBE); None where nothing fits."""
-    result_format = _negotiate(accept, RESULT_TYPES, format_param)
-    graph_format = _negotiate(accept, GRAPH_TYPES, format_param, GRAPH_ALIASES)
-    if result_format is None and graph_format is None:
-        raise NotAcceptable([*RESULT_TYPES, *GRAPH_TYPES])
-    return result_format, graph_format
-
-
-def _negotiate(
-    accept: str | None,
-    offered: tuple[str, ...],
-    format_param: str | None,
-    aliases: dict[str, str] | None = None,
-) -> str | None:
-    try:
-        return negotiate(accept, offered, format_param, aliases)
-    except NotAcceptable:
-        return None
-
-
 async def _read_body(receive: Receive, max_query_length: int) -> bytes:
     # URL-encoding can triple a query's length; a body past that cannot hold an acceptable query.
     limit = 3 * max_query_length + 4096
@@ -165,6 +146,11 @@ async def _read_body(receive: Receive, max_query_length: int) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else ""
 
 
 def _text(value: bytes | None) -> str | None:
