@@ -214,10 +214,16 @@ class Settings:
             raise SettingError("port", f"must be at most 65535, got {self.port}")
         if self.max_url_bytes > MAX_URL_BYTES:
             raise SettingError(
-                "max_url_bytes", f"must be at most {MAX_URL_BYTES} (the URL parser's limit), got {self.max_url_bytes}"
+                "max_url_bytes",
+                f"must be at most {MAX_URL_BYTES} (the URL parser's limit), got {self.max_url_bytes}",
             )
-        if self.public_url and not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/\S*)?", self.public_url):
-            raise SettingError("public_url", f"must be an http(s) URL such as https://data.example.org/, got {self.public_url!r}")
+        if self.public_url and not re.fullmatch(
+            r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/\S*)?", self.public_url
+        ):
+            raise SettingError(
+                "public_url",
+                f"must be an http(s) URL such as https://data.example.org/, got {self.public_url!r}",
+            )
 
     @property
     def ontology_dir(self) -> Path:

@@ -27,7 +27,9 @@ def connect(port: int, source: str = "127.0.0.1", timeout: float = 10.0) -> sock
     return sock
 
 
-def request_bytes(method: str, target: str, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
+def request_bytes(
+    method: str, target: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
     lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     if body and not any(k.lower() == "content-length" for k in headers or {}):

@@ -5,6 +5,7 @@ agree with their documentation, and a graceful stop that answers every request i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import resource
@@ -30,7 +31,9 @@ ASK = "/sparql?query=" + urllib.parse.quote("ASK {}")
 def bounded(sample_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One server process with short head and body timeouts, so the tests need not wait long."""
     env = {"SMARTHAME_HEAD_TIMEOUT": "1", "SMARTHAME_BODY_TIMEOUT": "1", "SMARTHAME_MAX_ROWS": "20"}
-    server = LiveServer(tmp_path_factory.mktemp("bounded"), *map(str, sample_files), "--processes", "1", env=env)
+    server = LiveServer(
+        tmp_path_factory.mktemp("bounded"), *map(str, sample_files), "--processes", "1", env=env
+    )
     yield server
     server.stop()
 
@@ -75,7 +78,7 @@ def test_distinct_accept_headers_share_one_cache_entry(bounded: LiveServer) -> N
 
 
 def test_an_accept_header_with_too_many_ranges_is_refused(bounded: LiveServer) -> None:
-    many = ", ".join(f"application/x-{i}" for i in range(2_000))
+    many = ", ".join(f"application/x-{i}" for i in range(100))
     r = httpx.get(bounded.url + ASK, headers={"Accept": many}, timeout=10)
     assert r.status_code == 400
     assert r.json()["error"] == "BadParameter" and "Accept" in r.json()["message"]
@@ -126,18 +129,14 @@ def test_idle_connections_cannot_use_up_the_open_files(
 ) -> None:
     """Under a 256 open-files limit, 400 idle connections: the server keeps answering others."""
     server = LiveServer(tmp_path, *map(str, sample_files), "--processes", "1", preexec_fn=_nofile_256)
-    idle = []
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(server.stop)
         for _ in range(400):
-            idle.append(connect(server.port, timeout=5))
+            stack.enter_context(connect(server.port, timeout=5))
         time.sleep(0.5)
         with httpx.Client(timeout=5) as client:
             statuses = [client.get(server.url + ASK + f"%23{i}").status_code for i in range(10)]
         assert statuses == [200] * 10
-    finally:
-        for sock in idle:
-            sock.close()
-        server.stop()
 
 
 # Item 8: settings and parameters, strictly ------------------------------------------------------------
@@ -212,8 +211,8 @@ def test_a_graceful_stop_answers_requests_on_kept_alive_connections(
     sample_files: tuple[Path, ...], tmp_path: Path, processes: str
 ) -> None:
     server = LiveServer(tmp_path, *map(str, sample_files), "--processes", processes)
-    try:
-        connections = [connect(server.port) for _ in range(12)]
+    with contextlib.ExitStack() as stack:
+        connections = [stack.enter_context(connect(server.port)) for _ in range(12)]
         for sock in connections:  # each kept alive after one answer
             send_all(sock, request_bytes("GET", ASK))
             r = read_response(sock)
@@ -227,9 +226,9 @@ def test_a_graceful_stop_answers_requests_on_kept_alive_connections(
         assert [a.status if a else None for a in answers] == [200] * 12
         assert all(a.headers.get("connection") == "close" for a in answers if a)
         assert all(closed_by_server(sock) for sock in connections)
-        assert server.proc.wait(timeout=20) == 0
-    finally:
-        server.stop()
+        # uvicorn ends a single process by raising the SIGTERM it caught again, once it has stopped cleanly
+        assert server.proc.wait(timeout=20) in (0, -signal.SIGTERM)
+        stack.callback(server.stop)
 
 
 def test_an_answer_in_flight_at_a_stop_is_completed(sample_files: tuple[Path, ...], tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def is_merged_copy(store: ox.Store, quad: ox.Quad) -> bool:
 
 def own_quads(
     store: ox.Store,
-    subject: ox.NamedNode | ox.BlankNode | None = None,
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple | None = None,
     predicate: ox.NamedNode | None = None,
     obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
 ) -> Iterator[ox.Quad]:

@@ -5,7 +5,8 @@ four times what looking up one entity's triples costs (10 us). A DESCRIBE of abs
 prologue, dataset or WHERE clause is what Linked Data clients and lookups send most, and what Oxigraph
 answers for it is fixed: the Concise Bounded Description over the default graph, which holds the merge of
 all graphs (``server.graph.versions.fill_store``) - every triple with the IRI as subject, then,
-recursively, those of each blank-node object, each node visited once, each triple once. ``describe`` does exactly that with ``quads_for_pattern``;
+recursively, those of each blank-node object, each node visited once, each triple once. ``describe``
+does exactly that with ``quads_for_pattern``;
 ``tests/test_describe.py`` checks it against ``store.query`` on every subject of the data.
 
 Measured with ``python bench/benchmark.py``'s data (10,000 projects), one project of 40 triples to Turtle:

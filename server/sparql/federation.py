@@ -18,6 +18,7 @@ from server.sparql.lexer import tokens
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
+
 def service_endpoints(text: str) -> list[str | None]:
     """Every SERVICE call in ``text``: its endpoint IRI, or None where it is not an absolute IRI."""
     found_tokens = list(tokens(text))

@@ -185,8 +185,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     if header and header.count(",") >= MAX_MEDIA_RANGES:
         raise BadParameter(
             "Accept header",
-            f"lists {header.count(',') + 1} media ranges; at most {MAX_MEDIA_RANGES} are read. List the types "
-            "you want, or use the format parameter.",
+            f"lists {header.count(',') + 1} media ranges; at most {MAX_MEDIA_RANGES} are read. List the "
+            "types you want, or use the format parameter.",
         )
     ranges: list[MediaRange] = []
     for order, part in enumerate((header or "").split(",")):

@@ -1,8 +1,9 @@
 """SPARQL text as tokens: enough of the grammar's lexical rules to find keywords, IRIs and brackets.
 
 Checks that must see the query as the parser will (the SERVICE guard in ``server.sparql.federation``, the
-nesting and size check in ``server.sparql.complexity``) read tokens rather than raw text, so that ``?service``,
-``schema:Service``, ``"{"`` and ``<urn:(>`` count as what they are. Comments and white space are skipped.
+nesting and size check in ``server.sparql.complexity``) read tokens rather than raw text, so that
+``?service``, ``schema:Service``, ``"{"`` and ``<urn:(>`` count as what they
+are. Comments and white space are skipped.
 """
 
 from __future__ import annotations
@@ -42,5 +43,3 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
             yield "pname", value[len(prefix) :]
             continue
         yield kind or "other", value
-
-

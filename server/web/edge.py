@@ -33,7 +33,10 @@ from server.web.metrics import route_label
 
 log = logging.getLogger("smarthame")
 CORS_METHODS = ("GET", "HEAD", "POST")
-EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Aggregate-Errors, X-Cache, X-Request-Id, Retry-After"
+EXPOSED = (
+    b"ETag, Last-Modified, Content-Length, X-Truncated, X-Aggregate-Errors, X-Cache, X-Request-Id, "
+    b"Retry-After"
+)
 MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
 
 

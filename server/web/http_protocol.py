@@ -101,10 +101,13 @@ class BoundedHttp(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[arg-type]
         if len(self.connections) > self.limits.max_connections and not self._evict_idle():
-            self._refuse(TooManyConnections(
-                f"This server process holds its limit of {self.limits.max_connections} open connections "
-                "(setting max_connections) and every one is busy; try again shortly."
-            ), [(b"retry-after", b"1")])
+            self._refuse(
+                TooManyConnections(
+                    f"This server process holds its limit of {self.limits.max_connections} open connections "
+                    "(setting max_connections) and every one is busy; try again shortly."
+                ),
+                [(b"retry-after", b"1")],
+            )
             return
         self._arm_head_timer()
 
@@ -117,7 +120,10 @@ class BoundedHttp(HttpToolsProtocol):
         idle = [
             c
             for c in self.connections
-            if c is not self and isinstance(c, BoundedHttp) and c.reading_head and not c.transport.is_closing()
+            if c is not self
+            and isinstance(c, BoundedHttp)
+            and c.reading_head
+            and not c.transport.is_closing()
         ]
         if not idle:
             return False
@@ -153,10 +159,12 @@ class BoundedHttp(HttpToolsProtocol):
                 self._refuse(self._uri_too_long())
                 return False
         if self.line_bytes >= 0 and self.head_bytes - self.line_bytes > self.limits.max_header_bytes:
-            self._refuse(HeadersTooLarge(
-                f"The request's header lines are over {self.limits.max_header_bytes} bytes (setting "
-                "max_header_bytes); send fewer or shorter headers."
-            ))
+            self._refuse(
+                HeadersTooLarge(
+                    f"The request's header lines are over {self.limits.max_header_bytes} bytes (setting "
+                    "max_header_bytes); send fewer or shorter headers."
+                )
+            )
             return False
         return True
 
@@ -181,7 +189,9 @@ class BoundedHttp(HttpToolsProtocol):
 
     def _expects_body(self) -> bool:
         for name, value in self.headers:
-            if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"", b"0")):
+            if name == b"transfer-encoding" or (
+                name == b"content-length" and value.strip() not in (b"", b"0")
+            ):
                 return True
         return False
 
@@ -228,10 +238,12 @@ class BoundedHttp(HttpToolsProtocol):
         if self.head_bytes == 0 and self.line_bytes < 0:
             self.transport.close()  # it sent nothing: there is no one to tell
             return
-        self._refuse(RequestTimeout(
-            f"The request's line and headers did not arrive within {self.limits.head_timeout:g} s (setting "
-            "head_timeout)."
-        ))
+        self._refuse(
+            RequestTimeout(
+                f"The request's line and headers did not arrive within {self.limits.head_timeout:g} s "
+                "(setting head_timeout)."
+            )
+        )
 
     def _body_too_slow(self) -> None:
         self.body_timer = None
@@ -244,10 +256,12 @@ class BoundedHttp(HttpToolsProtocol):
         if started:
             self.transport.close()
             return
-        self._refuse(RequestTimeout(
-            f"The request's body did not arrive within {self.limits.body_timeout:g} s (setting "
-            "body_timeout)."
-        ))
+        self._refuse(
+            RequestTimeout(
+                f"The request's body did not arrive within {self.limits.body_timeout:g} s (setting "
+                "body_timeout)."
+            )
+        )
 
     # Stopping ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -79,7 +79,7 @@ def uvicorn_config(app: FastAPI, settings: Settings, **options: Any) -> Any:
 
     return uvicorn.Config(
         app,
-        http=protocol_class(settings),  # type: ignore[arg-type]  # uvicorn calls it like its own classes
+        http=protocol_class(settings),
         timeout_graceful_shutdown=int(GRACE),
         log_level="warning",
         **options,

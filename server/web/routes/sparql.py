@@ -18,7 +18,15 @@ from server.errors import QueryTooLong, SmartHameError
 from server.publish.service_description import describe_service, serialize_description
 from server.sparql.cache import CachedResponse
 from server.sparql.engine import QueryRequest
-from server.sparql.formats import GRAPH_ALIASES, GRAPH_TYPES, HTML, content_type, negotiate, query_formats
+from server.sparql.formats import (
+    GRAPH_ALIASES,
+    GRAPH_TYPES,
+    HTML,
+    SPARQL_QUERY,
+    content_type,
+    negotiate,
+    query_formats,
+)
 from server.sparql.protocol import ProtocolRequest, parse_request
 from server.web.asgi import Headers, Receive, Scope, Send, request_headers
 from server.web.edge import raw_key
@@ -27,6 +35,12 @@ from server.web.error_responses import render_error
 from server.web.pages import scope_language
 
 ENDPOINT = "/sparql"
+
+
+class ClientGone(Exception):
+    """The client closed its connection before its request was read: there is no one to answer."""
+
+
 VARY = (b"vary", b"Accept")
 AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
 
@@ -36,8 +50,12 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
     headers = request_headers(scope)
     method = scope["method"]
     try:
-        body = await _read_body(receive, state.settings.max_query_length) if method == "POST" else b""
         content_type_header = headers.get(b"content-type")
+        body = (
+            await _read_body(receive, state.settings.max_query_length, content_type_header)
+            if method == "POST"
+            else b""
+        )
         request = parse_request(
             method,
             scope["query_string"],
@@ -50,6 +68,8 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             status, out_headers, out_body = await _answer(scope, headers, state, request)
     except SmartHameError as exc:
         status, out_headers, out_body = render_error(exc, scope)
+    except ClientGone:
+        return
     out_headers.append((b"content-length", str(len(out_body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": out_headers})
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else out_body})
@@ -126,15 +146,22 @@ def endpoint_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
 
 
-async def _read_body(receive: Receive, max_query_length: int) -> bytes:
-    # URL-encoding can triple a query's length; a body past that cannot hold an acceptable query.
-    limit = 3 * max_query_length + 4096
+def body_limit(max_query_length: int, content_type: bytes | None) -> int:
+    """The most bytes a POST body may have: max_query_length characters at up to 4 bytes each in UTF-8,
+    three times that URL-encoded (a form), plus room for the other parameters."""
+    direct = content_type is not None and content_type.split(b";")[0].strip().lower() == SPARQL_QUERY.encode()
+    return (4 if direct else 12) * max_query_length + 4096
+
+
+async def _read_body(receive: Receive, max_query_length: int, content_type: bytes | None) -> bytes:
+    """The request body, refused past :func:`body_limit`; a client that goes away ends the request."""
+    limit = body_limit(max_query_length, content_type)
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
