@@ -35,14 +35,12 @@ from server.web.error_responses import render_error
 from server.web.pages import scope_language
 
 ENDPOINT = "/sparql"
+VARY = (b"vary", b"Accept")
+AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
 
 
 class ClientGone(Exception):
     """The client closed its connection before its request was read: there is no one to answer."""
-
-
-VARY = (b"vary", b"Accept")
-AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
 
 
 async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
