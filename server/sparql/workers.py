@@ -146,6 +146,7 @@ class WorkerPool:
         self.busy = 0
         self.timeouts = 0
         self.restarts = 0
+        self.replacing = 0  # killed workers whose replacements are being forked
         self.reclaimed = 0  # workers kept after their query overran, as it finished within RECLAIM_GRACE
         self._spawn_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -303,18 +304,21 @@ class WorkerPool:
     def _replace(self, worker: Worker) -> None:
         worker.kill()
         self.restarts += 1
+        self.replacing += 1
         task = asyncio.get_running_loop().create_task(self._respawn())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _respawn(self) -> None:
-        if self._closed:
-            return
         try:
+            if self._closed:
+                return
             worker = await asyncio.to_thread(self._spawn)
         except (OSError, Unavailable) as e:
             print(f"could not replace a query worker: {e}", file=sys.stderr, flush=True)
             return
+        finally:
+            self.replacing -= 1
         if self._closed:
             worker.kill()
         else:

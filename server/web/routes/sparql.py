@@ -1,15 +1,17 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, written as a plain ASGI handler.
 
 Parse the request (``server.sparql.protocol``), negotiate (``server.sparql.formats``), answer from the
-cache or the
-engine, send bytes. Without a query it describes itself: a Service Description in RDF, or a query form
-for a browser. ``server.web.edge.Edge`` calls it directly (no framework routing on the hot path); the
-router below registers the same handler so the app lists and serves it without the edge too.
+cache or the engine (cancelled if the client hangs up first), send bytes. Without a query it describes
+itself: a Service Description in RDF, or a query form for a browser. ``server.web.edge.Edge`` calls it
+directly (no framework routing on the hot path); the router below registers the same handler so the app
+lists and serves it without the edge too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from starlette.routing import Route
@@ -34,6 +36,7 @@ from server.web.editor import editor_page
 from server.web.error_responses import render_error
 from server.web.pages import scope_language
 
+T = TypeVar("T")
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
 AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
@@ -63,7 +66,7 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         if request.query is None:
             status, out_headers, out_body = _describe(scope, headers, state, request)
         else:
-            status, out_headers, out_body = await _answer(scope, headers, state, request)
+            status, out_headers, out_body = await _answer(scope, receive, headers, state, request)
     except SmartHameError as exc:
         status, out_headers, out_body = render_error(exc, scope)
     except ClientGone:
@@ -74,7 +77,7 @@ async def sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def _answer(
-    scope: Scope, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
+    scope: Scope, receive: Receive, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
 ) -> tuple[int, Headers, bytes]:
     result_format, graph_format = query_formats(_text(headers.get(b"accept")), request.format)
     version = state.published.version
@@ -91,7 +94,7 @@ async def _answer(
     cache_status = b"hit"
     if entry is None:
         cache_status = b"miss"
-        result = await state.engine.run(
+        run = state.engine.run(
             QueryRequest(
                 text=request.query or "",
                 result_format=result_format,
@@ -102,6 +105,7 @@ async def _answer(
                 client=_client(scope),
             )
         )
+        result = await unless_client_leaves(receive, run)
         described: Headers = [
             (b"content-type", content_type(result.media_type).encode()),
             (b"x-truncated", b"true" if result.truncated else b"false"),
@@ -117,6 +121,31 @@ async def _answer(
             state.cache.alias(alias, key)
     scope["smarthame.entry"] = entry  # lets the edge reuse the cached gzip bytes
     return 200, [*entry.headers, (b"x-cache", cache_status)], entry.body
+
+
+async def unless_client_leaves(receive: Receive, work: Awaitable[T]) -> T:
+    """``await work``, unless the client disconnects first: then ``work`` is cancelled (a query running
+    in a worker loses that worker, which is killed and replaced; one waiting for a slot gives up its
+    place) and ClientGone is raised. Three clients that sent a heavy query and hung up every 2 s had
+    kept every worker busy for no one."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_disconnect(receive))
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.wait({task})
+    if task.cancelled():
+        raise ClientGone
+    return task.result()
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Return when the client has gone (the request's body, if any, was read before)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _describe(
