@@ -18,6 +18,7 @@ never that copy (:func:`own_quads`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -62,6 +63,13 @@ class Published:
     @property
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    @functools.cached_property
+    def default_graph_triples(self) -> int:
+        """Triples in the default graph (the merge of the named graphs: a triple in two graphs once)."""
+        solutions = self.store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        assert isinstance(solutions, ox.QuerySolutions)
+        return int(next(solutions)["n"].value)
 
 
 # The default graph as the merge of every named graph; the store keeps one copy of a triple however many

@@ -160,7 +160,9 @@ def _describe(
             editor_page(state.settings, endpoint, scope_language(scope), state.published.version).encode(),
         )
     graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
-    triples = describe_service(endpoint, graphs, bool(state.settings.service_allowlist))
+    triples = describe_service(
+        endpoint, graphs, bool(state.settings.service_allowlist), state.published.default_graph_triples
+    )
     return 200, [(b"content-type", content_type(media).encode()), VARY], serialize_description(triples, media)
 
 
