@@ -68,7 +68,8 @@ class Published:
     def default_graph_triples(self) -> int:
         """Triples in the default graph (the merge of the named graphs: a triple in two graphs once)."""
         solutions = self.store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
-        assert isinstance(solutions, ox.QuerySolutions)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("a SELECT answered with something else than solutions")
         return int(next(solutions)["n"].value)
 
 

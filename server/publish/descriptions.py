@@ -103,8 +103,12 @@ class _Citations:
 
 
 def resolves(store: ox.Store, iri: str) -> bool:
-    """Whether the store mentions ``iri`` anywhere: as subject, object or named graph."""
-    node = ox.NamedNode(iri)
+    """Whether the store mentions ``iri`` anywhere: as subject, object or named graph (never, for text
+    that is no IRI: a request path can decode to spaces, quotes or ``<``)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     return (
         next(store.quads_for_pattern(node, None, None), None) is not None
         or next(store.quads_for_pattern(None, None, node), None) is not None

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute
 
 from server.errors import BadParameter, SmartHameError
 from server.graph.versions import Published, open_dataset
@@ -101,8 +103,31 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         catalog.router,
         resources.router,
     ):
-        app.include_router(router)
+        app.include_router(answer_head(router))
     return app
+
+
+def answer_head(router: APIRouter) -> APIRouter:
+    """Every GET route of ``router`` answers HEAD too (HEAD /healthz, /docs, /queries… were 404): the same
+    handler (uvicorn sends no body), registered right after its GET so that a catch-all later in the order
+    (the Linked Data pages) does not take it first, and left out of the OpenAPI document."""
+    has_head = {r.path for r in router.routes if isinstance(r, APIRoute) and "HEAD" in (r.methods or ())}
+    routes: list[BaseRoute] = []
+    for route in router.routes:
+        routes.append(route)
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ()) and route.path not in has_head:
+            twin = APIRouter()
+            twin.add_api_route(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                include_in_schema=False,
+                response_class=route.response_class,
+                name=f"{route.name}-head",
+            )
+            routes.extend(twin.routes)
+    router.routes[:] = routes
+    return router
 
 
 def _error_response(request: Request, exc: SmartHameError) -> Response:

@@ -10,6 +10,7 @@ lists and serves it without the edge too.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -39,6 +40,10 @@ from server.web.pages import scope_language
 T = TypeVar("T")
 ENDPOINT = "/sparql"
 VARY = (b"vary", b"Accept")
+VARY_HOST = (b"vary", b"Accept, Host")  # the description names the endpoint by the Host it was asked at
+VALID_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.?)+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
+)
 AGGREGATE_ERRORS = b"x-aggregate-errors"  # projected aggregates some row leaves unbound after an error
 
 
@@ -152,24 +157,30 @@ def _describe(
     scope: Scope, headers: dict[bytes, bytes], state: Any, request: ProtocolRequest
 ) -> tuple[int, Headers, bytes]:
     endpoint = endpoint_url(scope, headers)
+    vary = VARY if state.settings.public_url else VARY_HOST
     media = negotiate(_text(headers.get(b"accept")), (*GRAPH_TYPES, HTML), request.format, GRAPH_ALIASES)
     if media == HTML:
         return (
             200,
-            [(b"content-type", b"text/html; charset=utf-8"), VARY],
+            [(b"content-type", b"text/html; charset=utf-8"), vary],
             editor_page(state.settings, endpoint, scope_language(scope), state.published.version).encode(),
         )
     graphs = state.published.manifest.get("graphs") or {g: 0 for g in state.published.graph_names}
     triples = describe_service(
         endpoint, graphs, bool(state.settings.service_allowlist), state.published.default_graph_triples
     )
-    return 200, [(b"content-type", content_type(media).encode()), VARY], serialize_description(triples, media)
+    return 200, [(b"content-type", content_type(media).encode()), vary], serialize_description(triples, media)
 
 
 def endpoint_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
-    """The endpoint's absolute URL as this client reached it."""
-    host = _text(headers.get(b"host"))
-    if not host:
+    """The endpoint's absolute URL: under the configured public_url, else as this client reached it
+    when its Host header is a valid host (``a b`` made the description's IRI invalid and answered 500),
+    else the address the server listens on."""
+    public: str = scope["app"].state.smarthame.settings.public_url
+    if public:
+        return public.rstrip("/") + str(scope["path"])
+    host = _text(headers.get(b"host")) or ""
+    if not VALID_HOST.fullmatch(host):
         server = scope.get("server") or ("localhost", 80)
         host = f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
