@@ -218,9 +218,11 @@ def _closed(sock: socket.socket) -> bool:
         return True
 
 
-def run(port: int, seconds: float) -> list[tuple[str, list[float], list[str], Counter[str]]]:
+def run(port: int, seconds: float, only: str = "") -> list[tuple[str, list[float], list[str], Counter[str]]]:
     rows = []
     for name, (count, attacker) in {"(no attack)": (0, None), **attacks(port)}.items():
+        if only and only not in name:
+            continue
         stop, probe_stop = threading.Event(), multiprocessing.Event()
         statuses: Counter[str] = Counter()
         receiver, sender = multiprocessing.Pipe(duplex=False)
@@ -247,10 +249,11 @@ def main() -> None:
     parser.add_argument("--python", default=sys.executable, help="its Python (with its dependencies)")
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="build folder (smarthame build)")
     parser.add_argument("--seconds", type=float, default=6.0, help="each attack's duration")
+    parser.add_argument("--only", default="", help="run only the attacks whose name has this text")
     args = parser.parse_args()
     server = Server(args.python, args.source, args.build)
     try:
-        rows = run(server.port, args.seconds)
+        rows = run(server.port, args.seconds, args.only)
     finally:
         server.stop()
     columns = ("p50 ms", "p99 ms", "max ms", "probes", "failed")
