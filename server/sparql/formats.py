@@ -114,6 +114,13 @@ ALIASES: dict[str, str] = {
     "rdfxml": "application/rdf+xml",
     "rdf/xml": "application/rdf+xml",
     "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    # Notation3 is a superset of Turtle: a Turtle document is an N3 one (SPARQLWrapper's N3 asks so).
+    "n3": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/turtle": "text/turtle",
+    "application/x-json+ld": "application/ld+json",
     "trig": "application/trig",
     "nquads": "application/n-quads",
     "n-quads": "application/n-quads",

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from server.errors import BadParameter, MethodNotAllowed, UnsupportedMediaType, UpdateRefused
 from server.settings import parse_seconds
-from server.sparql.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
+from server.sparql.formats import ALIASES, FORM, SPARQL_QUERY, SPARQL_UPDATE
 
 METHODS = ("GET", "HEAD", "POST")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
@@ -68,7 +68,7 @@ def parse_request(
         query=query,
         default_graph_uris=_graphs(params, "default-graph-uri"),
         named_graph_uris=_graphs(params, "named-graph-uri"),
-        format=_single(params, "format"),
+        format=_format(params),
         timeout=_timeout(_single(params, "timeout")),
     )
 
@@ -107,6 +107,25 @@ def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
 def _refuse_update(params: dict[str, list[str]]) -> None:
     if any(name in params for name in UPDATE_PARAMS):
         raise UpdateRefused(READ_ONLY)
+
+
+FORMAT_PARAMS = ("format", "output", "results")  # Virtuoso's name, sparqler's, and SPARQLWrapper's third
+
+
+def _format(params: dict[str, list[str]]) -> str | None:
+    """The format asked by name: ``format``, or ``output`` or ``results``, given once or repeated with
+    values that agree. SPARQLWrapper, on its defaults, sends every one of them, some twice (``tsv`` and
+    ``text/tab-separated-values``; ``json-ld`` and ``application/ld+json,application/x-json+ld``)."""
+    values = [v for name in FORMAT_PARAMS for v in params.get(name, [])]
+    if not values:
+        return None
+    firsts = [v.split(",")[0].split(";")[0].strip() for v in values]
+    meant = {ALIASES.get(f.lower(), f.lower()) for f in firsts}
+    if len(meant) > 1:
+        raise BadParameter(
+            "format", f"given as {', '.join(repr(v) for v in values)}, which disagree; send one"
+        )
+    return firsts[0]
 
 
 def _single(params: dict[str, list[str]], name: str) -> str | None:
