@@ -23,6 +23,7 @@ from server.graph.versions import Published, open_dataset
 from server.settings import Settings
 from server.sparql.cache import ResultCache
 from server.sparql.engine import Engine
+from server.web import openapi
 from server.web.content_policy import ContentSecurityPolicy
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
@@ -104,6 +105,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         resources.router,
     ):
         app.include_router(answer_head(router))
+    openapi.install(app, settings)
     return app
 
 
