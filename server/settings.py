@@ -274,7 +274,9 @@ class SettingError(ValueError):
 
 
 # Settings where 0 asks for an automatic value or turns a cap off; every other number must be positive.
-ZERO_MEANS_AUTO = frozenset({"processes", "workers", "cache_entries", "cache_bytes", "client_slots", "port"})
+ZERO_MEANS_AUTO = frozenset(
+    {"processes", "workers", "cache_entries", "cache_bytes", "client_slots", "port", "validator_processes"}
+)
 MAX_URL_BYTES = 65_535  # httptools.parse_url keeps offsets in 16 bits: a longer URL cannot be parsed
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+", re.ASCII)
 _WHOLE = re.compile(r"[0-9]+", re.ASCII)
