@@ -106,8 +106,8 @@ class Settings:
         default=1,
         metadata={
             "help": "Query workers one client address may hold at once in a server process; its further "
-            "queries wait, up to as many again, and past that get 429. 0 means no cap (behind a proxy "
-            "every client has the proxy's address)."
+            "queries wait, up to as many again or a quarter of max_waiting if that is more, and past that "
+            "get 429. 0 means no cap (behind a proxy every client has the proxy's address)."
         },
     )
     max_waiting: int = field(

@@ -6,7 +6,8 @@ So, per server process:
 
 - a query takes one of ``slots`` (as many as the engine has workers) for as long as it runs;
 - one client address holds at most ``per_client`` slots at once; its further queries wait, at most
-  ``per_client`` of them, and past that it is answered 429 with ``Retry-After`` (0 turns the cap off);
+  ``per_client`` or a quarter of ``max_waiting`` of them (whichever is more: a dashboard page asks for
+  several charts at once), and past that it is answered 429 with ``Retry-After`` (0 turns the cap off);
 - at most ``max_waiting`` queries wait for a slot, first come first served among the clients under
   their cap; past that, 503 with ``Retry-After``; a query that waits past its own time limit gets the
   usual timeout.
@@ -37,6 +38,7 @@ class Admission:
     def __init__(self, slots: int, per_client: int, max_waiting: int) -> None:
         self.slots = slots
         self.per_client = per_client
+        self.waiting_per_client = max(per_client, max_waiting // 4)
         self.max_waiting = max_waiting
         self.free = slots
         self.held: Counter[str] = Counter()
@@ -60,11 +62,12 @@ class Admission:
         if self.free > 0 and not self._capped(client):
             self._take(client)
             return
-        if self.per_client > 0 and sum(w.client == client for w in self.waiting) >= self.per_client:
+        mine = sum(w.client == client for w in self.waiting)
+        if self.per_client > 0 and mine >= self.waiting_per_client:
             self.refused += 1
             raise TooManyRequests(
                 f"This client address already runs {self.held[client]} queries and has "
-                f"{self.per_client} waiting, its share of this server (setting client_slots); wait for one "
+                f"{mine} waiting, its share of this server (setting client_slots); wait for one "
                 "to finish.",
                 RETRY_AFTER,
             )
