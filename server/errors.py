@@ -5,6 +5,7 @@
     │   ├── BadParameter                400  a named request parameter is wrong
     │   ├── QuerySyntaxError            400  SPARQL that does not parse (message has the position)
     │   ├── QueryTooLong                400  query text over max_query_length
+    │   ├── QueryTooComplex             400  nesting or a sequence deeper than the engine can take
     │   ├── UpdateRefused               400  SPARQL Update sent to the read-only endpoint
     │   ├── QueryFailed                 400  a query that parsed but failed while the engine ran it
     │   ├── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
@@ -12,9 +13,16 @@
     ├── NotFound                        404  unknown path, resource, saved query or dump
     ├── MethodNotAllowed                405  an HTTP method the resource does not answer
     ├── NotAcceptable                   406  no offered media type fits Accept (lists the offered ones)
+    ├── RequestTimeout                  408  the request's head or body did not arrive in time
+    ├── URITooLong                      414  request target over max_url_bytes (send the query by POST)
     ├── UnsupportedMediaType            415  request body in a type we do not read
+    ├── TooManyRequests                 429  this client already holds its query slots (Retry-After)
+    ├── HeadersTooLarge                 431  header lines over max_header_bytes
     ├── QueryTimeout                    503  the query ran past its time limit and was stopped
     ├── Unavailable                     503  no published dataset, or workers could not start
+    │   ├── WorkerDied                  503  the query's worker process ended while running it
+    │   ├── Overloaded                  503  too many queries waiting for a worker (Retry-After)
+    │   └── TooManyConnections          503  every connection this process may hold is busy
     ├── HTTPError                       4xx  a status the web framework answered itself (a malformed
     │                                        or unsatisfiable Range header…), named after the status
     ├── InternalError                   500  our bug: an unexpected exception, logged with a request id
@@ -69,6 +77,10 @@ class QueryTooLong(InputError):
     pass
 
 
+class QueryTooComplex(InputError):
+    pass
+
+
 class UpdateRefused(InputError):
     pass
 
@@ -110,8 +122,30 @@ class MethodNotAllowed(SmartHameError):
         self.allowed = allowed
 
 
+class RequestTimeout(SmartHameError):
+    status = 408
+
+
+class URITooLong(SmartHameError):
+    status = 414
+
+
 class UnsupportedMediaType(SmartHameError):
     status = 415
+
+
+class HeadersTooLarge(SmartHameError):
+    status = 431
+
+
+class TooManyRequests(SmartHameError):
+    """Carries ``retry_after`` (seconds), sent as the ``Retry-After`` header."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class QueryTimeout(SmartHameError):
@@ -120,6 +154,22 @@ class QueryTimeout(SmartHameError):
 
 class Unavailable(SmartHameError):
     status = 503
+
+
+class WorkerDied(Unavailable):
+    pass
+
+
+class Overloaded(Unavailable):
+    """Carries ``retry_after`` (seconds), sent as the ``Retry-After`` header."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TooManyConnections(Unavailable):
+    pass
 
 
 class HTTPError(SmartHameError):

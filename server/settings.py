@@ -8,7 +8,9 @@ Nothing else reads the environment.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,57 @@ class Settings:
     max_rows: int = field(
         default=100_000,
         metadata={"help": "Most result rows (or triples) returned; longer results are cut and marked."},
+    )
+    max_url_bytes: int = field(
+        default=32_768,
+        metadata={
+            "help": "Longest request target (path and query string) in bytes; a longer one is refused with "
+            "414 (send a long query by POST). At most 65,535: the URL parser counts in 16 bits."
+        },
+    )
+    max_header_bytes: int = field(
+        default=32_768,
+        metadata={"help": "Most bytes of request header lines together; more is refused with 431."},
+    )
+    head_timeout: float = field(
+        default=10.0,
+        metadata={
+            "help": "Seconds a connection has to send a request's line and headers, from when it opens or "
+            "its previous response ends; then it is answered 408 (or closed if it sent nothing)."
+        },
+    )
+    body_timeout: float = field(
+        default=30.0,
+        metadata={"help": "Seconds a request has to send its whole body; then it is answered 408."},
+    )
+    max_connections: int = field(
+        default=1_000,
+        metadata={
+            "help": "Open connections one server process holds; past it the connection idle the longest "
+            "is closed (or, if every one is busy, the new one). Start-up raises the open-files limit to fit."
+        },
+    )
+    client_slots: int = field(
+        default=1,
+        metadata={
+            "help": "Query workers one client address may hold at once in a server process; its further "
+            "queries wait, up to as many again or a quarter of max_waiting if that is more, and past that "
+            "get 429. 0 means no cap (behind a proxy every client has the proxy's address)."
+        },
+    )
+    max_waiting: int = field(
+        default=32,
+        metadata={
+            "help": "Queries that may wait for a query worker in a server process; more are answered 503 "
+            "with Retry-After."
+        },
+    )
+    public_url: str = field(
+        default="",
+        metadata={
+            "help": "The server's public address (e.g. https://data.example.org/) for the service "
+            "description's sd:endpoint; empty uses the request's Host header, when it is a valid host."
+        },
     )
     processes: int = field(
         default=0,
@@ -173,6 +226,38 @@ class Settings:
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},
     )
 
+    def __post_init__(self) -> None:
+        """Refuse a value that cannot work (a NaN timeout made every query fail with 500)."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            kind = _kind(f)
+            if kind == "float" and (
+                isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+            ):
+                raise SettingError(f.name, f"must be a finite number of seconds, got {value!r}")
+            if kind == "float" and (value < 0 if f.name in ZERO_MEANS_AUTO else value <= 0):
+                least = "0 or more" if f.name in ZERO_MEANS_AUTO else "more than 0"
+                raise SettingError(f.name, f"must be {least} seconds, got {value!r}")
+            if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+                raise SettingError(f.name, f"must be a whole number, got {value!r}")
+            if kind == "int" and value < (0 if f.name in ZERO_MEANS_AUTO else 1):
+                least = "0 or more" if f.name in ZERO_MEANS_AUTO else "1 or more"
+                raise SettingError(f.name, f"must be {least}, got {value}")
+        if self.port > 65_535:
+            raise SettingError("port", f"must be at most 65535, got {self.port}")
+        if self.max_url_bytes > MAX_URL_BYTES:
+            raise SettingError(
+                "max_url_bytes",
+                f"must be at most {MAX_URL_BYTES} (the URL parser's limit), got {self.max_url_bytes}",
+            )
+        if self.public_url and not re.fullmatch(
+            r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/\S*)?", self.public_url
+        ):
+            raise SettingError(
+                "public_url",
+                f"must be an http(s) URL such as https://data.example.org/, got {self.public_url!r}",
+            )
+
     @property
     def ontology_dir(self) -> Path:
         return self.project_root / "ontology"
@@ -213,6 +298,57 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+class SettingError(ValueError):
+    """A setting with a value that cannot work; the message names the setting (flag or variable)."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"setting {name} (--{name.replace('_', '-')}, SMARTHAME_{name.upper()}): {problem}")
+        self.name = name
+
+
+# Settings where 0 asks for an automatic value or turns a cap (or watching) off; every other number must be
+# positive.
+ZERO_MEANS_AUTO = frozenset(
+    {
+        "processes",
+        "workers",
+        "cache_entries",
+        "cache_bytes",
+        "client_slots",
+        "port",
+        "validator_processes",
+        "watch_interval",
+    }
+)
+MAX_URL_BYTES = 65_535  # httptools.parse_url keeps offsets in 16 bits: a longer URL cannot be parsed
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+", re.ASCII)
+_WHOLE = re.compile(r"[0-9]+", re.ASCII)
+
+
+def parse_seconds(raw: str, zero: bool = False) -> float:
+    """A positive (or, with ``zero``, also 0), finite decimal number of seconds written with ASCII digits
+    (``2``, ``0.5``, ``.5``).
+
+    Stricter than ``float()``, which also reads ``nan``, ``inf``, ``1_0`` (as 10) and ``٥`` (as 5).
+    Raises ValueError saying what is expected.
+    """
+    text = raw.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"'{raw}' is not a number of seconds written with the digits 0-9 (e.g. 2 or 0.5)")
+    value = float(text)
+    if value < 0 or (value == 0 and not zero):
+        raise ValueError(f"must be {'0 or more' if zero else 'more than 0'} seconds, got '{raw}'")
+    return value
+
+
+def parse_whole(raw: str) -> int:
+    """A whole number written with ASCII digits only (no sign, underscore or other script's digits)."""
+    text = raw.strip()
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"'{raw}' is not a whole number written with the digits 0-9")
+    return int(text)
+
+
 def settings_help() -> dict[str, str]:
     """Setting name -> help text, for the CLI and the README."""
     return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(Settings)}
@@ -236,12 +372,19 @@ def from_environment(environ: dict[str, str] | None = None, **overrides: Any) ->
     return settings
 
 
+def _kind(f: dataclasses.Field[Any]) -> str:
+    return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+
+
 def _coerce(f: dataclasses.Field[Any], raw: str) -> Any:
-    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
-    if kind == "int":
-        return int(raw)
-    if kind == "float":
-        return float(raw)
+    kind = _kind(f)
+    try:
+        if kind == "int":
+            return parse_whole(raw)
+        if kind == "float":
+            return parse_seconds(raw, zero=f.name in ZERO_MEANS_AUTO)
+    except ValueError as e:
+        raise SettingError(f.name, str(e)) from None
     if kind == "Path":
         return Path(raw)
     if kind.startswith("tuple"):

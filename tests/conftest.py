@@ -124,6 +124,7 @@ class LiveServer:
         port: int | None = None,
         command: list[str] | None = None,
         cwd: Path | None = None,
+        preexec_fn: Callable[[], None] | None = None,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -134,6 +135,7 @@ class LiveServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             cwd=cwd,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 - a resource limit for the server, set before it runs
         )
         self._wait_ready()
 

@@ -162,6 +162,12 @@ def test_query_formats(smarthame: Smarthame, built: Path, fmt: str) -> None:
         assert ran.out == expected
 
 
+def test_query_from_a_graph_that_does_not_exist_counts_nothing(smarthame: Smarthame, built: Path) -> None:
+    query = "SELECT (COUNT(*) AS ?n) FROM <http://nowhere.example/none> { ?s ?p ?o }"
+    ran = smarthame("query", query, "--format", "csv", build=built)
+    assert ran.code == 0 and ran.out == "n\r\n0\r\n"  # FROM was ignored: it counted every triple
+
+
 def test_a_saved_query_file_runs_from_the_command_line(smarthame: Smarthame, built: Path) -> None:
     ran = smarthame(
         "query", str(PROJECT / "queries" / "projects-starting-since.rq"), "--format", "csv", build=built

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from server.graph.versions import own_quads
 from server.graph.vocabulary import graph_iri
 from server.publish.void import LINK_TARGETS, NOT_DATA_GRAPHS
 
@@ -21,7 +22,7 @@ def test_every_linked_external_iri_has_a_label(published, target) -> None:
     links = ox.NamedNode(graph_iri("links", published.base_iri))
     linked = {
         q.object.value
-        for q in store.quads_for_pattern(None, None, None)
+        for q in own_quads(store)
         if q.graph_name not in skip
         and isinstance(q.object, ox.NamedNode)
         and q.object.value.startswith(target.namespace)

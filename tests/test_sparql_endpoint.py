@@ -373,17 +373,36 @@ def test_a_describe_past_the_inline_budget_is_finished_by_a_worker(tmp_path) -> 
 
 
 def test_the_cache_keeps_to_its_budgets() -> None:
-    from server.sparql.cache import CachedResponse, ResultCache
+    from server.sparql.cache import ENTRY_OVERHEAD, CachedResponse, ResultCache
 
-    cache = ResultCache(max_entries=3, max_bytes=10_000)
+    cache = ResultCache(max_entries=3, max_bytes=40_000)
     for i in range(5):
         entry = CachedResponse(b"x" * 1000, [])
         cache.put(i, entry)
         entry.gzipped()
     assert len(cache) == 3 and cache.get(0) is None and cache.get(4) is not None
-    assert cache.bytes == 3 * (2 * 1000 + 200)
-    cache.put("huge", CachedResponse(b"x" * 5000, []))  # over a quarter of the budget: not kept
-    assert cache.get("huge") is None and cache.hits == 1 and cache.misses == 2
+    gzipped = len(cache.get(4).gzipped())
+    assert cache.bytes == 3 * (1000 + gzipped + ENTRY_OVERHEAD + 8)  # each answer once, its key (8) too
+    cache.put("huge", CachedResponse(b"x" * 5100, []))  # with room for its gzip copy, over a quarter
+    assert cache.get("huge") is None and cache.hits == 2 and cache.misses == 2
+
+
+def test_an_alias_finds_its_answer_costs_its_key_and_goes_with_it() -> None:
+    from server.sparql.cache import CachedResponse, ResultCache, key_size
+
+    cache = ResultCache(max_entries=2, max_bytes=100_000)
+    entry = CachedResponse(b"y" * 1000, [(b"content-type", b"text/csv")])
+    cache.put(("query", "ASK {}"), entry)
+    held = cache.bytes
+    alias = ("raw", b"query=ASK+%7B%7D", ("text/csv", None))
+    cache.alias(alias, ("query", "ASK {}"))
+    assert cache.get(alias) is entry and cache.bytes == held + key_size(alias)
+    cache.alias(alias, ("query", "ASK {}"))  # once only
+    assert cache.bytes == held + key_size(alias)
+    cache.put("a", CachedResponse(b"a", []))
+    cache.put("b", CachedResponse(b"b", []))  # evicts the first entry and its alias
+    assert cache.get(alias) is None and len(cache) == 2
+    assert cache.bytes == sum(e.size for e in (cache.get("a"), cache.get("b"))) + 2
 
 
 def test_an_allowed_service_endpoint_is_called_and_others_are_not(sample_files) -> None:

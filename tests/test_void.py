@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from server.graph.versions import own_quads
 from server.publish.void import LINK_TARGETS
 
 # rdflib's TriG, N-Quads and JSON-LD parsers use its own deprecated ConjunctiveGraph internally.
@@ -30,7 +31,7 @@ def void(client) -> rdflib.Graph:
 @pytest.fixture(scope="module")
 def graphs(published) -> dict[str, set[tuple]]:
     ds = rdflib.Dataset()
-    ds.parse(data=ox.serialize(published.store, format=ox.RdfFormat.N_QUADS), format="nquads")
+    ds.parse(data=ox.serialize(own_quads(published.store), format=ox.RdfFormat.N_QUADS), format="nquads")
     return {str(g.identifier): set(g) for g in ds.graphs() if len(g)}
 
 

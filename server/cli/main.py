@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -251,10 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", help="Serve these RDF files instead of the published dataset")
     help_ = settings_mod.settings_help()
     p.add_argument("--host", help=help_["host"])
-    p.add_argument("--port", type=int, help=help_["port"])
-    p.add_argument("--timeout", type=float, help=help_["timeout"])
-    p.add_argument("--processes", type=int, help=help_["processes"])
-    p.add_argument("--workers", type=int, help=help_["workers"])
+    p.add_argument("--port", type=_strict(settings_mod.parse_whole), help=help_["port"])
+    p.add_argument("--timeout", type=_strict(settings_mod.parse_seconds), help=help_["timeout"])
+    p.add_argument("--processes", type=_strict(settings_mod.parse_whole), help=help_["processes"])
+    p.add_argument("--workers", type=_strict(settings_mod.parse_whole), help=help_["workers"])
+    p.add_argument("--public-url", help=help_["public_url"])
     p.add_argument("--allow-service", action="append", help=help_["service_allowlist"])
     p.add_argument("--store", choices=settings_mod.STORE_KINDS, help=help_["store"])
     # Also after `serve` (`smarthame serve --base-iri URL`); SUPPRESS keeps a value given before it.
@@ -265,6 +266,18 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_validator_flag(p: argparse.ArgumentParser) -> None:
     help_ = settings_mod.settings_help()["validator"]
     p.add_argument("--validator", choices=settings_mod.VALIDATORS, help=help_)
+
+
+def _strict(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from one of the settings' strict parsers (its message, not argparse's guess)."""
+
+    def convert(raw: str) -> object:
+        try:
+            return parse(raw)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+
+    return convert
 
 
 COMMANDS = {
@@ -288,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "timeout": getattr(args, "timeout", None),
         "processes": getattr(args, "processes", None),
         "workers": getattr(args, "workers", None),
+        "public_url": getattr(args, "public_url", None),
         "service_allowlist": tuple(args.allow_service) if getattr(args, "allow_service", None) else None,
         "validator": getattr(args, "validator", None),
         "store": getattr(args, "store", None),
@@ -296,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["files"] = tuple(Path(f) for f in args.files)
     try:
         settings = settings_mod.from_environment(**overrides)
+    except settings_mod.SettingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
         return COMMANDS[args.command](args, settings)
     except ParseError as e:
         print(f"error: {e.message}", file=sys.stderr)

@@ -20,18 +20,26 @@ A version is served in one of two ways (setting ``store``):
 - **disk**: the RocksDB store written at publish, opened with ``Store.read_only`` by every process and
   every worker, so the operating system's page cache holds the data once.
 
-:func:`fill_store` is the one place quads enter a store, for both kinds, and :meth:`StoreSource.open`
-the one place a store is opened to be read.
+:func:`fill_store` is the one place quads enter a store, for both kinds (the on-disk store is filled by it
+at publish, :func:`write_store`), and :meth:`StoreSource.open` the one place a store is opened to be read.
+
+A version's store also holds its default graph, filled when the store is (:func:`fill_store`): the merge
+of all its graphs, each triple once. That is the default graph a query sees when neither it (``FROM``,
+``FROM NAMED``) nor the request (``default-graph-uri``, ``named-graph-uri``) names a dataset, and the
+engine needs no union flag (pyoxigraph's counted a triple held in two graphs twice and replaced a
+query's FROM). What describes the data (manifest, VoID, dumps, pages, changes) counts the named graphs
+only, never that copy (:func:`own_quads`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -66,7 +74,7 @@ class StoreSource:
         if self.kind == "disk" and self.store is not None:
             return ox.Store.read_only(str(self.store))
         store = ox.Store()
-        fill_store(store, self.dataset, self.built_base, self.base_iri)
+        fill_store(store, version_quads(self.dataset, self.built_base, self.base_iri))
         return store
 
 
@@ -124,10 +132,56 @@ class Published:
             self.source,
         )
 
+    @functools.cached_property
+    def default_graph_triples(self) -> int:
+        """Triples in the default graph (the merge of the named graphs: a triple in two graphs once)."""
+        solutions = self.store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError("a SELECT answered with something else than solutions")
+        return int(next(solutions)["n"].value)
+
+
+# The default graph as the merge of every named graph; the store keeps one copy of a triple however many
+# graphs hold it. Measured at 10,000 synthetic projects (455,588 quads, the loaded 2-core machine): loading
+# took 6.0 s and 147 MB, this merge 4.9 s and 135 MB more (as much again as the data); copying through
+# Python (bulk_extend) took 16-18 s.
+MERGE_INTO_DEFAULT_GRAPH = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def fill_store(store: ox.Store, source: Path | Iterable[ox.Quad]) -> None:
+    """Fill a version's store with its quads (an N-Quads file, or quads), then its default graph with the
+    merge of all its graphs (see the module docstring)."""
+    if isinstance(source, Path):
+        store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_extend(source)
+    store.update(MERGE_INTO_DEFAULT_GRAPH)
+
+
+def is_merged_copy(store: ox.Store, quad: ox.Quad) -> bool:
+    """Whether ``quad`` is the default graph's copy of a triple that a named graph holds."""
+    if not isinstance(quad.graph_name, ox.DefaultGraph):
+        return False
+    holders = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+    return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in holders)
+
+
+def own_quads(
+    store: ox.Store,
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple | None = None,
+    predicate: ox.NamedNode | None = None,
+    obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+) -> Iterator[ox.Quad]:
+    """The quads matching a pattern, in every graph, without the default graph's merged copies: the data
+    as it was published (a served file's own default-graph triples stay)."""
+    for q in store.quads_for_pattern(subject, predicate, obj):
+        if not is_merged_copy(store, q):
+            yield q
+
 
 def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
-    """Triples per graph and instances per class per graph."""
-    quads = ds if isinstance(ds, ox.Dataset) else ds.quads_for_pattern(None, None, None, None)
+    """Triples per graph and instances per class per graph (of a store: without the merged copies)."""
+    quads = ds if isinstance(ds, ox.Dataset) else own_quads(ds)
     per_graph: Counter[str] = Counter()
     per_class: Counter[str] = Counter()
     total = 0
@@ -144,19 +198,19 @@ def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
     }
 
 
-def fill_store(store: ox.Store, nq: Path, built_base: str, base_iri: str) -> None:
-    """Load a version's N-Quads into ``store``, rebased from ``built_base`` onto ``base_iri``."""
+def version_quads(nq: Path, built_base: str, base_iri: str) -> Path | Iterator[ox.Quad]:
+    """A version's N-Quads to fill a store with, rebased from ``built_base`` onto ``base_iri`` (the file
+    itself when no rebasing is needed, so that it is bulk-loaded)."""
     if built_base == base_iri:
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        return
+        return nq
     rebaser = Rebaser(built_base, base_iri)
-    store.bulk_extend(rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    return (rebaser.quad(q) for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
 
 
 def write_store(folder: Path, nq: Path, base_iri: str) -> None:
     """Write the on-disk store of a version being published (``folder`` must not exist yet)."""
     store = ox.Store(str(folder))
-    fill_store(store, nq, base_iri, base_iri)
+    fill_store(store, nq)  # the same default graph (the merge) as an in-memory store's
     store.optimize()
     store.flush()
     del store  # closes RocksDB before the folder is renamed into place
@@ -248,10 +302,11 @@ def open_files(paths: tuple[Path, ...], settings: Settings) -> Published:
     store = ox.Store()
     # Straight from the files, in their order, as a bulk load of a file does; through an ox.Dataset (a
     # hash set) the statements arrived shuffled.
-    store.bulk_extend(
+    fill_store(
+        store,
         itertools.chain.from_iterable(
             parse_file(Path(p), ox.DefaultGraph(), settings.base_iri) for p in paths
-        )
+        ),
     )
     newest = max(Path(p).stat().st_mtime for p in paths)
     return Published(

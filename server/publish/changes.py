@@ -38,6 +38,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from server.graph.versions import own_quads
 from server.graph.vocabulary import ORG, RDF_TYPE, SKOS, ontology_ns
 from server.publish.dumps import graph_slug
 
@@ -225,7 +226,7 @@ def _entities(
     facts.learn(read_quads(old), candidates)
     if new_store is not None:
         for iri in candidates:
-            facts.learn(new_store.quads_for_pattern(ox.NamedNode(iri), None, None), candidates)
+            facts.learn(own_quads(new_store, ox.NamedNode(iri)), candidates)
     entities: dict[str, dict[str, Any]] = {}
     for side, q in changed:
         if not isinstance(q.subject, ox.NamedNode):

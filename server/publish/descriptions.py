@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from server.graph.versions import own_quads
 from server.graph.vocabulary import RDF_TYPE
 from server.publish.labels import (
     DCT_SOURCE,
@@ -67,7 +68,7 @@ class _Citations:
         self.store = store
         self.labeller = labeller
         self.by_graph: dict[str, list[Term]] = {}
-        for q in store.quads_for_pattern(subject, DCT_SOURCE, None):
+        for q in own_quads(store, subject, DCT_SOURCE, None):
             self.by_graph.setdefault(graph_name(q.graph_name, labeller.base), []).append(q.object)
         self.reified: dict[tuple[ox.NamedNode, Term], list[ox.NamedNode | ox.BlankNode | ox.Triple]] = {}
         for q in store.quads_for_pattern(None, RDF_SUBJECT, subject):
@@ -85,7 +86,7 @@ class _Citations:
         statements = self.reified.get((predicate, obj), [])
         cited: list[tuple[Term, str]] = []
         for st in statements:
-            for q in self.store.quads_for_pattern(st, DCT_SOURCE, None):
+            for q in own_quads(self.store, st, DCT_SOURCE, None):
                 cited.append((q.object, graph_name(q.graph_name, self.labeller.base)))
         if not cited:
             cited = [(t, g) for g in graphs for t in self.by_graph.get(g, [])]
@@ -102,8 +103,12 @@ class _Citations:
 
 
 def resolves(store: ox.Store, iri: str) -> bool:
-    """Whether the store mentions ``iri`` anywhere: as subject, object or named graph."""
-    node = ox.NamedNode(iri)
+    """Whether the store mentions ``iri`` anywhere: as subject, object or named graph (never, for text
+    that is no IRI: a request path can decode to spaces, quotes or ``<``)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     return (
         next(store.quads_for_pattern(node, None, None), None) is not None
         or next(store.quads_for_pattern(None, None, node), None) is not None
@@ -121,7 +126,7 @@ def description(store: ox.Store, iri: str, incoming_limit: int = INCOMING_LIMIT)
     node = ox.NamedNode(iri)
     triples = _closure(store, node)
     if not triples:
-        incoming = itertools.islice(store.quads_for_pattern(None, None, node), incoming_limit)
+        incoming = itertools.islice(own_quads(store, None, None, node), incoming_limit)
         triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in incoming)
     return list(triples)
 
@@ -165,7 +170,7 @@ def build_page(store: ox.Store, iri: str, lang: str, base: str, incoming_limit: 
         incoming=incoming,
         incoming_total=total,
         sources=list(citations.sources.values()),
-        graphs=sorted({graph_name(q.graph_name, base) for q in store.quads_for_pattern(node, None, None)}),
+        graphs=sorted({graph_name(q.graph_name, base) for q in own_quads(store, node, None, None)}),
     )
 
 
@@ -177,7 +182,7 @@ def _rows(
     citations: _Citations,
 ) -> list[Row]:
     values: dict[ox.NamedNode, dict[Term, list[str]]] = {}
-    for q in store.quads_for_pattern(subject, None, None):
+    for q in own_quads(store, subject, None, None):
         if q.predicate == RDF_TYPE and depth == 0:
             continue  # shown as the types in the heading
         graphs = values.setdefault(q.predicate, {}).setdefault(q.object, [])
@@ -215,7 +220,7 @@ def _incoming(
 ) -> tuple[list[tuple[Value, Value, tuple[str, ...]]], int]:
     shown: dict[tuple[Term, ox.NamedNode], list[str]] = {}
     total = 0
-    for q in store.quads_for_pattern(None, None, node):
+    for q in own_quads(store, None, None, node):
         total += 1
         key = (q.subject, q.predicate)
         if key in shown or len(shown) < limit:

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from server.errors import BadParameter, NotFound
 from server.graph.rebasing import Rebaser
-from server.graph.versions import Published
+from server.graph.versions import Published, own_quads
 from server.graph.vocabulary import RDF_TYPE, prefixes
 from server.settings import DEFAULT_BASE_IRI
 from server.sparql.formats import GZIP, N_QUADS, N_TRIPLES, TRIG, TURTLE
@@ -219,7 +219,7 @@ def published_quads(published: Published) -> Iterator[ox.Quad]:
     memory, which is fine for the small files that mode is for and is not the path large data takes.
     """
     if published.path is None:
-        yield from sorted(published.store, key=_quad_key)
+        yield from sorted(own_quads(published.store), key=_quad_key)
         return
     built_base = published.manifest.get("base_iri", DEFAULT_BASE_IRI)
     quads = ox.parse(path=str(published.path), format=ox.RdfFormat.N_QUADS)

@@ -43,6 +43,7 @@ from server.graph.versions import (
     STORE,
     Published,
     count_dataset,
+    fill_store,
     read_manifest,
     store_kind_for,
     write_store,
@@ -123,7 +124,7 @@ def _stage(
         store = ox.Store.read_only(str(staging / STORE))
     else:
         store = ox.Store()
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        fill_store(store, nq)  # as it will be served: with the merged default graph
     issued = _now()
     staged = Published(store, version, issued, base, {"base_iri": base}, path=nq, folder=staging)
     folder.step("write dumps")

@@ -19,8 +19,19 @@ XSD_INTEGER = ox.NamedNode(XSD + "integer")
 DEFAULT_GRAPH_KEY = "(default graph)"  # how server.graph.versions.count_dataset names the default graph
 
 
-def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> list[ox.Triple]:
-    """Triples describing the endpoint at ``endpoint`` over ``graphs`` (graph IRI -> triples)."""
+DEFAULT_GRAPH_NOTE = (
+    "The RDF merge of all the named graphs, each triple once however many graphs hold it. It is the "
+    "default graph only when neither the query (FROM, FROM NAMED) nor the request (default-graph-uri, "
+    "named-graph-uri) names a dataset; when one does, the dataset is exactly what it names."
+)
+
+
+def describe_service(
+    endpoint: str, graphs: dict[str, int], federated: bool, default_triples: int | None = None
+) -> list[ox.Triple]:
+    """Triples describing the endpoint at ``endpoint`` over ``graphs`` (graph IRI -> triples);
+    ``default_triples``: the default graph's size (else the sum of the graphs', which counts a triple
+    held in two graphs twice)."""
     service = ox.BlankNode("service")
     triples: list[ox.Triple] = []
 
@@ -55,8 +66,10 @@ def describe_service(endpoint: str, graphs: dict[str, int], federated: bool) -> 
     add(service, SD + "defaultDataset", dataset)
     default = typed(ox.BlankNode("defaultGraph"), SD + "Graph")
     add(dataset, SD + "defaultGraph", default)
-    # The default graph is the union of all graphs (sd:UnionDefaultGraph), so its size is the total.
-    add(default, VOID + "triples", ox.Literal(str(sum(graphs.values())), datatype=XSD_INTEGER))
+    # sd:UnionDefaultGraph: "the RDF merge of the underlying named graphs", which is what it is.
+    add(default, RDFS + "comment", ox.Literal(DEFAULT_GRAPH_NOTE, language="en"))
+    size = sum(graphs.values()) if default_triples is None else default_triples
+    add(default, VOID + "triples", ox.Literal(str(size), datatype=XSD_INTEGER))
     for i, (name, count) in enumerate(sorted(graphs.items())):
         if name == DEFAULT_GRAPH_KEY:
             continue

@@ -3,9 +3,10 @@
 pyoxigraph spends about 40 us preparing any query (``ASK {}`` took 41 us on the shared 2-core machine),
 four times what looking up one entity's triples costs (10 us). A DESCRIBE of absolute IRIs with no
 prologue, dataset or WHERE clause is what Linked Data clients and lookups send most, and what Oxigraph
-answers for it is fixed: the Concise Bounded Description over the union of all graphs - every triple with
-the IRI as subject, then, recursively, those of each blank-node object, each node visited once, a triple
-held in several graphs repeated once per graph. ``describe`` does exactly that with ``quads_for_pattern``;
+answers for it is fixed: the Concise Bounded Description over the default graph, which holds the merge of
+all graphs (``server.graph.versions.fill_store``) - every triple with the IRI as subject, then,
+recursively, those of each blank-node object, each node visited once, each triple once. ``describe``
+does exactly that with ``quads_for_pattern``;
 ``tests/test_describe.py`` checks it against ``store.query`` on every subject of the data.
 
 Measured with ``python bench/benchmark.py``'s data (10,000 projects), one project of 40 triples to Turtle:
@@ -57,7 +58,7 @@ def _bounded_description(store: ox.Store, nodes: tuple[ox.NamedNode, ...]) -> It
     seen: set[ox.NamedNode | ox.BlankNode] = set(nodes)
     while pending:
         node = pending.pop()
-        for quad in store.quads_for_pattern(node, None, None, None):
+        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
             obj = quad.object
             if isinstance(obj, ox.BlankNode) and obj not in seen:
                 seen.add(obj)

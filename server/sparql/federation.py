@@ -12,59 +12,27 @@ allow-list they cannot open network sockets at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from server.errors import ServiceRefused
+from server.sparql.lexer import tokens
 
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>(?P<prefix>[^\W\d_][\w\-.]*)?:(?:[\w\-:%]|\\.|\.(?=[\w\-:%]))*)
-    | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
-    | (?P<word>[^\W\d]+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, text) pairs; a prefixed name whose prefix is the keyword SERVICE/SILENT is split in two,
-    as the parser reads ``SERVICE:x`` as the keyword followed by ``:x``."""
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup if m.lastgroup != "prefix" else "pname"
-        if kind in ("space", "comment"):
-            continue
-        value = m.group()
-        prefix = m.group("prefix")
-        if kind == "pname" and prefix and ("service" in prefix.lower() or prefix.lower() == "silent"):
-            yield "word", prefix
-            yield "pname", value[len(prefix) :]
-            continue
-        yield kind or "other", value
 
 
 def service_endpoints(text: str) -> list[str | None]:
     """Every SERVICE call in ``text``: its endpoint IRI, or None where it is not an absolute IRI."""
-    tokens = list(_tokens(text))
+    found_tokens = list(tokens(text))
     found: list[str | None] = []
-    for i, (kind, value) in enumerate(tokens):
+    for i, (kind, value) in enumerate(found_tokens):
         # No valid keyword other than SERVICE contains "service"; glued forms such as "trueSERVICE" count too.
         if kind not in ("word", "langtag") or "service" not in value.lower():
             continue
         j = i + 1
-        if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].lower() == "silent":
+        if j < len(found_tokens) and found_tokens[j][0] == "word" and found_tokens[j][1].lower() == "silent":
             j += 1
         endpoint = None
-        if j < len(tokens) and tokens[j][0] == "iri":
-            iri = _ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), tokens[j][1][1:-1])
+        if j < len(found_tokens) and found_tokens[j][0] == "iri":
+            iri = _ESCAPE.sub(lambda e: chr(int(e.group(1) or e.group(2), 16)), found_tokens[j][1][1:-1])
             endpoint = iri if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else None
         found.append(endpoint)
     return found

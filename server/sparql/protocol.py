@@ -7,14 +7,14 @@ read-only), and names the parameter whenever something is wrong with one.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
 from server.errors import BadParameter, MethodNotAllowed, UnsupportedMediaType, UpdateRefused
-from server.sparql.formats import FORM, SPARQL_QUERY, SPARQL_UPDATE
+from server.settings import parse_seconds
+from server.sparql.formats import ALIASES, FORM, SPARQL_QUERY, SPARQL_UPDATE
 
 METHODS = ("GET", "HEAD", "POST")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
@@ -68,7 +68,7 @@ def parse_request(
         query=query,
         default_graph_uris=_graphs(params, "default-graph-uri"),
         named_graph_uris=_graphs(params, "named-graph-uri"),
-        format=_single(params, "format"),
+        format=_format(params),
         timeout=_timeout(_single(params, "timeout")),
     )
 
@@ -109,6 +109,25 @@ def _refuse_update(params: dict[str, list[str]]) -> None:
         raise UpdateRefused(READ_ONLY)
 
 
+FORMAT_PARAMS = ("format", "output", "results")  # Virtuoso's name, sparqler's, and SPARQLWrapper's third
+
+
+def _format(params: dict[str, list[str]]) -> str | None:
+    """The format asked by name: ``format``, or ``output`` or ``results``, given once or repeated with
+    values that agree. SPARQLWrapper, on its defaults, sends every one of them, some twice (``tsv`` and
+    ``text/tab-separated-values``; ``json-ld`` and ``application/ld+json,application/x-json+ld``)."""
+    values = [v for name in FORMAT_PARAMS for v in params.get(name, [])]
+    if not values:
+        return None
+    firsts = [v.split(",")[0].split(";")[0].strip() for v in values]
+    meant = {ALIASES.get(f.lower(), f.lower()) for f in firsts}
+    if len(meant) > 1:
+        raise BadParameter(
+            "format", f"given as {', '.join(repr(v) for v in values)}, which disagree; send one"
+        )
+    return firsts[0]
+
+
 def _single(params: dict[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
@@ -126,12 +145,10 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
 
 
 def _timeout(raw: str | None) -> float | None:
+    """Seconds as ASCII decimal digits only: ``float()`` would also read ``nan``, ``1_0`` and ``٥``."""
     if raw is None:
         return None
     try:
-        value = float(raw)
-    except ValueError:
-        raise BadParameter("timeout", f"'{raw}' is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise BadParameter("timeout", f"must be a positive number of seconds, got '{raw}'")
-    return value
+        return parse_seconds(raw)
+    except ValueError as e:
+        raise BadParameter("timeout", str(e)) from None

@@ -59,7 +59,7 @@ class Parameter:
         if self.type == "iri":
             term: ox.NamedNode | ox.Literal = ox.NamedNode(parse_iri(self.name, value, prefixes))
         elif self.type == "date":
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
                 raise BadParameter(self.name, f"expected a date as YYYY-MM-DD, got {value!r}")
             try:
                 date.fromisoformat(value)
@@ -67,11 +67,11 @@ class Parameter:
                 raise BadParameter(self.name, f"{value!r} is not a calendar date") from None
             term = ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
         elif self.type == "year":
-            if not re.fullmatch(r"\d{4}", value):
+            if not re.fullmatch(r"[0-9]{4}", value):
                 raise BadParameter(self.name, f"expected a year as four digits, got {value!r}")
             term = ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
         elif self.type == "integer":
-            if not re.fullmatch(r"[+-]?\d{1,9}", value):
+            if not re.fullmatch(r"[+-]?[0-9]{1,9}", value):
                 raise BadParameter(self.name, f"expected an integer, got {value!r}")
             number = int(value)
             if self.minimum is not None and number < self.minimum:

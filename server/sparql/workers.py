@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.errors import QueryTimeout, Unavailable
+from server.errors import QueryTimeout, Unavailable, WorkerDied
 from server.settings import Settings
 from server.sparql import sandbox
 from server.sparql.evaluation import Job, Outcome, execute
@@ -50,6 +50,9 @@ _FRAME = struct.Struct("!IQ")  # header length, body length
 # How a worker gets its store, called in the worker (``Published.store_opener``): the in-memory store it
 # inherited from the server, or a read-only handle of its own on the on-disk store.
 StoreOpener = Callable[[], ox.Store]
+# Seconds a worker whose query passed its time limit may still finish before it is killed: a query that
+# overran by milliseconds keeps its worker instead of costing a fork.
+RECLAIM_GRACE = 0.1
 
 
 def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
@@ -175,6 +178,8 @@ class WorkerPool:
         self.busy = 0
         self.timeouts = 0
         self.restarts = 0
+        self.replacing = 0  # killed workers whose replacements are being forked
+        self.reclaimed = 0  # workers kept after their query overran, as it finished within RECLAIM_GRACE
         self._spawn_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._zygote_pid = 0
@@ -235,33 +240,69 @@ class WorkerPool:
                 pass
             self._zygote_pid = 0
 
-    async def run(self, job: Job, timeout: float) -> tuple[Outcome, bytes]:
+    async def run(self, job: Job, timeout: float, limit: float | None = None) -> tuple[Outcome, bytes]:
+        """Run ``job`` in a worker within ``timeout`` seconds (``limit``: the query's whole time limit,
+        for the message).
+
+        Past the deadline the client is answered at once, but the worker is given RECLAIM_GRACE seconds
+        more to finish before it is killed: a query that overran by a little keeps its worker (a 10 ms
+        limit cost a worker fork per request). A query whose client has gone (the awaiting task is
+        cancelled) kills its worker at once. No worker is used at all once the time is already up.
+        """
+        limit = timeout if limit is None else limit
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        worker = await self._acquire(deadline, timeout)
+        worker = await self._acquire(deadline, limit)
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            self._release(worker)
+            self.timeouts += 1
+            raise self._timeout(limit)
         self.busy += 1
+        call = asyncio.ensure_future(worker.call(job))
         try:
-            result = await asyncio.wait_for(worker.call(job), max(deadline - loop.time(), 0))
-        except BaseException as e:  # every way out of the call costs the worker; re-raised below
+            result = await asyncio.wait_for(asyncio.shield(call), remaining)
+        except TimeoutError:
+            self.timeouts += 1
+            self._reclaim_later(worker, call)
+            raise self._timeout(limit) from None
+        except BaseException as e:  # client gone, worker died: the worker's state is unknown
             self.busy -= 1
-            # Whatever stopped the call (time up, client gone, worker died), the worker's state is unknown.
+            call.cancel()
             self._replace(worker)
-            if isinstance(e, TimeoutError):
-                self.timeouts += 1
-                raise QueryTimeout(
-                    f"The query ran longer than its time limit of {timeout:g} s and was stopped. Simplify "
-                    "it, "
-                    "add a LIMIT, or ask the operator about the server's timeout setting."
-                ) from None
             if isinstance(e, (ConnectionError, asyncio.IncompleteReadError)):
-                raise Unavailable(
-                    "The query worker stopped while running this query (it may have needed more memory "
-                    "than a worker may use); try a smaller query."
+                raise WorkerDied(
+                    "The query worker ended while running this query: it crashed or ran out of memory (a "
+                    "worker may use worker_memory_mb MB), so the query was not answered. A fresh worker is "
+                    "taking its place; try a smaller or simpler query."
                 ) from None
             raise
         self.busy -= 1
         self._release(worker)
         return result
+
+    @staticmethod
+    def _timeout(limit: float) -> QueryTimeout:
+        return QueryTimeout(
+            f"The query ran longer than its time limit of {limit:g} s and was stopped. Simplify it, add a "
+            "LIMIT, or ask the operator about the server's timeout setting."
+        )
+
+    def _reclaim_later(self, worker: Worker, call: asyncio.Future[tuple[Outcome, bytes]]) -> None:
+        async def reclaim() -> None:
+            try:
+                await asyncio.wait_for(call, RECLAIM_GRACE)
+            except BaseException:  # still running (or it died): stop it
+                self.busy -= 1
+                self._replace(worker)
+                return
+            self.busy -= 1
+            self.reclaimed += 1
+            self._release(worker)
+
+        task = asyncio.get_running_loop().create_task(reclaim())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _acquire(self, deadline: float, timeout: float) -> Worker:
         while self.idle:
@@ -298,18 +339,21 @@ class WorkerPool:
     def _replace(self, worker: Worker) -> None:
         worker.kill()
         self.restarts += 1
+        self.replacing += 1
         task = asyncio.get_running_loop().create_task(self._respawn())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _respawn(self) -> None:
-        if self._closed:
-            return
         try:
+            if self._closed:
+                return
             worker = await asyncio.to_thread(self._spawn)
         except (OSError, Unavailable) as e:
             print(f"could not replace a query worker: {e}", file=sys.stderr, flush=True)
             return
+        finally:
+            self.replacing -= 1
         if self._closed:
             worker.kill()
         else:

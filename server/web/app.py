@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute
 
 from server.errors import BadParameter, SmartHameError
 from server.graph.versions import Published, open_dataset
 from server.settings import Settings
 from server.sparql.workers import WorkerPool
+from server.web import openapi
 from server.web.content_policy import ContentSecurityPolicy
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
@@ -97,8 +100,32 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         catalog.router,
         resources.router,
     ):
-        app.include_router(router)
+        app.include_router(answer_head(router))
+    openapi.install(app, settings)
     return app
+
+
+def answer_head(router: APIRouter) -> APIRouter:
+    """Every GET route of ``router`` answers HEAD too (HEAD /healthz, /docs, /queries… were 404): the same
+    handler (uvicorn sends no body), registered right after its GET so that a catch-all later in the order
+    (the Linked Data pages) does not take it first, and left out of the OpenAPI document."""
+    has_head = {r.path for r in router.routes if isinstance(r, APIRoute) and "HEAD" in (r.methods or ())}
+    routes: list[BaseRoute] = []
+    for route in router.routes:
+        routes.append(route)
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ()) and route.path not in has_head:
+            twin = APIRouter()
+            twin.add_api_route(
+                route.path,
+                route.endpoint,
+                methods=["HEAD"],
+                include_in_schema=False,
+                response_class=route.response_class,
+                name=f"{route.name}-head",
+            )
+            routes.extend(twin.routes)
+    router.routes[:] = routes
+    return router
 
 
 def _error_response(request: Request, exc: SmartHameError) -> Response:
@@ -107,6 +134,9 @@ def _error_response(request: Request, exc: SmartHameError) -> Response:
 
 
 def _metrics(live: Live, metrics: Metrics) -> Metrics:
+    """The gauges of /metrics, read from the version served now; counters carried over switches
+    (``server.web.live.CARRIED``)."""
+
     def pool() -> WorkerPool | None:
         return live.current.engine.pool
 
@@ -123,6 +153,16 @@ def _metrics(live: Live, metrics: Metrics) -> Metrics:
     )
     metrics.gauge(
         "smarthame_query_timeouts_total", "Queries stopped at their time limit.", count("query_timeouts")
+    )
+    metrics.gauge(
+        "smarthame_queries_refused_total",
+        "Queries refused 429 or 503 because their client or the wait queue was full.",
+        count("queries_refused"),
+    )
+    metrics.gauge(
+        "smarthame_workers_reclaimed_total",
+        "Workers kept after their query overran, as it finished within the grace.",
+        count("workers_reclaimed"),
     )
     metrics.gauge(
         "smarthame_worker_restarts_total", "Query workers killed and replaced.", count("worker_restarts")

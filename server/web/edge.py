@@ -24,9 +24,9 @@ import zlib
 from datetime import datetime
 from typing import Any
 
-from server.errors import InternalError, PreflightRefused
+from server.errors import InternalError, PreflightRefused, SmartHameError
 from server.sparql.cache import GZIP_LEVEL, CachedResponse
-from server.sparql.formats import COMPRESSIBLE
+from server.sparql.formats import COMPRESSIBLE, memo_short, query_formats
 from server.web.asgi import ASGIApp, Headers, Message, Receive, Scope, Send, request_headers, send_simple
 from server.web.conditional import http_date, is_fresh, version_etag
 from server.web.error_responses import framework_error, is_ours, render_error
@@ -35,12 +35,15 @@ from server.web.state import PINNED
 
 log = logging.getLogger("smarthame")
 CORS_METHODS = ("GET", "HEAD", "POST")
-EXPOSED = b"ETag, Last-Modified, Content-Length, X-Truncated, X-Cache, X-Request-Id, X-Dataset-Version"
+EXPOSED = (
+    b"ETag, Last-Modified, Content-Length, X-Truncated, X-Aggregate-Errors, X-Cache, X-Request-Id, "
+    b"Retry-After, X-Dataset-Version"
+)
 VERSION_HEADER = b"x-dataset-version"  # the version every response comes from, whole
 MIN_GZIP_BYTES = 512  # below this the gzip header and checksum cost more than they save
 
 
-@functools.lru_cache(maxsize=64)  # clients send few distinct Accept-Encoding values
+@memo_short(64)  # clients send few distinct Accept-Encoding values
 def accepts_gzip(accept_encoding: bytes | None) -> bool:
     for part in (accept_encoding or b"").lower().split(b","):
         coding, _, params = part.partition(b";")
@@ -115,7 +118,8 @@ class Edge:
             else:
                 out = _Outgoing(state, headers, method, tracked_send, scope)
                 if path in self.endpoints and method in ("GET", "HEAD") and scope["query_string"]:
-                    entry = state.cache.get(raw_key(scope, headers, state.published.version))
+                    key = raw_key(scope, headers, state.published.version)
+                    entry = state.cache.get(key) if key is not None else None
                     if entry is not None:
                         await out.send_cached(entry, b"hit")
                         self._observe(state, path, status_box[0], started)
@@ -169,9 +173,15 @@ class Edge:
         await send_simple(send, 204, allow, b"")
 
 
-def raw_key(scope: Scope, headers: dict[bytes, bytes], version: str) -> tuple[Any, ...]:
-    """The fast-path cache key: the request exactly as sent (query string and Accept)."""
-    return ("raw", version, scope["query_string"], headers.get(b"accept"))
+def raw_key(scope: Scope, headers: dict[bytes, bytes], version: str) -> tuple[Any, ...] | None:
+    """The fast-path cache key: the query string as sent and the media types its Accept header negotiates
+    to (never the header itself); None when that header is not acceptable (the endpoint then says why)."""
+    accept = headers.get(b"accept")
+    try:
+        formats = query_formats(accept.decode("latin-1") if accept is not None else None, None)
+    except SmartHameError:
+        return None
+    return ("raw", version, scope["query_string"], formats)
 
 
 class _Outgoing:

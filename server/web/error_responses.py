@@ -9,14 +9,13 @@ into ours by :func:`framework_error` first, and the edge catches what is left (`
 
 from __future__ import annotations
 
-import functools
 import json
 from http import HTTPStatus
 
 from starlette.requests import cookie_parser
 
-from server.errors import HTTPError, MethodNotAllowed, NotAcceptable, NotFound, SmartHameError
-from server.sparql.formats import HTML, JSON, PLAIN_JSON, negotiate
+from server.errors import BadParameter, HTTPError, MethodNotAllowed, NotAcceptable, NotFound, SmartHameError
+from server.sparql.formats import HTML, JSON, PLAIN_JSON, memo_short, negotiate
 from server.web import pages
 from server.web.asgi import Headers, Scope, request_headers
 from server.web.state import PINNED
@@ -30,6 +29,9 @@ def render_error(exc: SmartHameError, scope: Scope | None = None) -> tuple[int, 
     headers: Headers = [(b"vary", b"Accept")]
     if isinstance(exc, MethodNotAllowed):
         headers.append((b"allow", ", ".join(exc.allowed).encode()))
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
     if scope is not None:
         sent = request_headers(scope)
         if wants_html(sent.get(b"accept")):
@@ -42,12 +44,12 @@ def render_error(exc: SmartHameError, scope: Scope | None = None) -> tuple[int, 
     )
 
 
-@functools.lru_cache(maxsize=64)  # clients send few distinct Accept headers
+@memo_short(64)  # clients send few distinct Accept headers
 def wants_html(accept: bytes | None) -> bool:
     try:
         return negotiate(accept.decode("latin-1") if accept else None, ERROR_TYPES, None, PLAIN_JSON) == HTML
-    except NotAcceptable:
-        return False  # accepts neither: JSON, the shape the API documents
+    except (NotAcceptable, BadParameter):
+        return False  # accepts neither, or an Accept we do not read: JSON, the shape the API documents
 
 
 def framework_error(

@@ -33,7 +33,14 @@ from server.web.state import AppState
 
 log = logging.getLogger("smarthame")
 # Counters that must not fall back to 0 at a switch: what retired versions counted is carried over.
-CARRIED = ("cache_hits", "cache_misses", "query_timeouts", "worker_restarts")
+CARRIED = (
+    "cache_hits",
+    "cache_misses",
+    "query_timeouts",
+    "queries_refused",
+    "workers_reclaimed",
+    "worker_restarts",
+)
 
 
 def start_state(settings: Settings, published: Published, metrics: Metrics) -> AppState:
@@ -165,6 +172,8 @@ def _counters(st: AppState) -> dict[str, float]:
     return {
         "cache_hits": st.cache.hits,
         "cache_misses": st.cache.misses,
-        "query_timeouts": pool.timeouts if pool is not None else 0,
+        "query_timeouts": st.engine.timeouts,  # running or waiting for a worker
+        "queries_refused": st.engine.admission.refused,
+        "workers_reclaimed": pool.reclaimed if pool is not None else 0,
         "worker_restarts": pool.restarts if pool is not None else 0,
     }

@@ -9,10 +9,14 @@ join the port unnoticed, as it could with SO_REUSEPORT). The supervisor then onl
 
 - a server process that ends (a crash, the kernel's out-of-memory killer) is replaced; more than
   ``MAX_RESTARTS`` ends within ``RESTART_WINDOW`` seconds stop the server with exit 1 instead of looping;
-- SIGTERM or SIGINT stops them all: each gets SIGTERM and finishes the requests it holds (uvicorn's
-  graceful shutdown); after ``GRACE`` seconds the rest are killed;
+- SIGTERM or SIGINT stops them all: the supervisor closes its copy of the listening socket, each process
+  gets SIGTERM, stops accepting and finishes the requests it holds, answering each with ``Connection:
+  close`` (``server.web.http_protocol``); after ``GRACE`` seconds the rest are killed;
 - SIGHUP is passed on to every server process, which then looks for a newly published version at once
   (each also watches ``build/current`` itself: ``server.web.live``).
+
+Every process speaks HTTP through ``server.web.http_protocol.BoundedHttp``: bounded request heads,
+head and body timeouts, and a cap on open connections (the open-files limit is raised to fit it first).
 
 Each server process keeps its own result cache and query workers (``settings.query_workers`` each);
 ``/metrics`` sums the numbers of all of them (``server.web.metrics.Board``). Memory: the store is shared, but
@@ -34,11 +38,12 @@ import signal
 import socket
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.graph.versions import Published
 from server.settings import Settings
 from server.sparql import sandbox
+from server.web.http_protocol import fit_open_files, protocol_class
 from server.web.metrics import Board, Metrics
 
 if TYPE_CHECKING:
@@ -58,16 +63,30 @@ def serve(settings: Settings, published: Published | None) -> int:
     from server.web.app import create_app
 
     app = create_app(settings, published)  # a bad saved query stops the server here, before any fork
+    settings = settings.replace(max_connections=fit_open_files(settings.max_connections))
     processes = settings.server_processes
     if processes == 1:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.Server(uvicorn_config(app, settings, host=settings.host, port=settings.port)).run()
         return 0
     try:
         listener = bind(settings.host, settings.port)
     except OSError as e:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {e.strerror or e}", file=sys.stderr)
         return 1
-    return Supervisor(listener, app, processes).run()
+    return Supervisor(listener, app, processes, settings).run()
+
+
+def uvicorn_config(app: FastAPI, settings: Settings, **options: Any) -> Any:
+    """uvicorn's configuration: our bounded protocol, and a graceful stop that ends within GRACE."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        http=protocol_class(settings),
+        timeout_graceful_shutdown=int(GRACE),
+        log_level="warning",
+        **options,
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -84,9 +103,10 @@ def bind(host: str, port: int) -> socket.socket:
 class Supervisor:
     """Forks the server processes, replaces one that ends, and stops them all on SIGTERM or SIGINT."""
 
-    def __init__(self, listener: socket.socket, app: FastAPI, processes: int) -> None:
+    def __init__(self, listener: socket.socket, app: FastAPI, processes: int, settings: Settings) -> None:
         self.listener = listener
         self.app = app
+        self.settings = settings
         self.board = Board(processes)
         self.processes = processes
         self.children: dict[int, int] = {}  # pid -> slot on the metrics board
@@ -130,7 +150,7 @@ class Supervisor:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         sandbox.die_with_parent()
         self.app.state.metrics = Metrics(self.board, slot)
-        uvicorn.Server(uvicorn.Config(self.app, log_level="warning")).run(sockets=[self.listener])
+        uvicorn.Server(uvicorn_config(self.app, self.settings)).run(sockets=[self.listener])
 
     def _reap_and_replace(self) -> bool:
         """Replace every server process that has ended; False once they end too often to go on."""
@@ -162,6 +182,7 @@ class Supervisor:
             self._start(slot)
 
     def _stop_all(self) -> None:
+        self.listener.close()  # with the children's copies closed too, the port stops accepting
         for pid in self.children:
             _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + GRACE
@@ -180,7 +201,6 @@ class Supervisor:
             _signal(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         self.children.clear()
-        self.listener.close()
 
 
 def _signal(pid: int, signo: int) -> None:

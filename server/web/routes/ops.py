@@ -13,12 +13,21 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 @router.get("/healthz", tags=["operations"])
 async def healthz(request: Request) -> JSONResponse:
-    """200 while the dataset is loaded and a query worker is ready; 503 otherwise."""
+    """200 while the dataset is loaded and a query worker is ready or being replaced (a worker killed
+    at a query's time limit is replaced within milliseconds: that is the server working, not failing);
+    503 when there is none."""
     st = state(request)
     pool = st.engine.pool
     workers = len(pool.idle) + pool.busy if pool is not None else 0
-    body = {"status": "ok" if workers else "degraded", "version": st.published.version, "workers": workers}
-    return JSONResponse(body, status_code=200 if workers else 503, headers=NO_STORE)
+    replacing = pool.replacing if pool is not None else 0
+    up = workers + replacing > 0
+    body = {
+        "status": "ok" if up else "degraded",
+        "version": st.published.version,
+        "workers": workers,
+        "replacing": replacing,
+    }
+    return JSONResponse(body, status_code=200 if up else 503, headers=NO_STORE)
 
 
 @router.get("/metrics", tags=["operations"])
