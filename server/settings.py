@@ -189,6 +189,13 @@ class Settings:
             "one per core (at most 4), 1 never forks."
         },
     )
+    publish_token: str = field(
+        default="",
+        metadata={
+            "help": "Bearer token that lets publishers write over HTTP (POST /publish, Graph Store writes); "
+            "empty turns those writes off."
+        },
+    )
     files: tuple[Path, ...] = field(
         default=(),
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},

@@ -1,0 +1,84 @@
+"""What the records behind a published version were, so that the next import can map them again.
+
+    build/imports/<version>.json        reference folders, imported records (with where they came from)
+                                        and the history of changes, cumulative
+    build/imports/<version>.mapped.nq   the statements the records mapped to (what the next import diffs)
+
+A version published by ``smarthame build`` has no ledger: its records are the reference folders and
+its mapped statements are those folders mapped again. The ledger of a new version is written before
+the version is published, each file by a rename, so a killed import leaves at most an unused ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.graph.imports.types import ImportRecord
+from server.graph.records.batch import Located, Origin
+
+
+@dataclass
+class Ledger:
+    version: str | None
+    reference: list[Path]
+    records: list[ImportRecord] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    mapped: set[ox.Quad] | None = None
+
+
+def ledger_dir(build_dir: Path) -> Path:
+    return build_dir / "imports"
+
+
+def load_ledger(build_dir: Path, version: str | None, reference: list[Path]) -> Ledger:
+    """The ledger of ``version``, or a fresh one over ``reference`` when that version has none."""
+    path = ledger_dir(build_dir) / f"{version}.json"
+    if version is None or not path.is_file():
+        return Ledger(version, reference)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = [
+        ImportRecord(r["kind"], Located(Origin(Path(r["where"])), r["record"]), r["cells"], r["parts"])
+        for r in data["records"]
+    ]
+    nq = path.with_suffix(".mapped.nq")
+    mapped = set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)) if nq.is_file() else None
+    return Ledger(version, [Path(p) for p in data["reference"]], records, data["history"], mapped)  # type: ignore[arg-type]
+
+
+def save_ledger(build_dir: Path, ledger: Ledger) -> None:
+    folder = ledger_dir(build_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "version": ledger.version,
+        "reference": [str(p) for p in ledger.reference],
+        "records": [
+            {"kind": r.kind, "where": r.where, "record": r.located.data, "cells": r.cells, "parts": r.parts}
+            for r in ledger.records
+        ],
+        "history": ledger.history,
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if ledger.mapped is not None:
+        quads = sorted(ledger.mapped, key=str)
+        _replace(folder / f"{ledger.version}.mapped.nq", "".join(f"{q} .\n" for q in quads))
+    _replace(folder / f"{ledger.version}.json", text)
+
+
+def _replace(target: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,124 @@
+"""Records matched to the records already behind the graph: by register code, business ID or IRI.
+
+A project matches the record that mints the same ``project/<key>`` (its register code, else the slug
+of its name: ``server.graph.records.codes``); an organisation matches by business ID, else by the
+IRI its name mints. A matched record updates the earlier one field by field: a field the new record
+leaves empty keeps its value, so a spreadsheet row with three cells changes three facts. Each change
+keeps the old value and the old record's sources, for the release's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.graph.imports.types import ImportRecord
+from server.graph.records.codes import project_code
+from server.graph.records.terms import BASE, slug
+
+# Fields that say what kind of page a record was read from: an update keeps the earlier record's.
+KEPT_FIELDS = ("record_type",)
+
+
+@dataclass
+class Merged:
+    """The effective records, by kind, and what the new records added or changed."""
+
+    records: dict[str, list[ImportRecord]] = field(
+        default_factory=lambda: {"projects": [], "organisations": [], "additions": []}
+    )
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def entity_iri(record: ImportRecord) -> str:
+    """The IRI (under the default base) the record mints."""
+    data = record.located.data
+    if record.kind == "projects":
+        return f"{BASE}project/{project_code(data).key}"
+    return f"{BASE}organisation/{slug(str(data['name']))}"
+
+
+def _matches(old: ImportRecord, new: ImportRecord) -> bool:
+    if old.kind != new.kind or new.kind == "additions":
+        return False
+    if new.kind == "organisations":
+        bid = new.located.data.get("y_tunnus")
+        if bid and bid == old.located.data.get("y_tunnus"):
+            return True
+    return entity_iri(old) == entity_iri(new)
+
+
+def merge(base: list[ImportRecord], earlier: list[ImportRecord], new: list[ImportRecord]) -> Merged:
+    """``base`` (the reference records), then ``earlier`` imports, then ``new``: changes are the new ones'."""
+    merged = Merged()
+    for record in base:
+        merged.records[record.kind].append(record)
+    for record in earlier:
+        _apply(merged, record, None)
+    for record in new:
+        _apply(merged, record, merged.changes)
+    return merged
+
+
+def _apply(merged: Merged, record: ImportRecord, changes: list[dict[str, Any]] | None) -> None:
+    same_kind = merged.records[record.kind]
+    index = next((i for i, old in enumerate(same_kind) if _matches(old, record)), None)
+    if index is None:
+        same_kind.append(record)
+        if changes is not None and record.kind != "additions":
+            changes.append(_added(record))
+        return
+    old = same_kind[index]
+    data = dict(old.located.data)
+    fields = []
+    for key, value in _provenance_kept(data, record.located.data).items():
+        if _empty(value) or key in KEPT_FIELDS and not _empty(data.get(key)) or data.get(key) == value:
+            continue
+        fields.append({"field": key, "old": data.get(key), "new": value, "where": record.cells.get(key)})
+        data[key] = value
+    updated = ImportRecord(
+        old.kind,
+        type(old.located)(record.located.origin, data),
+        {**old.cells, **record.cells},
+        {**old.parts, **record.parts},
+    )
+    same_kind[index] = updated
+    if changes is not None and fields:
+        changes.append({
+            "kind": record.kind[:-1], "entity": entity_iri(updated), "change": "changed",
+            "where": record.where, "old_source": _sources(old), "fields": fields,
+        })  # fmt: skip
+
+
+def _provenance_kept(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The new record's fields, its page added beside the old one instead of replacing it: the facts
+    already in the graph keep the page they came from, and new amounts cite the new page."""
+    page, before = new.get("source"), old.get("source")
+    if _empty(page) or _empty(before) or page == before:
+        return new
+    fields = {k: v for k, v in new.items() if k != "source"}
+    others = list(old.get("other_sources") or [])
+    fields["other_sources"] = others + [page] if page not in others else others
+    if not _empty(new.get("budget")) and _empty(new.get("budget_source")):
+        fields["budget_source"] = page
+    return fields
+
+
+def _added(record: ImportRecord) -> dict[str, Any]:
+    return {
+        "kind": record.kind[:-1],
+        "entity": entity_iri(record),
+        "change": "added",
+        "where": record.where,
+        "source": _sources(record),
+    }
+
+
+def _sources(record: ImportRecord) -> list[str]:
+    data = record.located.data
+    found = [data.get("source"), data.get("budget_source"), *(data.get("sources") or [])]
+    return sorted({s for s in found if isinstance(s, str) and s})
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}

@@ -1,0 +1,193 @@
+"""One import: files in, a new validated version out, or a refusal that leaves everything as it was.
+
+    outcome = import_files([Path("new-projects.xlsx")], settings, dry_run=False)
+    outcome.version, outcome.changes, outcome.report.warnings, outcome.timings
+
+Steps (each timed in ``outcome.timings``):
+
+1. read: the files into records (with file:sheet:row:column) and RDF statements (``inputs``);
+2. map: the reference records, the earlier imports (``ledger``) and the new records, matched
+   (``merge``), through the one mapping of ``server.graph.records``; the difference with what the
+   records mapped to before is applied to the published dataset, with the RDF statements;
+3. validate: the shapes, on the changed nodes and their neighbours (``focus``) or on the whole graph;
+   a violation refuses the import (``ImportRefused``) with each result located in the input files;
+4. publish: the ledger of the new version, then the version itself (``server.graph.versions``).
+
+Nothing is written before step 4, so a refused or dry run leaves the published files byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.errors import ImportRefused, ImportRejected, Unavailable
+from server.graph.imports.focus import neighbourhood
+from server.graph.imports.inputs import ImportInputs, read_inputs
+from server.graph.imports.ledger import Ledger, load_ledger, save_ledger
+from server.graph.imports.locate import locate_results
+from server.graph.imports.mapping import map_records, reference_records
+from server.graph.imports.merge import merge
+from server.graph.loading import _rebaser
+from server.graph.validation import ValidationReport, validate
+from server.graph.versions import publish, published_dir
+from server.settings import DEFAULT_BASE_IRI, Settings
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    version: str | None  # the new version; None when nothing changed or on a dry run
+    previous: str | None
+    report: ValidationReport
+    changes: list[dict[str, Any]]
+    added: int
+    removed: int
+    focus: int | None  # nodes validated; None for the whole graph
+    timings: dict[str, float] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def notes(self) -> dict[str, Any]:
+        """The release notes for this version: what changed, from which files (for versions' history)."""
+        return {"changes": self.changes, "added_quads": self.added, "removed_quads": self.removed}
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - start, 3)
+
+
+def import_files(
+    paths: list[Path],
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    whole_graph: bool = False,
+    reference: list[Path] | None = None,
+    by: str = "smarthame import",
+    replace_graph: str | None = None,
+) -> ImportOutcome:
+    """Import ``paths`` into the published version; see the module docstring.
+
+    ``reference`` names the record folders behind a version that has no ledger (one ``smarthame build``
+    published; default ``server.graph.records.convert.REFERENCE``). ``replace_graph`` (a publisher
+    graph's IRI) first empties that graph: the Graph Store protocol's PUT and DELETE.
+    """
+    timings: dict[str, float] = {}
+    with _timed(timings, "read"):
+        inputs = read_inputs(paths, settings.base_iri)
+        dataset, previous = _published(settings)
+    ledger = load_ledger(settings.build_dir, previous, reference or _default_reference())
+    with _timed(timings, "map"):
+        added, removed, changes, ledger_next = _difference(inputs, ledger, dataset, settings, replace_graph)
+        for q in removed:
+            dataset.discard(q)
+        for q in added:
+            dataset.add(q)
+    with _timed(timings, "validate"):
+        focus = None if whole_graph else neighbourhood(dataset, [*added, *removed])
+        report = validate(dataset, settings, files=inputs.rdf_files, focus=focus)
+        report = locate_results(report, ledger_next.records, settings.base_iri)
+    outcome = ImportOutcome(None, previous, report, changes, len(added), len(removed),
+                            None if focus is None else len(focus), timings, dry_run)  # fmt: skip
+    if not report.conforms:
+        raise ImportRefused(report)
+    if dry_run or not (added or removed):
+        return outcome
+    with _timed(timings, "publish"):
+        outcome.version = _version(previous, added, removed)
+        ledger_next.version = outcome.version
+        ledger_next.history.append({
+            "version": outcome.version, "previous": previous, "by": by,
+            "issued": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "files": [p.name for p in inputs.files], **outcome.notes,
+        })  # fmt: skip
+        save_ledger(settings.build_dir, ledger_next)
+        publish(dataset, outcome.version, settings.base_iri, settings.build_dir)
+    return outcome
+
+
+def _default_reference() -> list[Path]:
+    from server.graph.records.convert import REFERENCE
+
+    return list(REFERENCE)
+
+
+def _published(settings: Settings) -> tuple[ox.Dataset, str | None]:
+    """The published dataset (rebased onto the settings' base) and its version."""
+    import json
+
+    current = published_dir(settings)
+    nq = current / "dataset.nq"
+    if not nq.is_file():
+        raise Unavailable(f"No published dataset under {settings.build_dir}; run `smarthame build` first.")
+    manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    rebase = _rebaser(manifest.get("base_iri", DEFAULT_BASE_IRI), settings.base_iri)
+    quads = ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    dataset = ox.Dataset(
+        ox.Quad(rebase(q.subject), rebase(q.predicate), rebase(q.object), rebase(q.graph_name)) for q in quads
+    )
+    return dataset, manifest.get("version")
+
+
+def _difference(
+    inputs: ImportInputs, ledger: Ledger, dataset: ox.Dataset, settings: Settings, replace_graph: str | None
+) -> tuple[set[ox.Quad], set[ox.Quad], list[dict[str, Any]], Ledger]:
+    """Quads to add and to remove, the changes for the release notes, and the next version's ledger."""
+    added: set[ox.Quad] = set()
+    removed: set[ox.Quad] = set()
+    changes: list[dict[str, Any]] = []
+    next_ledger = Ledger(None, ledger.reference, list(ledger.records), list(ledger.history), ledger.mapped)
+    records = [r for r in inputs.records]
+    if records:
+        base, strategy = reference_records(ledger.reference)
+        old = ledger.mapped
+        if old is None:
+            old = map_records(merge(base, ledger.records, []), strategy, settings)
+        merged = merge(base, ledger.records, records)
+        if not merged.changes:
+            raise ImportRejected([f"{r.where}: already in the graph as it is; nothing to import" for r in records])
+        new = map_records(merged, strategy, settings)
+        added |= new - old
+        removed |= old - new
+        changes += merged.changes
+        next_ledger.records += records
+        next_ledger.mapped = new
+    if replace_graph is not None:
+        removed |= {q for q in dataset.quads_for_graph_name(ox.NamedNode(replace_graph))}
+    incoming = set(inputs.quads)
+    removed -= incoming
+    added |= {q for q in incoming if q not in dataset}
+    if inputs.rdf_files or replace_graph is not None:
+        changes += _rdf_changes(inputs, added | removed, replace_graph)
+    return added, removed, changes, next_ledger
+
+
+def _rdf_changes(inputs: ImportInputs, quads: set[ox.Quad], replaced: str | None) -> list[dict[str, Any]]:
+    publisher = {q.graph_name.value for q in inputs.quads if isinstance(q.graph_name, ox.NamedNode)}
+    graphs = sorted(publisher | ({replaced} if replaced else set()))
+    return [{"kind": "graph", "entity": g, "change": "statements", "files": [p.name for p in inputs.rdf_files],
+             "added": sum(1 for q in quads if q.graph_name.value == g and q in set(inputs.quads)),
+             } for g in graphs]  # fmt: skip
+
+
+def _version(previous: str | None, added: set[ox.Quad], removed: set[ox.Quad]) -> str:
+    """A short hash of the previous version and the change: the same import of the same version gives
+    the same name."""
+    h = hashlib.sha256((previous or "").encode())
+    for sign, quads in (("+", added), ("-", removed)):
+        for line in sorted(str(q) for q in quads):
+            h.update(f"{sign}{line}\n".encode())
+    return h.hexdigest()[:16]
