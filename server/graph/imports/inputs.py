@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.errors import ImportRejected, ParseError
-from server.graph.imports.spreadsheet import SPREADSHEET_SUFFIXES, read_spreadsheet
+from server.graph.imports.spreadsheet import SPREADSHEET_SUFFIXES, read_spreadsheets
 from server.graph.imports.types import ImportRecord
 from server.graph.loading import parse_file, rdf_format
 from server.graph.records.batch import Located, Origin, RecordError, detect_kind
@@ -39,6 +39,7 @@ class ImportInputs:
 def read_inputs(paths: list[Path], base: str = DEFAULT_BASE_IRI) -> ImportInputs:
     """Read every file; raise ImportRejected with every problem found, or ParseError for broken RDF."""
     inputs, problems = ImportInputs(), []
+    sheets = [p for p in paths if p.suffix.lower() in SPREADSHEET_SUFFIXES and p.is_file()]
     for path in paths:
         if not path.is_file():
             problems.append(f"{path}: file not found")
@@ -48,7 +49,7 @@ def read_inputs(paths: list[Path], base: str = DEFAULT_BASE_IRI) -> ImportInputs
         if suffix == ".json" and not _looks_like_json_ld(path):
             records, found = read_json_records(path)
         elif suffix in SPREADSHEET_SUFFIXES:
-            records, found = read_spreadsheet(path)
+            records, found = read_spreadsheets(sheets) if path == sheets[0] else ([], [])
         else:
             inputs.rdf_files.append(path)
             quads, found = read_rdf(path, base)

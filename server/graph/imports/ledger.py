@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ class Ledger:
     reference: list[Path]
     records: list[ImportRecord] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
-    mapped: set[ox.Quad] | None = None
+    mapped: AbstractSet[ox.Quad] | None = None
 
 
 def ledger_dir(build_dir: Path) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.errors import ImportRejected
 from server.graph.imports.types import ImportRecord
 from server.graph.records.codes import project_code
 from server.graph.records.terms import BASE, slug
@@ -70,9 +71,13 @@ def _apply(merged: Merged, record: ImportRecord, changes: list[dict[str, Any]] |
         return
     old = same_kind[index]
     data = dict(old.located.data)
+    _amount_page(data, record)
     fields = []
     for key, value in _provenance_kept(data, record.located.data).items():
         if _empty(value) or key in KEPT_FIELDS and not _empty(data.get(key)) or data.get(key) == value:
+            continue
+        value = _combined(data.get(key), value)
+        if value == data.get(key):
             continue
         fields.append({"field": key, "old": data.get(key), "new": value, "where": record.cells.get(key)})
         data[key] = value
@@ -102,6 +107,31 @@ def _provenance_kept(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]
     if not _empty(new.get("budget")) and _empty(new.get("budget_source")):
         fields["budget_source"] = page
     return fields
+
+
+def _amount_page(old: dict[str, Any], new: ImportRecord) -> None:
+    """A record names one page for all its amounts: new amounts from another page than the amounts
+    already in the graph would make those cite the new page, so the import is refused instead."""
+    data = new.located.data
+    if _empty(old.get("budget")) or _empty(data.get("budget")):
+        return
+    before = old.get("budget_source") or old.get("source")
+    after = data.get("budget_source") or data.get("source")
+    if after and before != after:
+        where = new.parts.get("amount/1") or new.cells.get("budget") or new.where
+        raise ImportRejected([
+            f"{where}: the project's amounts already cite {before}; a record names one page for its amounts, "
+            "so give amounts from another page in a record of their own project or with that page"
+        ])  # fmt: skip
+
+
+def _combined(old: Any, new: Any) -> Any:
+    """Lists gain the new items, objects the new keys (a key given again takes the new value)."""
+    if isinstance(old, list) and isinstance(new, list):
+        return old + [v for v in new if v not in old]
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {**old, **new}
+    return new
 
 
 def _added(record: ImportRecord) -> dict[str, Any]:

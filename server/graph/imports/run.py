@@ -23,13 +23,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from server.errors import ImportRefused, ImportRejected, Unavailable
+from server.errors import ImportRefused, Unavailable
 from server.graph.imports.focus import neighbourhood
 from server.graph.imports.inputs import ImportInputs, read_inputs
 from server.graph.imports.ledger import Ledger, load_ledger, save_ledger
@@ -119,6 +120,22 @@ def import_files(
     return outcome
 
 
+def _reference_mapping(folders: tuple[Path, ...], settings: Settings) -> frozenset[ox.Quad]:
+    """What the reference folders alone map to: the records behind a version `smarthame build` published."""
+    inputs = [p for f in folders if f.is_dir() for p in sorted(f.glob("*.json"))]
+    inputs += [settings.data_dir / "editorial" / "classification-decisions.csv", settings.ontology_dir / "smart-hame.ttl"]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in inputs if p.is_file())
+    return _cached_reference_mapping(folders, settings, stamp)
+
+
+@lru_cache(maxsize=2)
+def _cached_reference_mapping(
+    folders: tuple[Path, ...], settings: Settings, stamp: tuple[tuple[str, int], ...]
+) -> frozenset[ox.Quad]:
+    base, strategy = reference_records(list(folders))
+    return frozenset(map_records(merge(base, [], []), strategy, settings))
+
+
 def _default_reference() -> list[Path]:
     from server.graph.records.convert import REFERENCE
 
@@ -153,18 +170,17 @@ def _difference(
     records = [r for r in inputs.records]
     if records:
         base, strategy = reference_records(ledger.reference)
-        old = ledger.mapped
-        if old is None:
-            old = map_records(merge(base, ledger.records, []), strategy, settings)
         merged = merge(base, ledger.records, records)
-        if not merged.changes:
-            raise ImportRejected([f"{r.where}: already in the graph as it is; nothing to import" for r in records])
-        new = map_records(merged, strategy, settings)
-        added |= new - old
-        removed |= old - new
-        changes += merged.changes
-        next_ledger.records += records
-        next_ledger.mapped = new
+        if merged.changes:  # else every record is in the graph as it is
+            old = ledger.mapped
+            if old is None:
+                old = _reference_mapping(tuple(ledger.reference), settings)
+            new = map_records(merged, strategy, settings)
+            added |= new - old
+            removed |= old - new
+            changes += merged.changes
+            next_ledger.records += records
+            next_ledger.mapped = new
     if replace_graph is not None:
         removed |= {q for q in dataset.quads_for_graph_name(ox.NamedNode(replace_graph))}
     incoming = set(inputs.quads)

@@ -27,24 +27,26 @@ RECORD_TYPE = "publisher_spreadsheet"
 Table = list[tuple[int, dict[str, str | None]]]  # (row number, column -> cell text)
 
 
-def read_spreadsheet(path: Path) -> tuple[list[ImportRecord], list[str]]:
-    """The records of a template file and every problem found in it."""
+def read_spreadsheets(paths: list[Path]) -> tuple[list[ImportRecord], list[str]]:
+    """The records of template files read together (the CSV files of one import, one per sheet, or
+    workbooks) and every problem found in them."""
     problems: list[str] = []
-    tables: dict[str, Table] = {}
-    for sheet, header, rows in _sheets(path, problems):
-        known = {c.name for c in sheet_columns(sheet)}
-        for n, name in enumerate(header, start=1):
-            if name not in known:
-                problems.append(f"{path}:{sheet}:1:{name or f'column {n}'}: unknown column; the {sheet} "
-                                f"sheet has {', '.join(sorted(known))}")  # fmt: skip
-        missing = [c.name for c in sheet_columns(sheet) if c.required and c.name not in header]
-        if missing:
-            problems.append(f"{path}:{sheet}:1: missing column(s) {', '.join(missing)}")
-        tables[sheet] = rows
+    tables: list[tuple[Path, str, Table]] = []
+    for path in paths:
+        for sheet, header, rows in _sheets(path, problems):
+            known = {c.name for c in sheet_columns(sheet)}
+            for n, name in enumerate(header, start=1):
+                if name not in known:
+                    problems.append(f"{path}:{sheet}:1:{name or f'column {n}'}: unknown column; the {sheet} "
+                                    f"sheet has {', '.join(sorted(known))}")  # fmt: skip
+            missing = [c.name for c in sheet_columns(sheet) if c.required and c.name not in header]
+            if missing:
+                problems.append(f"{path}:{sheet}:1: missing column(s) {', '.join(missing)}")
+            tables.append((path, sheet, rows))
     if problems:
         return [], problems
     typed: dict[str, list[tuple[CellOrigin, Any]]] = {s: [] for s in SHEETS}
-    for sheet, rows in tables.items():
+    for path, sheet, rows in tables:
         for number, cells in rows:
             origin = CellOrigin(path, number, sheet)
             try:
@@ -54,6 +56,11 @@ def read_spreadsheet(path: Path) -> tuple[list[ImportRecord], list[str]]:
     if problems:
         return [], problems
     return _records(typed, problems), problems
+
+
+def read_spreadsheet(path: Path) -> tuple[list[ImportRecord], list[str]]:
+    """The records of one template file."""
+    return read_spreadsheets([path])
 
 
 def _problem(origin: CellOrigin, err: Any) -> str:
@@ -188,7 +195,8 @@ def _project(
     projects: dict[str, ImportRecord], key: str, origin: CellOrigin, problems: list[str]
 ) -> ImportRecord | None:
     if key not in projects:
-        problems.append(f"{origin}:project: no row of the projects sheet has the code or name {key!r}")
+        problems.append(f"{origin}:project: no row of the projects sheet (of the files of this import) has "
+                        f"the code or name {key!r}")  # fmt: skip
     return projects.get(key)
 
 

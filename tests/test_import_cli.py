@@ -1,0 +1,232 @@
+"""`smarthame import`: JSON records, the spreadsheet template and RDF each publish a new version; bad rows
+and violations refuse with where the fact came from, exit 1, and leave every published byte as it was."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pyoxigraph as ox
+import pytest
+
+from server.cli import main
+from server.graph.imports.columns import COLUMNS, SHEETS
+from server.graph.imports.spreadsheet import read_spreadsheet, read_spreadsheets
+from server.graph.records.convert import REFERENCE
+from server.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.skipif(
+    not all(f.is_dir() for f in REFERENCE), reason="../shared/reference/real-data(-2) is absent"
+)
+EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "import-example.xlsx"
+BASE = "https://w3id.org/smart-hame/"
+HGG_PAGE = "https://hameenliitto.fi/elinvoima-ja-kehittaminen/projektit/hame-goes-global-hanke/"
+
+
+@pytest.fixture
+def build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the published bundled build that this test may import into."""
+    target = tmp_path / "build"
+    shutil.copytree(build_dir, target, symlinks=True)
+    monkeypatch.setenv("SMARTHAME_BUILD_DIR", str(target))
+    return target
+
+
+def fingerprint(build: Path) -> dict[str, str]:
+    """sha256 of every published file, and where build/current points."""
+    sums = {str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((build / "versions").rglob("*")) if p.is_file()}  # fmt: skip
+    sums["current ->"] = str((build / "current").readlink())
+    return sums
+
+
+def current_version(build: Path) -> str:
+    return json.loads((build / "current" / "manifest.json").read_text())["version"]
+
+
+def published_quads(build: Path, graph: str | None = None) -> set[ox.Quad]:
+    quads = ox.parse(path=str(build / "current" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    return {q for q in quads if graph is None or q.graph_name == ox.NamedNode(BASE + "graph/" + graph)}
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_a_json_batch_publishes_a_new_version_with_the_change_and_its_old_source(
+    build: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "batch.json"
+    record = {"name": "Häme Goes Global", "fund": "AKKE (kansallinen)", "record_type": "project_page_or_news",
+              "source": HGG_PAGE, "start": "2021-03-01", "end": "2023-12-31"}  # fmt: skip
+    batch.write_text(json.dumps([record]), encoding="utf-8")
+    before = current_version(build)
+    assert main(["import", str(batch)]) == 0
+    after = current_version(build)
+    assert after != before
+    project = ox.NamedNode(BASE + "project/hame-goes-global")
+    start = ox.NamedNode(BASE + "ontology/plannedStart")
+    dates = {q.object.value for q in published_quads(build, "projects") if q.subject == project and q.predicate == start}
+    assert dates == {"2021-03-01"}
+    ledger = json.loads((build / "imports" / f"{after}.json").read_text())
+    (change,) = ledger["history"][-1]["changes"]
+    assert change["entity"] == BASE + "project/hame-goes-global" and change["change"] == "changed"
+    assert [f["field"] for f in change["fields"]] == ["start", "end", "other_sources"]
+    assert change["old_source"] == [
+        "https://www.hameenliitto.fi/elinvoima-ja-kehittaminen/rahoitus/akke-rahoitus/akke-rahoitetut-hankkeet-2021/"
+    ]
+    assert f"Published version {after} (previous {before})." in capsys.readouterr().out
+
+
+def test_the_example_spreadsheet_publishes_a_new_version(build: Path) -> None:
+    before = current_version(build)
+    assert main(["import", str(EXAMPLE)]) == 0
+    assert current_version(build) != before
+
+
+def test_the_example_csv_files_hold_the_same_records_as_the_xlsx() -> None:
+    from_xlsx, problems = read_spreadsheet(EXAMPLE)
+    assert problems == []
+    from_csv, problems = read_spreadsheets([EXAMPLE.parent / "import-example" / f"{s}.csv" for s in SHEETS])
+    assert problems == []
+    assert sorted(json.dumps(r.located.data, sort_keys=True) for r in from_csv) == sorted(
+        json.dumps(r.located.data, sort_keys=True) for r in from_xlsx
+    )
+
+
+def test_an_rdf_file_adds_to_the_publisher_graph(build: Path, tmp_path: Path) -> None:
+    ttl = tmp_path / "links.ttl"
+    ttl.write_text(
+        f"<{BASE}organisation/hameen-ammattikorkeakoulu-oy> "
+        "<http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://tietopalvelu.ytj.fi/yritys/2617489-3> .\n"
+    )
+    before = current_version(build)
+    assert main(["import", str(ttl)]) == 0
+    assert current_version(build) != before
+    (quad,) = published_quads(build, "publisher")
+    assert quad.object == ox.NamedNode("https://tietopalvelu.ytj.fi/yritys/2617489-3")
+
+
+def test_rdf_for_a_graph_made_from_records_is_refused(build: Path, tmp_path: Path, capsys) -> None:
+    trig = tmp_path / "projects.trig"
+    trig.write_text(f"<{BASE}graph/projects> {{ <{BASE}project/x> <{BASE}ontology/note> \"x\" . }}\n")
+    before = fingerprint(build)
+    assert main(["import", str(trig)]) == 1
+    assert f"{trig}: graph <{BASE}graph/projects> is not one publishers may write" in capsys.readouterr().err
+    assert fingerprint(build) == before
+
+
+BAD_ROWS = [
+    ("organisations", ["name", "business_id", "sources"],
+     ["Synthetic Oy", "1234567-8", "https://example.org/synthetic"], "business_id",
+     "business ID '1234567-8' is invalid"),
+    ("projects", ["name", "fund", "start", "end", "source"],
+     ["Synthetic project", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/synthetic"], "end",
+     "the project ends (2023-01-31) before it starts (2024-05-01)"),
+    ("projects", ["name", "fund", "source"],
+     ["Synthetic project", "Synthetic fund", "https://example.org/synthetic"], "fund",
+     "fund 'Synthetic fund' is not known"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("sheet,header,row,column,message", BAD_ROWS, ids=["business-id", "end-before-start", "fund"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_bad_row_refuses_with_file_sheet_row_column(
+    build: Path, tmp_path: Path, capsys, suffix: str, sheet: str, header, row, column: str, message: str
+) -> None:
+    path = tmp_path / f"synthetic-{sheet}{suffix}"
+    if suffix == ".csv":
+        write_csv(path, [header, row])
+    else:
+        book = openpyxl.Workbook()
+        book.active.title = sheet
+        book.active.append(header)
+        book.active.append(row)
+        book.save(path)
+    before = fingerprint(build)
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:{sheet}:2:{column}: {message}" in err
+    assert fingerprint(build) == before
+
+
+def test_every_bad_row_of_a_file_is_named_at_once(build: Path, tmp_path: Path, capsys) -> None:
+    path = write_csv(tmp_path / "synthetic.csv", [
+        ["name", "fund", "start", "end", "source"],
+        ["Synthetic A", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/a"],
+        ["Synthetic B", "EAKR", "2024-13-01", "", "ftp://example.org/b"],
+    ])  # fmt: skip
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "refused (3 problems)" in err
+    assert f"{path}:projects:2:end:" in err
+    assert f"{path}:projects:3:start:" in err
+    assert f"{path}:projects:3:source: 'ftp://example.org/b' is not a web address" in err
+
+
+def test_a_violation_refuses_with_the_record_field_and_changes_nothing(build: Path, tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "batch.json"
+    record = {"name": "Häme Goes Global", "fund": "AKKE (kansallinen)", "record_type": "project_page_or_news",
+              "source": HGG_PAGE, "start": "2024-03-01", "end": "2023-12-31"}  # fmt: skip
+    batch.write_text(json.dumps([record]), encoding="utf-8")
+    before = fingerprint(build)
+    assert main(["import", str(batch)]) == 1
+    err = capsys.readouterr().err
+    assert "Import refused" in err
+    assert f"{batch}:record 1:start  res:project/hame-goes-global" in err  # the shape's path is smh:plannedStart
+    assert fingerprint(build) == before
+
+
+def test_a_turtle_violation_names_file_and_line(build: Path, tmp_path: Path, capsys) -> None:
+    ttl = tmp_path / "project.ttl"
+    ttl.write_text(f"@prefix smh: <{BASE}ontology/> .\n\n<{BASE}project/synthetic-1> a smh:Project .\n")
+    before = fingerprint(build)
+    assert main(["import", str(ttl)]) == 1
+    assert f"{ttl}:3  res:project/synthetic-1" in capsys.readouterr().err
+    assert fingerprint(build) == before
+
+
+def test_focused_validation_finds_what_the_whole_graph_validation_finds(build: Path, tmp_path: Path) -> None:
+    from server.errors import ImportRefused
+    from server.graph.imports.run import import_files
+    from server.settings import Settings
+
+    ttl = tmp_path / "project.ttl"
+    ttl.write_text(f"@prefix smh: <{BASE}ontology/> .\n<{BASE}project/synthetic-1> a smh:Project ;\n"
+                   f"  smh:applicant <{BASE}organisation/hameen-ammattikorkeakoulu-oy> .\n")  # fmt: skip
+    settings = Settings(build_dir=build)
+    reports = []
+    for whole in (False, True):
+        with pytest.raises(ImportRefused) as refused:
+            import_files([ttl], settings, whole_graph=whole)
+        reports.append(refused.value.report)
+    focused, whole = reports
+    assert [r.focus_node for r in focused.violations] == [r.focus_node for r in whole.violations]
+    assert len(focused.violations) > 0
+
+
+def test_a_dry_run_validates_and_publishes_nothing(build: Path, capsys) -> None:
+    before = fingerprint(build)
+    assert main(["import", "--dry-run", str(EXAMPLE)]) == 0
+    assert "Dry run: the import conforms; nothing was published." in capsys.readouterr().out
+    assert fingerprint(build) == before
+
+
+def test_the_same_import_twice_changes_nothing_the_second_time(build: Path, capsys) -> None:
+    assert main(["import", str(EXAMPLE)]) == 0
+    first = current_version(build)
+    assert main(["import", str(EXAMPLE)]) == 0
+    assert current_version(build) == first
+    assert "Nothing changed; no new version." in capsys.readouterr().out
+
+
+def test_docs_describe_every_column_of_the_declared_table() -> None:
+    text = (PROJECT_ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        assert f"| {column.sheet} | `{column.name}` |" in text, column
