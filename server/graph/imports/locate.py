@@ -46,6 +46,8 @@ def _located(result: ValidationResult, index: dict[str, ImportRecord], names: li
     where = _part_cell(record, part) if part else None
     if where is None and result.path and result.path.startswith("<"):
         where = _term_cell(record, curie(result.path.strip("<>"), names))
+    if where is None and result.value:  # a SPARQL constraint has no path: the field holding the value
+        where = _value_cell(record, result.value)
     return dataclasses.replace(result, location=where or record.where)
 
 
@@ -68,3 +70,9 @@ def _term_cell(record: ImportRecord, term: str | None) -> str | None:
         if column.sheet == sheet and term in column.terms and column.field in record.cells:
             return record.cells[column.field]
     return None
+
+
+def _value_cell(record: ImportRecord, value: str) -> str | None:
+    lexical = value[1 : value.index('"', 1)] if value.startswith('"') else value
+    field = next((k for k, v in record.located.data.items() if isinstance(v, str) and v == lexical), None)
+    return record.cells.get(field) if field else None
