@@ -28,7 +28,7 @@ from server.web.content_policy import ContentSecurityPolicy
 from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
 from server.web.metrics import Metrics
-from server.web.routes import apidocs, catalog, dashboard, dumps, ops, queries, resources, sparql
+from server.web.routes import apidocs, catalog, dashboard, dumps, ops, publishing, queries, resources, sparql
 from server.web.state import AppState
 
 
@@ -102,6 +102,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         dashboard.make_router(settings),
         dumps.router,
         catalog.router,
+        publishing.router,
         resources.router,
     ):
         app.include_router(answer_head(router))

@@ -14,7 +14,15 @@ from http import HTTPStatus
 
 from starlette.requests import cookie_parser
 
-from server.errors import BadParameter, HTTPError, MethodNotAllowed, NotAcceptable, NotFound, SmartHameError
+from server.errors import (
+    BadParameter,
+    HTTPError,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    SmartHameError,
+    Unauthorized,
+)
 from server.sparql.formats import HTML, JSON, PLAIN_JSON, memo_short, negotiate
 from server.web import pages
 from server.web.asgi import Headers, Scope, request_headers
@@ -31,6 +39,8 @@ def render_error(exc: SmartHameError, scope: Scope | None = None) -> tuple[int, 
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
+    if isinstance(exc, Unauthorized):
+        headers.append((b"www-authenticate", b'Bearer realm="smarthame publishing"'))
     if scope is not None:
         sent = request_headers(scope)
         if wants_html(sent.get(b"accept")):

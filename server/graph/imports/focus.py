@@ -6,9 +6,11 @@ own statements, the types of the nodes it points at, or (``sh:inversePath``, the
 the nodes pointing at it (docs/import.md, Incremental validation). So the nodes to check again are:
 
 - every subject and IRI object of an added or removed statement (the changed nodes), and
-- every node with a statement pointing at a changed subject (its shapes may read the subject's type).
+- every node with a statement pointing at a changed subject (its shapes may read the subject's type);
+  for a blank node, the IRIs it hangs from.
 
-A change with a blank node falls back to the whole graph: pySHACL's focus nodes are IRIs only.
+pySHACL's focus nodes are IRIs only, so a changed blank node that a shape targets (by class, with its
+subclasses, or as the subject or object of a targeted property) makes the whole graph the focus.
 """
 
 from __future__ import annotations
@@ -17,23 +19,74 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+Node = ox.NamedNode | ox.BlankNode
 
-def neighbourhood(dataset: ox.Dataset, changed: Iterable[ox.Quad]) -> set[ox.NamedNode] | None:
-    """The nodes to validate after ``changed`` (added and removed quads), or None for the whole graph."""
-    subjects: set[ox.NamedNode] = set()
+
+def neighbourhood(
+    dataset: ox.Dataset, changed: Iterable[ox.Quad], shapes: ox.NamedNode | None = None
+) -> set[ox.NamedNode] | None:
+    """The IRIs to validate after ``changed`` (added and removed quads), or None for the whole graph."""
+    subjects: set[Node] = set()
     focus: set[ox.NamedNode] = set()
+    blank: set[ox.BlankNode] = set()
     for q in changed:
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-            return None
-        if isinstance(q.subject, ox.NamedNode):
+        if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
             subjects.add(q.subject)
         if isinstance(q.object, ox.NamedNode):
             focus.add(q.object)
-    focus |= subjects
+        for term in (q.subject, q.object):
+            if isinstance(term, ox.BlankNode):
+                blank.add(term)
+    if blank and _targeted(dataset, blank, shapes):
+        return None
     for s in subjects:
-        for q in dataset.quads_for_object(s):
-            if isinstance(q.subject, ox.NamedNode):
-                focus.add(q.subject)
-            elif isinstance(q.subject, ox.BlankNode):
-                return None
+        if isinstance(s, ox.NamedNode):
+            focus.add(s)
+        focus |= _referrers(dataset, s)
     return focus
+
+
+def _referrers(dataset: ox.Dataset, node: Node, depth: int = 4) -> set[ox.NamedNode]:
+    """IRIs with a statement pointing at ``node``, through blank nodes (nested shapes read down them)."""
+    found: set[ox.NamedNode] = set()
+    for q in dataset.quads_for_object(node):
+        if isinstance(q.subject, ox.NamedNode):
+            found.add(q.subject)
+        elif isinstance(q.subject, ox.BlankNode) and depth > 0:
+            found |= _referrers(dataset, q.subject, depth - 1)
+    return found
+
+
+def _targeted(dataset: ox.Dataset, nodes: set[ox.BlankNode], shapes: ox.NamedNode | None) -> bool:
+    """Whether a shape targets one of the blank ``nodes``."""
+    quads = list(dataset.quads_for_graph_name(shapes) if shapes else dataset)
+
+    def objects_of(predicate: str) -> set[ox.Term]:
+        p = ox.NamedNode(SH + predicate)
+        return {q.object for q in quads if q.predicate == p}
+
+    classes = objects_of("targetClass") | {
+        q.subject for q in quads if q.predicate == RDF_TYPE and q.object == ox.NamedNode(SH + "NodeShape")
+    }
+    classes = _with_subclasses(dataset, classes)
+    subjects_of, objects_of_ = objects_of("targetSubjectsOf"), objects_of("targetObjectsOf")
+    for node in nodes:
+        for q in dataset.quads_for_subject(node):
+            if q.predicate in subjects_of or (q.predicate == RDF_TYPE and q.object in classes):
+                return True
+        if any(q.predicate in objects_of_ for q in dataset.quads_for_object(node)):
+            return True
+    return False
+
+
+def _with_subclasses(dataset: ox.Dataset, classes: set[ox.Term]) -> set[ox.Term]:
+    todo, seen = list(classes), set(classes)
+    while todo:
+        for q in dataset.quads_for_object(todo.pop()):
+            if q.predicate == SUBCLASS and q.subject not in seen:
+                seen.add(q.subject)
+                todo.append(q.subject)
+    return seen

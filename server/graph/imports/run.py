@@ -40,6 +40,7 @@ from server.graph.imports.merge import merge
 from server.graph.loading import _rebaser
 from server.graph.validation import ValidationReport, validate
 from server.graph.versions import publish, published_dir
+from server.graph.vocabulary import graph_iri
 from server.settings import DEFAULT_BASE_IRI, Settings
 
 
@@ -98,7 +99,8 @@ def import_files(
         for q in added:
             dataset.add(q)
     with _timed(timings, "validate"):
-        focus = None if whole_graph else neighbourhood(dataset, [*added, *removed])
+        shapes = ox.NamedNode(graph_iri("shapes", settings.base_iri))
+        focus = None if whole_graph else neighbourhood(dataset, [*added, *removed], shapes)
         report = validate(dataset, settings, files=inputs.rdf_files, focus=focus)
         report = locate_results(report, ledger_next.records, settings.base_iri)
     outcome = ImportOutcome(None, previous, report, changes, len(added), len(removed),

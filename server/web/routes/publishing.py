@@ -1,0 +1,212 @@
+"""Publishers' writes over HTTP (off unless ``publish_token`` is set): ``POST /publish`` and the Graph Store
+protocol on the publisher graph. Reads (``GET``/``HEAD /graph-store``) are open and read-only.
+
+Every write goes through the import of ``server.graph.imports.run`` (the same mapping and SHACL gate as
+``smarthame import``): 200 with what changed, 422 with the report (JSON, or Turtle by Accept) when the
+shapes refuse, nothing changed; ``?dry-run=true`` validates only. A bearer token is compared in constant
+time: 401 without one, 403 for a wrong one. With no token configured, ``/publish`` is 404 and the Graph
+Store writes are 405, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hmac
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from server.errors import (
+    BadParameter,
+    Forbidden,
+    ImportRefused,
+    InputError,
+    MethodNotAllowed,
+    NotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from server.graph.imports.report import report_graph
+from server.graph.imports.run import ImportOutcome, import_files
+from server.graph.versions import open_published
+from server.graph.vocabulary import PUBLISHER_GRAPHS, graph_iri
+from server.settings import Settings
+from server.sparql.cache import ResultCache
+from server.sparql.engine import Engine
+from server.sparql.formats import GRAPH_TYPES, content_type, negotiate, serialize_triples
+from server.web.state import AppState, state
+
+router = APIRouter(tags=["publishing"])
+GRAPH_STORE = "/graph-store"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUFFIXES = {
+    "application/json": ".json", "text/csv": ".csv", XLSX: ".xlsx", "text/turtle": ".ttl",
+    "application/trig": ".trig", "application/n-triples": ".nt", "application/n-quads": ".nq",
+    "application/ld+json": ".jsonld",
+}  # fmt: skip
+MAX_BODY = 64 * 1024 * 1024  # a publisher's batch is kilobytes; this only stops a runaway upload
+# The replaced engine's workers stop after this, so queries that started on it finish on it.
+OLD_ENGINE_GRACE_SECONDS = 60.0
+
+
+@router.post("/publish")
+async def publish_file(request: Request) -> Response:
+    """Import the request body (JSON records, the CSV/XLSX template, or RDF) and publish a new version."""
+    settings = _writable(request, missing=NotFound("Publishing over HTTP is off: set publish_token."))
+    with tempfile.TemporaryDirectory(prefix="smarthame-publish-") as tmp:
+        paths = await _body_files(request, Path(tmp), "upload")
+        return await _import(request, settings, paths)
+
+
+@router.api_route(GRAPH_STORE, methods=["GET", "HEAD"])
+async def read_graph(request: Request) -> Response:
+    """The Graph Store protocol's read of a named graph, as Turtle (or another RDF type by Accept)."""
+    st = state(request)
+    graph = _graph_param(request)
+    triples = [q.triple for q in st.published.store.quads_for_pattern(None, None, None, _named(graph))]
+    if not triples:
+        raise NotFound(f"No graph <{graph}> in the published version.")
+    media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+    body = serialize_triples(triples, media, st.settings.base_iri)
+    return Response(b"" if request.method == "HEAD" else body, headers={"content-type": content_type(media)})
+
+
+@router.api_route(GRAPH_STORE, methods=["PUT", "POST", "DELETE"])
+async def write_graph(request: Request) -> Response:
+    """PUT replaces the publisher graph, POST adds to it, DELETE empties it; each through the import gate."""
+    settings = _writable(request, missing=MethodNotAllowed(request.method, ("GET", "HEAD")))
+    graph = _graph_param(request)
+    if graph not in {graph_iri(g, settings.base_iri) for g in PUBLISHER_GRAPHS}:
+        editable = ", ".join(f"<{graph_iri(g, settings.base_iri)}>" for g in PUBLISHER_GRAPHS)
+        raise Forbidden(f"Graph <{graph}> is made from records or bundled files; publishers may write {editable}.")
+    existed = any(True for _ in state(request).published.store.quads_for_pattern(None, None, None, _named(graph)))
+    if request.method == "DELETE" and not existed:
+        raise NotFound(f"No graph <{graph}> in the published version.")
+    with tempfile.TemporaryDirectory(prefix="smarthame-gsp-") as tmp:
+        paths = [] if request.method == "DELETE" else await _body_files(request, Path(tmp), "graph")
+        replace = graph if request.method in ("PUT", "DELETE") else None
+        response = await _import(request, settings, paths, replace_graph=replace)
+    if response.status_code == 200 and not existed and request.method != "DELETE":
+        response.status_code = 201
+    return response
+
+
+def _writable(request: Request, missing: Exception) -> Settings:
+    settings = state(request).settings
+    if not settings.publish_token:
+        raise missing
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Writes need `Authorization: Bearer <token>` (the server's publish_token).")
+    if not hmac.compare_digest(token.strip().encode(), settings.publish_token.encode()):
+        raise Forbidden("The bearer token is not the server's publish_token.")
+    return settings
+
+
+def _graph_param(request: Request) -> str:
+    params = request.query_params
+    if "default" in params:
+        raise Forbidden("The default graph is the union the engine answers from; write a named graph.")
+    graph = params.get("graph")
+    if not graph:
+        raise BadParameter("graph", "name the graph: ?graph=<IRI>")
+    return graph
+
+
+def _named(iri: str) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise BadParameter("graph", f"{iri!r} is not an IRI") from None
+
+
+async def _body_files(request: Request, folder: Path, stem: str) -> list[Path]:
+    media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        return await _form_files(request, folder, stem)
+    suffix = SUFFIXES.get(media)
+    if suffix is None:
+        raise UnsupportedMediaType(f"Send the file with a Content-Type of {', '.join(SUFFIXES)}; not {media or 'none'}.")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InputError(f"The body is over {MAX_BODY // 2**20} MiB.")
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(body)
+    return [path]
+
+
+async def _form_files(request: Request, folder: Path, stem: str) -> list[Path]:
+    """The file parts of a multipart/form-data body (the Graph Store protocol allows it for POST)."""
+    form = await request.form()
+    paths = []
+    for n, (_, value) in enumerate(form.multi_items(), start=1):
+        if isinstance(value, str):
+            continue
+        media = (value.content_type or "").split(";")[0].strip().lower()
+        suffix = SUFFIXES.get(media) or Path(value.filename or "").suffix
+        if not suffix:
+            raise UnsupportedMediaType(f"Form part {n} has no Content-Type or file name we read.")
+        path = folder / f"{stem}-{n}{suffix}"
+        path.write_bytes(await value.read())
+        paths.append(path)
+    if not paths:
+        raise InputError("The multipart/form-data body has no file part.")
+    return paths
+
+
+async def _import(
+    request: Request, settings: Settings, paths: list[Path], replace_graph: str | None = None
+) -> Response:
+    dry_run = request.query_params.get("dry-run", "false").lower() == "true"
+    app = request.app
+    lock = app.state.__dict__.setdefault("publish_lock", asyncio.Lock())
+    async with lock:  # one import at a time: each starts from the version the previous one published
+        try:
+            outcome = await run_in_threadpool(
+                import_files, paths, settings, dry_run=dry_run, by="HTTP publisher", replace_graph=replace_graph
+            )
+        except ImportRefused as refused:
+            if negotiate(request.headers.get("accept"), ("application/json", "text/turtle")) == "text/turtle":
+                body = report_graph(refused.report).serialize(format="turtle")
+                return Response(body, status_code=422, headers={"content-type": content_type("text/turtle")})
+            raise
+        if outcome.version is not None:
+            await run_in_threadpool(switch_version, app, settings)
+    return JSONResponse(_summary(outcome))
+
+
+def switch_version(app: Any, settings: Settings) -> None:
+    """Serve the newly published version in this process: a new engine, a new cache, the old engine
+    stopped after a grace period. (Other server processes see it when they reopen build/current.)"""
+    old: AppState = app.state.smarthame
+    data = open_published(settings)
+    engine = Engine(data, settings)
+    engine.start()
+    cache = ResultCache(settings.cache_entries, settings.cache_bytes)
+    app.state.smarthame = dataclasses.replace(old, published=data, engine=engine, cache=cache)
+    timer = threading.Timer(OLD_ENGINE_GRACE_SECONDS, old.engine.close)
+    timer.daemon = True
+    timer.start()
+
+
+def _summary(outcome: ImportOutcome) -> dict[str, Any]:
+    return {
+        "version": outcome.version,
+        "previous": outcome.previous,
+        "dry_run": outcome.dry_run,
+        "added": outcome.added,
+        "removed": outcome.removed,
+        "validated_nodes": outcome.focus,
+        "changes": outcome.changes,
+        "warnings": [dataclasses.asdict(r) for r in outcome.report.warnings],
+        "timings": outcome.timings,
+    }
