@@ -51,8 +51,6 @@ SUFFIXES = {
     "application/ld+json": ".jsonld",
 }  # fmt: skip
 MAX_BODY = 64 * 1024 * 1024  # a publisher's batch is kilobytes; this only stops a runaway upload
-# The replaced engine's workers stop after this, so queries that started on it finish on it.
-OLD_ENGINE_GRACE_SECONDS = 60.0
 
 
 @router.post("/publish")
@@ -185,15 +183,17 @@ async def _import(
 
 
 def switch_version(app: Any, settings: Settings) -> None:
-    """Serve the newly published version in this process: a new engine, a new cache, the old engine
-    stopped after a grace period. (Other server processes see it when they reopen build/current.)"""
+    """Serve the newly published version in this process: a new engine, a new cache, and the old engine
+    stopped once a query that started on it has run out of time (``settings.timeout``), so queries in
+    flight finish on the version they started with. Other server processes keep their version until
+    they reopen build/current."""
     old: AppState = app.state.smarthame
     data = open_published(settings)
     engine = Engine(data, settings)
     engine.start()
     cache = ResultCache(settings.cache_entries, settings.cache_bytes)
     app.state.smarthame = dataclasses.replace(old, published=data, engine=engine, cache=cache)
-    timer = threading.Timer(OLD_ENGINE_GRACE_SECONDS, old.engine.close)
+    timer = threading.Timer(settings.timeout + 1.0, old.engine.close)
     timer.daemon = True
     timer.start()
 
