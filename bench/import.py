@@ -29,7 +29,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyoxigraph as ox  # noqa: E402
 import synthetic  # noqa: E402
 
 from server.graph.imports.run import import_files  # noqa: E402
@@ -52,18 +51,42 @@ def synthetic_records(n: int, folder: Path) -> list[Path]:
     orgs, projects = [], []
     for i in range(1, n + 1):
         name = f"Synthetic Import Organisation {i:03d} Oy"
-        orgs.append({"name": name, "y_tunnus": synthetic.synthetic_business_id(50_000 + i),
-                     "organisaatiotyyppi": "Säätiö", "municipality": "Forssa", "website": None,
-                     "aliases": [], "notes": [], "sources": [SOURCE]})  # fmt: skip
+        orgs.append(
+            {
+                "name": name,
+                "y_tunnus": synthetic.synthetic_business_id(50_000 + i),
+                "organisaatiotyyppi": "Säätiö",
+                "municipality": "Forssa",
+                "website": None,
+                "aliases": [],
+                "notes": [],
+                "sources": [SOURCE],
+            }
+        )
         year = 2015 + i % 5
-        projects.append({
-            "code": None, "name": f"Synthetic import project {i:03d}", "fund": "EAKR", "period": "2014–2020",
-            "programme": None, "toimintalinja": None, "erityistavoite": None, "toteutusaika_text": None,
-            "start": f"{year}-01-01", "end": f"{year + 2}-12-31", "status": None, "vastuuviranomainen": None,
-            "applicant": {"name": name}, "partners": [], "budget": {"Myönnetty rahoitus": f"{100 + i} 000 €"},
-            "summary": SUMMARIES[i % len(SUMMARIES)], "source": SOURCE,
-            "record_type": "project_page_or_news", "region": "Kanta-Häme",
-        })  # fmt: skip
+        projects.append(
+            {
+                "code": None,
+                "name": f"Synthetic import project {i:03d}",
+                "fund": "EAKR",
+                "period": "2014–2020",
+                "programme": None,
+                "toimintalinja": None,
+                "erityistavoite": None,
+                "toteutusaika_text": None,
+                "start": f"{year}-01-01",
+                "end": f"{year + 2}-12-31",
+                "status": None,
+                "vastuuviranomainen": None,
+                "applicant": {"name": name},
+                "partners": [],
+                "budget": {"Myönnetty rahoitus": f"{100 + i} 000 €"},
+                "summary": SUMMARIES[i % len(SUMMARIES)],
+                "source": SOURCE,
+                "record_type": "project_page_or_news",
+                "region": "Kanta-Häme",
+            }
+        )
     paths = [folder / "synthetic-organisations.json", folder / "synthetic-projects.json"]
     for path, content in zip(paths, (orgs, projects), strict=True):
         path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
@@ -99,10 +122,18 @@ def run(root: Path, n_synthetic: int, files: list[Path]) -> list[dict[str, objec
         settings = Settings(build_dir=build)
         outcome = import_files(files, settings, whole_graph=whole, by="bench/import.py")
         assert outcome.version is not None and outcome.report.conforms
-        rows.append({"graph": n_synthetic, "validation": "whole graph" if whole else "focus",
-                     "nodes": outcome.focus, **outcome.timings, "switch": round(switch(settings), 3),
-                     "added": outcome.added, "removed": outcome.removed,
-                     "warnings": len(outcome.report.warnings)})  # fmt: skip
+        rows.append(
+            {
+                "graph": n_synthetic,
+                "validation": "whole graph" if whole else "focus",
+                "nodes": outcome.focus,
+                **outcome.timings,
+                "switch": round(switch(settings), 3),
+                "added": outcome.added,
+                "removed": outcome.removed,
+                "warnings": len(outcome.report.warnings),
+            }
+        )
         shutil.rmtree(build)
     return rows
 
@@ -118,16 +149,25 @@ def main() -> None:
         rows = [row for n in args.sizes for row in run(root, n, files)]
     steps = ("read", "map", "validate", "publish", "switch")
     print(f"Importing {args.new} synthetic projects (seconds per step; {os.cpu_count()} CPUs)")
-    print(f"{'graph':>22}  {'validation':<12}{'nodes':>7}" + "".join(f"{s:>10}" for s in steps) + f"{'+quads':>9}")
+    print(
+        f"{'graph':>22}  {'validation':<12}{'nodes':>7}"
+        + "".join(f"{s:>10}" for s in steps)
+        + f"{'+quads':>9}"
+    )
     for r in rows:
         graph = "bundled" if r["graph"] == 0 else f"bundled + {r['graph']:,} syn."
         nodes = "all" if r["nodes"] is None else r["nodes"]
-        print(f"{graph:>22}  {r['validation']:<12}{nodes:>7}" + "".join(f"{r[s]:>10.2f}" for s in steps)
-              + f"{r['added']:>9}")  # fmt: skip
+        print(
+            f"{graph:>22}  {r['validation']:<12}{nodes:>7}"
+            + "".join(f"{r[s]:>10.2f}" for s in steps)
+            + f"{r['added']:>9}"
+        )
     for n in args.sizes:
         focus, whole = (r for r in rows if r["graph"] == n)
-        print(f"validation, {n:,} synthetic projects: focus {focus['validate']:.2f} s, whole graph "
-              f"{whole['validate']:.2f} s ({whole['validate'] / focus['validate']:.1f}x)")  # fmt: skip
+        print(
+            f"validation, {n:,} synthetic projects: focus {focus['validate']:.2f} s, whole graph "
+            f"{whole['validate']:.2f} s ({whole['validate'] / focus['validate']:.1f}x)"
+        )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,11 @@ def build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
 
 def fingerprint(build: Path) -> dict[str, str]:
     """sha256 of every published file, and where build/current points."""
-    sums = {str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((build / "versions").rglob("*")) if p.is_file()}  # fmt: skip
+    sums = {
+        str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((build / "versions").rglob("*"))
+        if p.is_file()
+    }
     sums["current ->"] = str((build / "current").readlink())
     return sums
 
@@ -63,8 +66,14 @@ def test_a_json_batch_publishes_a_new_version_with_the_change_and_its_old_source
     build: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     batch = tmp_path / "batch.json"
-    record = {"name": "Häme Goes Global", "fund": "AKKE (kansallinen)", "record_type": "project_page_or_news",
-              "source": HGG_PAGE, "start": "2021-03-01", "end": "2023-12-31"}  # fmt: skip
+    record = {
+        "name": "Häme Goes Global",
+        "fund": "AKKE (kansallinen)",
+        "record_type": "project_page_or_news",
+        "source": HGG_PAGE,
+        "start": "2021-03-01",
+        "end": "2023-12-31",
+    }
     batch.write_text(json.dumps([record]), encoding="utf-8")
     before = current_version(build)
     assert main(["import", str(batch)]) == 0
@@ -72,7 +81,11 @@ def test_a_json_batch_publishes_a_new_version_with_the_change_and_its_old_source
     assert after != before
     project = ox.NamedNode(BASE + "project/hame-goes-global")
     start = ox.NamedNode(BASE + "ontology/plannedStart")
-    dates = {q.object.value for q in published_quads(build, "projects") if q.subject == project and q.predicate == start}
+    dates = {
+        q.object.value
+        for q in published_quads(build, "projects")
+        if q.subject == project and q.predicate == start
+    }
     assert dates == {"2021-03-01"}
     ledger = json.loads((build / "imports" / f"{after}.json").read_text())
     (change,) = ledger["history"][-1]["changes"]
@@ -115,7 +128,7 @@ def test_an_rdf_file_adds_to_the_publisher_graph(build: Path, tmp_path: Path) ->
 
 def test_rdf_for_a_graph_made_from_records_is_refused(build: Path, tmp_path: Path, capsys) -> None:
     trig = tmp_path / "projects.trig"
-    trig.write_text(f"<{BASE}graph/projects> {{ <{BASE}project/x> <{BASE}ontology/note> \"x\" . }}\n")
+    trig.write_text(f'<{BASE}graph/projects> {{ <{BASE}project/x> <{BASE}ontology/note> "x" . }}\n')
     before = fingerprint(build)
     assert main(["import", str(trig)]) == 1
     assert f"{trig}: graph <{BASE}graph/projects> is not one publishers may write" in capsys.readouterr().err
@@ -123,19 +136,33 @@ def test_rdf_for_a_graph_made_from_records_is_refused(build: Path, tmp_path: Pat
 
 
 BAD_ROWS = [
-    ("organisations", ["name", "business_id", "sources"],
-     ["Synthetic Oy", "1234567-8", "https://example.org/synthetic"], "business_id",
-     "business ID '1234567-8' is invalid"),
-    ("projects", ["name", "fund", "start", "end", "source"],
-     ["Synthetic project", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/synthetic"], "end",
-     "the project ends (2023-01-31) before it starts (2024-05-01)"),
-    ("projects", ["name", "fund", "source"],
-     ["Synthetic project", "Synthetic fund", "https://example.org/synthetic"], "fund",
-     "fund 'Synthetic fund' is not known"),
-]  # fmt: skip
+    (
+        "organisations",
+        ["name", "business_id", "sources"],
+        ["Synthetic Oy", "1234567-8", "https://example.org/synthetic"],
+        "business_id",
+        "business ID '1234567-8' is invalid",
+    ),
+    (
+        "projects",
+        ["name", "fund", "start", "end", "source"],
+        ["Synthetic project", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/synthetic"],
+        "end",
+        "the project ends (2023-01-31) before it starts (2024-05-01)",
+    ),
+    (
+        "projects",
+        ["name", "fund", "source"],
+        ["Synthetic project", "Synthetic fund", "https://example.org/synthetic"],
+        "fund",
+        "fund 'Synthetic fund' is not known",
+    ),
+]
 
 
-@pytest.mark.parametrize("sheet,header,row,column,message", BAD_ROWS, ids=["business-id", "end-before-start", "fund"])
+@pytest.mark.parametrize(
+    "sheet,header,row,column,message", BAD_ROWS, ids=["business-id", "end-before-start", "fund"]
+)
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_bad_row_refuses_with_file_sheet_row_column(
     build: Path, tmp_path: Path, capsys, suffix: str, sheet: str, header, row, column: str, message: str
@@ -157,11 +184,14 @@ def test_a_bad_row_refuses_with_file_sheet_row_column(
 
 
 def test_every_bad_row_of_a_file_is_named_at_once(build: Path, tmp_path: Path, capsys) -> None:
-    path = write_csv(tmp_path / "synthetic.csv", [
-        ["name", "fund", "start", "end", "source"],
-        ["Synthetic A", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/a"],
-        ["Synthetic B", "EAKR", "2024-13-01", "", "ftp://example.org/b"],
-    ])  # fmt: skip
+    path = write_csv(
+        tmp_path / "synthetic.csv",
+        [
+            ["name", "fund", "start", "end", "source"],
+            ["Synthetic A", "EAKR", "2024-05-01", "2023-01-31", "https://example.org/a"],
+            ["Synthetic B", "EAKR", "2024-13-01", "", "ftp://example.org/b"],
+        ],
+    )
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().err
     assert "refused (3 problems)" in err
@@ -170,16 +200,26 @@ def test_every_bad_row_of_a_file_is_named_at_once(build: Path, tmp_path: Path, c
     assert f"{path}:projects:3:source: 'ftp://example.org/b' is not a web address" in err
 
 
-def test_a_violation_refuses_with_the_record_field_and_changes_nothing(build: Path, tmp_path: Path, capsys) -> None:
+def test_a_violation_refuses_with_the_record_field_and_changes_nothing(
+    build: Path, tmp_path: Path, capsys
+) -> None:
     batch = tmp_path / "batch.json"
-    record = {"name": "Häme Goes Global", "fund": "AKKE (kansallinen)", "record_type": "project_page_or_news",
-              "source": HGG_PAGE, "start": "2024-03-01", "end": "2023-12-31"}  # fmt: skip
+    record = {
+        "name": "Häme Goes Global",
+        "fund": "AKKE (kansallinen)",
+        "record_type": "project_page_or_news",
+        "source": HGG_PAGE,
+        "start": "2024-03-01",
+        "end": "2023-12-31",
+    }
     batch.write_text(json.dumps([record]), encoding="utf-8")
     before = fingerprint(build)
     assert main(["import", str(batch)]) == 1
     err = capsys.readouterr().err
     assert "Import refused" in err
-    assert f"{batch}:record 1:start  res:project/hame-goes-global" in err  # the shape's path is smh:plannedStart
+    assert (
+        f"{batch}:record 1:start  res:project/hame-goes-global" in err
+    )  # the shape's path is smh:plannedStart
     assert fingerprint(build) == before
 
 
@@ -198,8 +238,10 @@ def test_focused_validation_finds_what_the_whole_graph_validation_finds(build: P
     from server.settings import Settings
 
     ttl = tmp_path / "project.ttl"
-    ttl.write_text(f"@prefix smh: <{BASE}ontology/> .\n<{BASE}project/synthetic-1> a smh:Project ;\n"
-                   f"  smh:applicant <{BASE}organisation/hameen-ammattikorkeakoulu-oy> .\n")  # fmt: skip
+    ttl.write_text(
+        f"@prefix smh: <{BASE}ontology/> .\n<{BASE}project/synthetic-1> a smh:Project ;\n"
+        f"  smh:applicant <{BASE}organisation/hameen-ammattikorkeakoulu-oy> .\n"
+    )
     settings = Settings(build_dir=build)
     reports = []
     for whole in (False, True):

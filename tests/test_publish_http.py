@@ -20,18 +20,23 @@ from server.web.app import create_app
 
 BASE = "https://w3id.org/smart-hame/"
 PUBLISHER = f"{BASE}graph/publisher"
-TOKEN = "synthetic-test-token"
+TOKEN = "synthetic-test-token"  # noqa: S105 - a test token for a temporary server
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "import-example.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LINK = (f"<{BASE}organisation/hameen-ammattikorkeakoulu-oy> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
-        "<https://tietopalvelu.ytj.fi/yritys/2617489-3> .\n")  # fmt: skip
+LINK = (
+    f"<{BASE}organisation/hameen-ammattikorkeakoulu-oy> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+    "<https://tietopalvelu.ytj.fi/yritys/2617489-3> .\n"
+)
 BAD = f"<{BASE}project/synthetic-1> a <{BASE}ontology/Project> .\n"
 
 
 def fingerprint(build: Path) -> dict[str, str]:
-    sums = {str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((build / "versions").rglob("*")) if p.is_file()}  # fmt: skip
+    sums = {
+        str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((build / "versions").rglob("*"))
+        if p.is_file()
+    }
     sums["current ->"] = str((build / "current").readlink())
     return sums
 
@@ -59,13 +64,18 @@ def closed(build: Path) -> Iterator[TestClient]:
 
 
 def put_link(client: TestClient, **headers: str):
-    return client.put(f"/graph-store?graph={quote(PUBLISHER, safe='')}", content=LINK,
-                      headers={"Content-Type": "application/n-triples", **headers})  # fmt: skip
+    return client.put(
+        f"/graph-store?graph={quote(PUBLISHER, safe='')}",
+        content=LINK,
+        headers={"Content-Type": "application/n-triples", **headers},
+    )
 
 
 def test_with_no_token_configured_writes_answer_404_or_405_and_change_nothing(closed, build: Path) -> None:
     before = fingerprint(build)
-    response = closed.post("/publish", content=LINK, headers={"Content-Type": "application/n-triples", **AUTH})
+    response = closed.post(
+        "/publish", content=LINK, headers={"Content-Type": "application/n-triples", **AUTH}
+    )
     assert response.status_code == 404
     response = put_link(closed, **AUTH)
     assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD"
@@ -84,7 +94,9 @@ def test_a_write_without_a_token_is_401_and_with_a_wrong_one_403(client, build: 
     assert fingerprint(build) == before
 
 
-def test_a_violation_is_422_with_the_report_as_json_or_turtle_and_changes_nothing(client, build: Path) -> None:
+def test_a_violation_is_422_with_the_report_as_json_or_turtle_and_changes_nothing(
+    client, build: Path
+) -> None:
     before = fingerprint(build)
     headers = {"Content-Type": "text/turtle", **AUTH}
     response = client.post("/publish", content=BAD, headers=headers)
@@ -108,28 +120,40 @@ def test_a_bad_row_is_422_with_file_sheet_row_column(client, build: Path) -> Non
     response = client.post("/publish", content=csv, headers={"Content-Type": "text/csv", **AUTH})
     assert response.status_code == 422
     (problem,) = response.json()["problems"]
-    assert problem.endswith(":organisations:2:business_id: business ID '1234567-8' is invalid: seven digits, "
-                            "a hyphen and the check digit (weights 7,9,10,5,8,4,2), e.g. 2617489-3")  # fmt: skip
+    assert problem.endswith(
+        ":organisations:2:business_id: business ID '1234567-8' is invalid: seven digits, "
+        "a hyphen and the check digit (weights 7,9,10,5,8,4,2), e.g. 2617489-3"
+    )
     assert fingerprint(build) == before
 
 
 def test_publishing_the_example_spreadsheet_is_200_and_served_at_once(client, build: Path) -> None:
     ask = f"ASK {{ <{BASE}project/hame-goes-global> <{BASE}ontology/plannedStart> ?d }}"
-    assert client.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is False
+    assert (
+        client.get(
+            "/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+        ).json()["boolean"]
+        is False
+    )
     response = client.post("/publish", content=EXAMPLE.read_bytes(), headers={"Content-Type": XLSX, **AUTH})
     assert response.status_code == 200
     body = response.json()
     assert body["version"] != body["previous"]
     assert [c["entity"] for c in body["changes"]] == [f"{BASE}project/hame-goes-global"]
     assert (build / "current").readlink() == Path("versions") / body["version"]
-    answer = client.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"})
+    answer = client.get(
+        "/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert answer.json()["boolean"] is True
 
 
 def test_a_dry_run_validates_and_publishes_nothing(client, build: Path) -> None:
     before = fingerprint(build)
-    response = client.put(f"/graph-store?graph={PUBLISHER}&dry-run=true", content=LINK,
-                          headers={"Content-Type": "application/n-triples", **AUTH})  # fmt: skip
+    response = client.put(
+        f"/graph-store?graph={PUBLISHER}&dry-run=true",
+        content=LINK,
+        headers={"Content-Type": "application/n-triples", **AUTH},
+    )
     assert response.status_code == 201 and response.json()["dry_run"] is True
     assert response.json()["version"] is None
     assert fingerprint(build) == before
@@ -137,10 +161,18 @@ def test_a_dry_run_validates_and_publishes_nothing(client, build: Path) -> None:
 
 
 def test_graphs_made_from_records_are_not_writable_and_reads_stay_open(client, build: Path) -> None:
-    response = client.put(f"/graph-store?graph={BASE}graph/projects", content=LINK,
-                          headers={"Content-Type": "application/n-triples", **AUTH})  # fmt: skip
+    response = client.put(
+        f"/graph-store?graph={BASE}graph/projects",
+        content=LINK,
+        headers={"Content-Type": "application/n-triples", **AUTH},
+    )
     assert response.status_code == 403 and "publishers may write" in response.json()["message"]
-    assert client.put("/graph-store?default", content=LINK, headers={"Content-Type": "text/turtle", **AUTH}).status_code == 403
+    assert (
+        client.put(
+            "/graph-store?default", content=LINK, headers={"Content-Type": "text/turtle", **AUTH}
+        ).status_code
+        == 403
+    )
     assert put_link(client, **AUTH).status_code == 201
     read = client.get(f"/graph-store?graph={PUBLISHER}", headers={"Accept": "application/n-triples"})
     assert read.status_code == 200 and read.text.strip() == LINK.strip()
@@ -159,8 +191,14 @@ STATUS = {"OK": 200, "Created": 201, "NoContent": 204, "NotFound": 404}
 # Cases that write a graph of the store: run on the one graph publishers may edit. Not applicable here:
 # put_get_default (the default graph is the union of the named graphs, not writable), post_get_new_graph
 # (a server-named new graph) and put_get_uri_pct_encoded_twice (two distinct graphs).
-APPLICABLE = ["put_get_repeat_indirect", "put_delete_get_delete_indirect", "post_get_post_get_indirect",
-              "head_existing_indirect", "head_non_existing_indirect", "put_get_uri_pct_encoded_indirect"]  # fmt: skip
+APPLICABLE = [
+    "put_get_repeat_indirect",
+    "put_delete_get_delete_indirect",
+    "post_get_post_get_indirect",
+    "head_existing_indirect",
+    "head_non_existing_indirect",
+    "put_get_uri_pct_encoded_indirect",
+]
 
 
 def gsp_cases() -> list[tuple[str, list[dict]]]:
@@ -174,16 +212,22 @@ def gsp_cases() -> list[tuple[str, list[dict]]]:
         requests = []
         for req in g.items(g.value(action, HT.requests)):
             resp = g.value(req, HT.resp)
-            headers = {str(g.value(h, HT.fieldName)): str(g.value(h, HT.fieldValue))
-                       for h in g.items(g.value(req, HT.headers))}  # fmt: skip
+            headers = {
+                str(g.value(h, HT.fieldName)): str(g.value(h, HT.fieldValue))
+                for h in g.items(g.value(req, HT.headers))
+            }
             body = g.value(g.value(req, HT.body), CNT.chars)
             expected = g.value(resp, HT.body)
-            requests.append({
-                "method": str(g.value(req, HT.methodName)), "path": str(g.value(req, HT.absolutePath)),
-                "headers": headers, "body": None if body is None else str(body),
-                "status": {STATUS[str(s).rsplit("#", 1)[1]] for s in g.objects(resp, MF.expectedStatus)},
-                "expected": None if expected is None else str(g.value(expected, CNT.chars)),
-            })  # fmt: skip
+            requests.append(
+                {
+                    "method": str(g.value(req, HT.methodName)),
+                    "path": str(g.value(req, HT.absolutePath)),
+                    "headers": headers,
+                    "body": None if body is None else str(body),
+                    "status": {STATUS[str(s).rsplit("#", 1)[1]] for s in g.objects(resp, MF.expectedStatus)},
+                    "expected": None if expected is None else str(g.value(expected, CNT.chars)),
+                }
+            )
         cases.append((name, requests))
     return cases
 

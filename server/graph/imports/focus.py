@@ -16,6 +16,7 @@ subclasses, or as the subject or object of a targeted property) makes the whole 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -64,7 +65,7 @@ def _targeted(dataset: ox.Dataset, nodes: set[ox.BlankNode], shapes: ox.NamedNod
     """Whether a shape targets one of the blank ``nodes``."""
     quads = list(dataset.quads_for_graph_name(shapes) if shapes else dataset)
 
-    def objects_of(predicate: str) -> set[ox.Term]:
+    def objects_of(predicate: str) -> set[Any]:
         p = ox.NamedNode(SH + predicate)
         return {q.object for q in quads if q.predicate == p}
 
@@ -82,7 +83,7 @@ def _targeted(dataset: ox.Dataset, nodes: set[ox.BlankNode], shapes: ox.NamedNod
     return False
 
 
-def _with_subclasses(dataset: ox.Dataset, classes: set[ox.Term]) -> set[ox.Term]:
+def _with_subclasses(dataset: ox.Dataset, classes: set[Any]) -> set[Any]:
     todo, seen = list(classes), set(classes)
     while todo:
         for q in dataset.quads_for_object(todo.pop()):

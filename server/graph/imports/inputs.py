@@ -85,8 +85,10 @@ def read_json_records(path: Path) -> tuple[list[ImportRecord], list[str]]:
     except RecordError as e:
         return [], [e.message]
     if kind == "strategy":
-        return [], [f"{path}: the strategy facts come with the bundled records; import projects, "
-                    "organisations or strategy additions"]  # fmt: skip
+        return [], [
+            f"{path}: the strategy facts come with the bundled records; import projects, "
+            "organisations or strategy additions"
+        ]
     if kind == "additions":
         return [ImportRecord("additions", Located(Origin(path), content), {})], []
     records, problems = [], []

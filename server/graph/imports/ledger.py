@@ -50,7 +50,7 @@ def load_ledger(build_dir: Path, version: str | None, reference: list[Path]) -> 
     ]
     nq = path.with_suffix(".mapped.nq")
     mapped = set(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)) if nq.is_file() else None
-    return Ledger(version, [Path(p) for p in data["reference"]], records, data["history"], mapped)  # type: ignore[arg-type]
+    return Ledger(version, [Path(p) for p in data["reference"]], records, data["history"], mapped)
 
 
 def save_ledger(build_dir: Path, ledger: Ledger) -> None:

@@ -36,7 +36,9 @@ def locate_results(report: ValidationReport, records: list[ImportRecord], base: 
     return dataclasses.replace(report, results=results)
 
 
-def _located(result: ValidationResult, index: dict[str, ImportRecord], names: list[tuple[str, str]]) -> ValidationResult:
+def _located(
+    result: ValidationResult, index: dict[str, ImportRecord], names: list[tuple[str, str]]
+) -> ValidationResult:
     focus = result.focus_node
     owner = next((iri for iri in (focus, *_parents(focus)) if iri in index), None)
     if owner is None:

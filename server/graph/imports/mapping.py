@@ -27,10 +27,12 @@ def reference_records(folders: list[Path]) -> tuple[list[ImportRecord], Located 
     """The records of the reference folders (projects, organisations, additions) and the strategy facts."""
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
-        raise ImportRejected([
-            f"{', '.join(missing)}: not found; importing records maps them with the reference records "
-            "behind the published version (../shared/reference/real-data*, or --reference DIR)"
-        ])  # fmt: skip
+        raise ImportRejected(
+            [
+                f"{', '.join(missing)}: not found; importing records maps them with the reference records "
+                "behind the published version (../shared/reference/real-data*, or --reference DIR)"
+            ]
+        )
     batch = read_record_files(reference_files(folders))
     records = [ImportRecord("projects", r, {}) for r in batch.projects]
     records += [ImportRecord("organisations", r, {}) for r in batch.organisations]

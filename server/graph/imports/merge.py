@@ -89,10 +89,16 @@ def _apply(merged: Merged, record: ImportRecord, changes: list[dict[str, Any]] |
     )
     same_kind[index] = updated
     if changes is not None and fields:
-        changes.append({
-            "kind": record.kind[:-1], "entity": entity_iri(updated), "change": "changed",
-            "where": record.where, "old_source": _sources(old), "fields": fields,
-        })  # fmt: skip
+        changes.append(
+            {
+                "kind": record.kind[:-1],
+                "entity": entity_iri(updated),
+                "change": "changed",
+                "where": record.where,
+                "old_source": _sources(old),
+                "fields": fields,
+            }
+        )
 
 
 def _provenance_kept(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -119,10 +125,12 @@ def _amount_page(old: dict[str, Any], new: ImportRecord) -> None:
     after = data.get("budget_source") or data.get("source")
     if after and before != after:
         where = new.parts.get("amount/1") or new.cells.get("budget") or new.where
-        raise ImportRejected([
-            f"{where}: the project's amounts already cite {before}; a record names one page for its amounts, "
-            "so give amounts from another page in a record of their own project or with that page"
-        ])  # fmt: skip
+        raise ImportRejected(
+            [
+                f"{where}: the project's amounts already cite {before}; a record names one page for its "
+                "amounts, so give amounts from another page in a record of their own or with that page"
+            ]
+        )
 
 
 def _combined(old: Any, new: Any) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -22,7 +23,7 @@ from server.graph.records.terms import business_id_valid
 WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 
 
-def _known(value: str, allowed: set[str] | dict[str, object], what: str) -> str:
+def _known(value: str, allowed: Collection[str], what: str) -> str:
     if value not in allowed:
         shown = ", ".join(sorted(allowed)[:12])
         raise ValueError(f"{what} {value!r} is not known; use one of: {shown}… (docs/import.md)")

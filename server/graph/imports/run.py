@@ -23,8 +23,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +103,17 @@ def import_files(
         focus = None if whole_graph else neighbourhood(dataset, [*added, *removed], shapes)
         report = validate(dataset, settings, files=inputs.rdf_files, focus=focus)
         report = locate_results(report, ledger_next.records, settings.base_iri)
-    outcome = ImportOutcome(None, previous, report, changes, len(added), len(removed),
-                            None if focus is None else len(focus), timings, dry_run)  # fmt: skip
+    outcome = ImportOutcome(
+        None,
+        previous,
+        report,
+        changes,
+        len(added),
+        len(removed),
+        None if focus is None else len(focus),
+        timings,
+        dry_run,
+    )
     if not report.conforms:
         raise ImportRefused(report)
     if dry_run or not (added or removed):
@@ -112,11 +121,16 @@ def import_files(
     with _timed(timings, "publish"):
         outcome.version = _version(previous, added, removed)
         ledger_next.version = outcome.version
-        ledger_next.history.append({
-            "version": outcome.version, "previous": previous, "by": by,
-            "issued": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "files": [p.name for p in inputs.files], **outcome.notes,
-        })  # fmt: skip
+        ledger_next.history.append(
+            {
+                "version": outcome.version,
+                "previous": previous,
+                "by": by,
+                "issued": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "files": [p.name for p in inputs.files],
+                **outcome.notes,
+            }
+        )
         save_ledger(settings.build_dir, ledger_next)
         publish(dataset, outcome.version, settings.base_iri, settings.build_dir)
     return outcome
@@ -125,7 +139,10 @@ def import_files(
 def _reference_mapping(folders: tuple[Path, ...], settings: Settings) -> frozenset[ox.Quad]:
     """What the reference folders alone map to: the records behind a version `smarthame build` published."""
     inputs = [p for f in folders if f.is_dir() for p in sorted(f.glob("*.json"))]
-    inputs += [settings.data_dir / "editorial" / "classification-decisions.csv", settings.ontology_dir / "smart-hame.ttl"]
+    inputs += [
+        settings.data_dir / "editorial" / "classification-decisions.csv",
+        settings.ontology_dir / "smart-hame.ttl",
+    ]
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in inputs if p.is_file())
     return _cached_reference_mapping(folders, settings, stamp)
 
@@ -196,9 +213,17 @@ def _difference(
 def _rdf_changes(inputs: ImportInputs, quads: set[ox.Quad], replaced: str | None) -> list[dict[str, Any]]:
     publisher = {q.graph_name.value for q in inputs.quads if isinstance(q.graph_name, ox.NamedNode)}
     graphs = sorted(publisher | ({replaced} if replaced else set()))
-    return [{"kind": "graph", "entity": g, "change": "statements", "files": [p.name for p in inputs.rdf_files],
-             "added": sum(1 for q in quads if q.graph_name.value == g and q in set(inputs.quads)),
-             } for g in graphs]  # fmt: skip
+    sent = set(inputs.quads)
+    return [
+        {
+            "kind": "graph",
+            "entity": g,
+            "change": "statements",
+            "files": [p.name for p in inputs.rdf_files],
+            "added": sum(1 for q in quads & sent if q.graph_name == ox.NamedNode(g)),
+        }
+        for g in graphs
+    ]
 
 
 def _version(previous: str | None, added: set[ox.Quad], removed: set[ox.Quad]) -> str:

@@ -13,12 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from server.graph.imports.columns import ROLES, SHEETS, sheet_columns
-from server.graph.imports.rows import ROW_MODELS, AmountRow, OrganisationRow, ParticipationRow, ProjectRow
-from server.graph.imports.rows import split_list
+from server.graph.imports.rows import (
+    ROW_MODELS,
+    AmountRow,
+    OrganisationRow,
+    ParticipationRow,
+    ProjectRow,
+    split_list,
+)
 from server.graph.imports.types import CellOrigin, ImportRecord
 from server.graph.records.batch import Located
 
@@ -37,8 +43,10 @@ def read_spreadsheets(paths: list[Path]) -> tuple[list[ImportRecord], list[str]]
             known = {c.name for c in sheet_columns(sheet)}
             for n, name in enumerate(header, start=1):
                 if name not in known:
-                    problems.append(f"{path}:{sheet}:1:{name or f'column {n}'}: unknown column; the {sheet} "
-                                    f"sheet has {', '.join(sorted(known))}")  # fmt: skip
+                    problems.append(
+                        f"{path}:{sheet}:1:{name or f'column {n}'}: unknown column; the {sheet} "
+                        f"sheet has {', '.join(sorted(known))}"
+                    )
             missing = [c.name for c in sheet_columns(sheet) if c.required and c.name not in header]
             if missing:
                 problems.append(f"{path}:{sheet}:1: missing column(s) {', '.join(missing)}")
@@ -99,8 +107,9 @@ def _csv_sheet(path: Path, problems: list[str]) -> Iterator[tuple[str, list[str]
     header = [c or "" for c in rows[0]] if rows else []
     sheet = _sheet_of(header)
     if sheet is None:
-        problems.append(f"{path}:1: the header matches no sheet of the template ({', '.join(SHEETS)}); "
-                        "see docs/import.md")  # fmt: skip
+        problems.append(
+            f"{path}:1: the header matches no sheet of the template ({', '.join(SHEETS)}); see docs/import.md"
+        )
         return
     yield sheet, *_table(rows)
 
@@ -160,7 +169,9 @@ def _records(typed: dict[str, list[tuple[CellOrigin, Any]]], problems: list[str]
 
 
 def _cells(origin: CellOrigin, row: Any, fields: dict[str, str]) -> dict[str, str]:
-    return {field: f"{origin}:{column}" for column, field in fields.items() if getattr(row, column) is not None}
+    return {
+        field: f"{origin}:{column}" for column, field in fields.items() if getattr(row, column) is not None
+    }
 
 
 def _project_record(row: ProjectRow, origin: CellOrigin) -> ImportRecord:
@@ -169,9 +180,14 @@ def _project_record(row: ProjectRow, origin: CellOrigin) -> ImportRecord:
         "start": row.start.isoformat() if row.start else None,
         "end": row.end.isoformat() if row.end else None,
         **{k: getattr(row, k) for k in ("municipality", "region", "source", "note")},
-        "toimintalinja": None, "erityistavoite": None, "toteutusaika_text": None, "vastuuviranomainen": None,
-        "applicant": {}, "partners": [], "record_type": RECORD_TYPE,
-    }  # fmt: skip
+        "toimintalinja": None,
+        "erityistavoite": None,
+        "toteutusaika_text": None,
+        "vastuuviranomainen": None,
+        "applicant": {},
+        "partners": [],
+        "record_type": RECORD_TYPE,
+    }
     fields = {c.name: c.field for c in sheet_columns("projects")}
     return ImportRecord("projects", Located(origin, record), _cells(origin, row, fields))
 
@@ -195,8 +211,10 @@ def _project(
     projects: dict[str, ImportRecord], key: str, origin: CellOrigin, problems: list[str]
 ) -> ImportRecord | None:
     if key not in projects:
-        problems.append(f"{origin}:project: no row of the projects sheet (of the files of this import) has "
-                        f"the code or name {key!r}")  # fmt: skip
+        problems.append(
+            f"{origin}:project: no row of the projects sheet (of the files of this import) has "
+            f"the code or name {key!r}"
+        )
     return projects.get(key)
 
 
@@ -208,7 +226,9 @@ def _add_participation(
     record, field = target.located.data, ROLES[row.role]
     if field == "applicant":
         if record["applicant"]:
-            problems.append(f"{origin}:role: the project already has an applicant ({record['applicant']['name']})")
+            problems.append(
+                f"{origin}:role: the project already has an applicant ({record['applicant']['name']})"
+            )
             return
         record["applicant"] = party
     else:
@@ -224,8 +244,10 @@ def _add_amount(target: ImportRecord, row: AmountRow, origin: CellOrigin, proble
         return
     if row.source is not None:
         if record.get("budget_source") not in (None, row.source):
-            problems.append(f"{origin}:source: a project's amounts take one source; an earlier row gives "
-                            f"{record['budget_source']}")  # fmt: skip
+            problems.append(
+                f"{origin}:source: a project's amounts take one source; an earlier row gives "
+                f"{record['budget_source']}"
+            )
             return
         record["budget_source"] = row.source
     budget[row.label] = row.amount

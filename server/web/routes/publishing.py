@@ -46,10 +46,15 @@ router = APIRouter(tags=["publishing"])
 GRAPH_STORE = "/graph-store"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUFFIXES = {
-    "application/json": ".json", "text/csv": ".csv", XLSX: ".xlsx", "text/turtle": ".ttl",
-    "application/trig": ".trig", "application/n-triples": ".nt", "application/n-quads": ".nq",
+    "application/json": ".json",
+    "text/csv": ".csv",
+    XLSX: ".xlsx",
+    "text/turtle": ".ttl",
+    "application/trig": ".trig",
+    "application/n-triples": ".nt",
+    "application/n-quads": ".nq",
     "application/ld+json": ".jsonld",
-}  # fmt: skip
+}
 MAX_BODY = 64 * 1024 * 1024  # a publisher's batch is kilobytes; this only stops a runaway upload
 
 
@@ -82,8 +87,12 @@ async def write_graph(request: Request) -> Response:
     graph = _graph_param(request)
     if graph not in {graph_iri(g, settings.base_iri) for g in PUBLISHER_GRAPHS}:
         editable = ", ".join(f"<{graph_iri(g, settings.base_iri)}>" for g in PUBLISHER_GRAPHS)
-        raise Forbidden(f"Graph <{graph}> is made from records or bundled files; publishers may write {editable}.")
-    existed = any(True for _ in state(request).published.store.quads_for_pattern(None, None, None, _named(graph)))
+        raise Forbidden(
+            f"Graph <{graph}> is made from records or bundled files; publishers may write {editable}."
+        )
+    existed = any(
+        True for _ in state(request).published.store.quads_for_pattern(None, None, None, _named(graph))
+    )
     if request.method == "DELETE" and not existed:
         raise NotFound(f"No graph <{graph}> in the published version.")
     with tempfile.TemporaryDirectory(prefix="smarthame-gsp-") as tmp:
@@ -133,7 +142,9 @@ async def _body_files(request: Request, folder: Path, stem: str) -> list[Path]:
         return await _form_files(request, folder, stem)
     suffix = SUFFIXES.get(media)
     if suffix is None:
-        raise UnsupportedMediaType(f"Send the file with a Content-Type of {', '.join(SUFFIXES)}; not {media or 'none'}.")
+        raise UnsupportedMediaType(
+            f"Send the file with a Content-Type of {', '.join(SUFFIXES)}; not {media or 'none'}."
+        )
     body = await request.body()
     if len(body) > MAX_BODY:
         raise InputError(f"The body is over {MAX_BODY // 2**20} MiB.")
@@ -170,7 +181,12 @@ async def _import(
     async with lock:  # one import at a time: each starts from the version the previous one published
         try:
             outcome = await run_in_threadpool(
-                import_files, paths, settings, dry_run=dry_run, by="HTTP publisher", replace_graph=replace_graph
+                import_files,
+                paths,
+                settings,
+                dry_run=dry_run,
+                by="HTTP publisher",
+                replace_graph=replace_graph,
             )
         except ImportRefused as refused:
             if negotiate(request.headers.get("accept"), ("application/json", "text/turtle")) == "text/turtle":
