@@ -272,3 +272,108 @@ def test_docs_describe_every_column_of_the_declared_table() -> None:
     text = (PROJECT_ROOT / "docs" / "import.md").read_text(encoding="utf-8")
     for column in COLUMNS:
         assert f"| {column.sheet} | `{column.name}` |" in text, column
+
+
+def write_book(path: Path, sheets: dict[str, list[list[str | None]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+SYNTHETIC_SOURCE = "https://w3id.org/smart-hame/synthetic/source"
+SYNTHETIC_BOOK = {
+    "projects": [
+        ["name", "fund", "period", "start", "end", "summary", "source"],
+        [
+            "Synthetic template project",
+            "EAKR",
+            "2014–2020",
+            "2016-01-01",
+            "2017-12-31",
+            "Synthetic project on the circular economy: recycling industrial side streams.",
+            SYNTHETIC_SOURCE,
+        ],
+    ],
+    "organisations": [
+        ["name", "business_id", "type", "sources"],
+        ["Synthetic Template Oy", "9600000-4", "Säätiö", SYNTHETIC_SOURCE],
+    ],
+    "participations": [
+        ["project", "organisation", "role"],
+        ["Synthetic template project", "Synthetic Template Oy", "applicant"],
+        ["Synthetic template project", "Hämeen ammattikorkeakoulu Oy", "partner"],
+    ],
+    "amounts": [
+        ["project", "label", "amount"],
+        ["Synthetic template project", "Myönnetty rahoitus", "120 000 €"],
+        ["Synthetic template project", "Kokonaisbudjetti", "200 000 €"],
+    ],
+}
+
+
+def test_a_new_project_from_every_sheet_is_mapped_and_classified_with_provenance(
+    build: Path, tmp_path: Path
+) -> None:
+    from server.graph.imports.run import import_files
+    from server.settings import Settings
+
+    book = write_book(tmp_path / "synthetic.xlsx", SYNTHETIC_BOOK)
+    outcome = import_files([book], Settings(build_dir=build))
+    assert [(c["change"], c["entity"]) for c in outcome.changes] == [
+        ("added", f"{BASE}project/synthetic-template-project"),
+        ("added", f"{BASE}organisation/synthetic-template-oy"),
+    ]
+    quads = published_quads(build)
+    project = ox.NamedNode(f"{BASE}project/synthetic-template-project")
+    smh = BASE + "ontology/"
+    about = {(q.predicate.value, q.object.value) for q in quads if q.subject == project}
+    assert (smh + "applicant", f"{BASE}organisation/synthetic-template-oy") in about
+    assert (smh + "partner", f"{BASE}organisation/hameen-ammattikorkeakoulu-oy") in about
+    assert sum(1 for p, _ in about if p == smh + "amount") == 2
+    classified = {
+        q.subject for q in quads if q.predicate.value == smh + "classifiedProject" and q.object == project
+    }
+    assert classified, "the new project has no classification"
+    prov = "http://www.w3.org/ns/prov#wasAttributedTo"
+    assert all(any(q.predicate.value == prov for q in quads if q.subject == c) for c in classified)
+    assert {q.graph_name.value for q in quads if q.subject in classified} == {f"{BASE}graph/classification"}
+
+
+def test_what_the_mapping_refuses_is_named_by_row(build: Path, tmp_path: Path, capsys) -> None:
+    sheets = dict(SYNTHETIC_BOOK)
+    header, row = SYNTHETIC_BOOK["projects"]
+    sheets["projects"] = [header, [*row[:2], "1999", *row[3:]]]  # a period no EAKR programme had
+    book = write_book(tmp_path / "synthetic.xlsx", sheets)
+    before = fingerprint(build)
+    assert main(["import", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert f"{book}:projects:2: curation.FUNDS has no entry for fund 'EAKR' in period '1999'" in err
+    assert fingerprint(build) == before
+
+
+@pytest.mark.parametrize(
+    "suffix,text",
+    [
+        (".ttl", "<{s}> <{p}> <{o}> ."),
+        (".nt", "<{s}> <{p}> <{o}> ."),
+        (".trig", "<{g}> {{ <{s}> <{p}> <{o}> . }}"),
+        (".nq", "<{s}> <{p}> <{o}> <{g}> ."),
+        (".jsonld", '{{"@id": "{s}", "{p}": {{"@id": "{o}"}}}}'),
+        (".json", '{{"@context": {{}}, "@id": "{s}", "{p}": {{"@id": "{o}"}}}}'),
+    ],
+)
+def test_every_rdf_syntax_is_read_into_the_publisher_graph(tmp_path: Path, suffix: str, text: str) -> None:
+    from server.graph.imports.inputs import read_inputs
+
+    s, p = f"{BASE}organisation/hameen-ammattikorkeakoulu-oy", "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+    o, g = "https://tietopalvelu.ytj.fi/yritys/2617489-3", f"{BASE}graph/publisher"
+    path = tmp_path / f"links{suffix}"
+    path.write_text(text.format(s=s, p=p, o=o, g=g) + "\n")
+    inputs = read_inputs([path])
+    assert inputs.records == []
+    assert inputs.quads == [ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.NamedNode(g))]

@@ -7,7 +7,9 @@ the nodes pointing at it (docs/import.md, Incremental validation). So the nodes 
 
 - every subject and IRI object of an added or removed statement (the changed nodes), and
 - every node with a statement pointing at a changed subject (its shapes may read the subject's type);
-  for a blank node, the IRIs it hangs from.
+  for a blank node, the IRIs it hangs from;
+- for a subject whose type changed, the nodes pointing at those too: one constraint reads a type two
+  statements away (``ClassificationConsistencyShape``: the type of a spearhead's broader concept).
 
 pySHACL's focus nodes are IRIs only, so a changed blank node that a shape targets (by class, with its
 subclasses, or as the subject or object of a targeted property) makes the whole graph the focus.
@@ -31,11 +33,14 @@ def neighbourhood(
 ) -> set[ox.NamedNode] | None:
     """The IRIs to validate after ``changed`` (added and removed quads), or None for the whole graph."""
     subjects: set[Node] = set()
+    retyped: set[Node] = set()
     focus: set[ox.NamedNode] = set()
     blank: set[ox.BlankNode] = set()
     for q in changed:
         if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
             subjects.add(q.subject)
+            if q.predicate == RDF_TYPE:
+                retyped.add(q.subject)
         if isinstance(q.object, ox.NamedNode):
             focus.add(q.object)
         for term in (q.subject, q.object):
@@ -46,7 +51,11 @@ def neighbourhood(
     for s in subjects:
         if isinstance(s, ox.NamedNode):
             focus.add(s)
-        focus |= _referrers(dataset, s)
+        referrers = _referrers(dataset, s)
+        focus |= referrers
+        if s in retyped:
+            for r in referrers:
+                focus |= _referrers(dataset, r)
     return focus
 
 
