@@ -103,6 +103,7 @@ def test_a_violation_is_422_with_the_report_as_json_or_turtle_and_changes_nothin
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "ImportRefused" and body["report"]["conforms"] is False
+    assert {r["location"] for r in body["report"]["results"]} == {"upload.ttl:1"}
     assert {r["focus_node"] for r in body["report"]["results"] if r["severity"] == "Violation"} == {
         f"{BASE}project/synthetic-1"
     }
@@ -120,10 +121,19 @@ def test_a_bad_row_is_422_with_file_sheet_row_column(client, build: Path) -> Non
     response = client.post("/publish", content=csv, headers={"Content-Type": "text/csv", **AUTH})
     assert response.status_code == 422
     (problem,) = response.json()["problems"]
-    assert problem.endswith(
-        ":organisations:2:business_id: business ID '1234567-8' is invalid: seven digits, "
+    assert problem == (
+        "upload.csv:organisations:2:business_id: business ID '1234567-8' is invalid: seven digits, "
         "a hyphen and the check digit (weights 7,9,10,5,8,4,2), e.g. 2617489-3"
     )
+    assert fingerprint(build) == before
+
+
+def test_a_file_that_does_not_parse_is_422_with_its_line(client, build: Path) -> None:
+    before = fingerprint(build)
+    response = client.post("/publish", content="<a> <b> .\n", headers={"Content-Type": "text/turtle", **AUTH})
+    assert response.status_code == 422
+    (problem,) = response.json()["problems"]
+    assert problem.startswith("upload.ttl:1: ")
     assert fingerprint(build) == before
 
 

@@ -26,14 +26,17 @@ from server.errors import (
     BadParameter,
     Forbidden,
     ImportRefused,
+    ImportRejected,
     InputError,
     MethodNotAllowed,
     NotFound,
+    ParseError,
     Unauthorized,
     UnsupportedMediaType,
 )
 from server.graph.imports.report import report_graph
 from server.graph.imports.run import ImportOutcome, import_files
+from server.graph.validation import ValidationReport
 from server.graph.versions import open_published
 from server.graph.vocabulary import PUBLISHER_GRAPHS, graph_iri
 from server.settings import Settings
@@ -177,7 +180,9 @@ async def _import(
 ) -> Response:
     dry_run = request.query_params.get("dry-run", "false").lower() == "true"
     app = request.app
-    lock = app.state.__dict__.setdefault("publish_lock", asyncio.Lock())
+    if getattr(app.state, "publish_lock", None) is None:  # no await since the test: one lock per app
+        app.state.publish_lock = asyncio.Lock()
+    lock = app.state.publish_lock
     async with lock:  # one import at a time: each starts from the version the previous one published
         try:
             outcome = await run_in_threadpool(
@@ -188,7 +193,12 @@ async def _import(
                 by="HTTP publisher",
                 replace_graph=replace_graph,
             )
+        except ParseError as e:  # the client's file, so a 4xx (the CLI's exit 2 for the same)
+            raise ImportRejected([_as_sent(e.message, paths)]) from None
+        except ImportRejected as e:
+            raise ImportRejected([_as_sent(p, paths) for p in e.problems]) from None
         except ImportRefused as refused:
+            refused.report = _report_as_sent(refused.report, paths)
             if negotiate(request.headers.get("accept"), ("application/json", "text/turtle")) == "text/turtle":
                 body = report_graph(refused.report).serialize(format="turtle")
                 return Response(body, status_code=422, headers={"content-type": content_type("text/turtle")})
@@ -196,6 +206,21 @@ async def _import(
         if outcome.version is not None:
             await run_in_threadpool(switch_version, app, settings)
     return JSONResponse(_summary(outcome))
+
+
+def _as_sent(text: str, paths: list[Path]) -> str:
+    """Name the uploaded files as the request did (``upload.ttl``), not by the server's temporary folder."""
+    for path in paths:
+        text = text.replace(f"{path.parent}/", "")
+    return text
+
+
+def _report_as_sent(report: ValidationReport, paths: list[Path]) -> ValidationReport:
+    results = [
+        dataclasses.replace(r, location=_as_sent(r.location, paths) if r.location else None)
+        for r in report.results
+    ]
+    return dataclasses.replace(report, results=results)
 
 
 def switch_version(app: Any, settings: Settings) -> None:
