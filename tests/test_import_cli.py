@@ -377,3 +377,22 @@ def test_every_rdf_syntax_is_read_into_the_publisher_graph(tmp_path: Path, suffi
     inputs = read_inputs([path])
     assert inputs.records == []
     assert inputs.quads == [ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), ox.NamedNode(g))]
+
+
+def test_a_second_import_keeps_the_first_and_adds_only_its_own(build: Path, tmp_path: Path) -> None:
+    from server.graph.imports.run import import_files
+    from server.settings import Settings
+
+    settings = Settings(build_dir=build)
+    first = import_files([EXAMPLE], settings)
+    after_first = published_quads(build)
+    book = write_book(tmp_path / "synthetic.xlsx", SYNTHETIC_BOOK)
+    second = import_files([book], settings)
+    assert second.previous == first.version
+    after_second = published_quads(build)
+    assert after_first - after_second == set(), "the second import removed what the first added"
+    new_subjects = {q.subject.value for q in after_second - after_first}
+    assert f"{BASE}project/synthetic-template-project" in new_subjects
+    assert not any("hame-goes-global" in s for s in new_subjects)
+    ledger = json.loads((build / "imports" / f"{second.version}.json").read_text())
+    assert [h["version"] for h in ledger["history"]] == [first.version, second.version]
