@@ -70,7 +70,8 @@ async def publish_file(request: Request) -> Response:
         return await _import(request, settings, paths)
 
 
-@router.api_route(GRAPH_STORE, methods=["GET", "HEAD"])
+@router.get(GRAPH_STORE, operation_id="read_graph")
+@router.head(GRAPH_STORE, operation_id="read_graph_head", include_in_schema=False)
 async def read_graph(request: Request) -> Response:
     """The Graph Store protocol's read of a named graph, as Turtle (or another RDF type by Accept)."""
     st = state(request)
@@ -83,7 +84,9 @@ async def read_graph(request: Request) -> Response:
     return Response(b"" if request.method == "HEAD" else body, headers={"content-type": content_type(media)})
 
 
-@router.api_route(GRAPH_STORE, methods=["PUT", "POST", "DELETE"])
+@router.put(GRAPH_STORE, operation_id="replace_graph")
+@router.post(GRAPH_STORE, operation_id="add_to_graph")
+@router.delete(GRAPH_STORE, operation_id="delete_graph")
 async def write_graph(request: Request) -> Response:
     """PUT replaces the publisher graph, POST adds to it, DELETE empties it; each through the import gate."""
     settings = _writable(request, missing=MethodNotAllowed(request.method, ("GET", "HEAD")))
