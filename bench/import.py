@@ -135,6 +135,7 @@ def run(root: Path, n_synthetic: int, files: list[Path]) -> list[dict[str, objec
             }
         )
         shutil.rmtree(build)
+        print(f"  done: {rows[-1]}", file=sys.stderr, flush=True)  # a long run shows its progress
     return rows
 
 
