@@ -11,12 +11,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from server.settings import PROJECT_ROOT, Settings
 from server.web.app import create_app
+from tests.inprocess import InProcessClient, in_process
 
 BASE = "https://w3id.org/smart-hame/"
 PUBLISHER = f"{BASE}graph/publisher"
@@ -48,22 +48,22 @@ def build(build_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def app_client(build: Path, token: str) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(build_dir=build, publish_token=token))) as c:
+def app_client(build: Path, token: str) -> Iterator[InProcessClient]:
+    with in_process(create_app(Settings(build_dir=build, publish_token=token))) as c:
         yield c
 
 
 @pytest.fixture
-def client(build: Path) -> Iterator[TestClient]:
+def client(build: Path) -> Iterator[InProcessClient]:
     yield from app_client(build, TOKEN)
 
 
 @pytest.fixture
-def closed(build: Path) -> Iterator[TestClient]:
+def closed(build: Path) -> Iterator[InProcessClient]:
     yield from app_client(build, "")
 
 
-def put_link(client: TestClient, **headers: str):
+def put_link(client: InProcessClient, **headers: str):
     return client.put(
         f"/graph-store?graph={quote(PUBLISHER, safe='')}",
         content=LINK,

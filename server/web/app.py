@@ -56,6 +56,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
             yield
         finally:
             engine.close()
+            publishing.close_engines(app)  # the engines a publish over HTTP switched in and out
 
     app = FastAPI(
         title="Smart Häme knowledge graph",

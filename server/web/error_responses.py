@@ -75,8 +75,10 @@ def framework_error(
 
 
 def is_ours(content_type: bytes) -> bool:
-    """Whether an error response's Content-Type is one render_error gives (or a page of ours)."""
-    return content_type.startswith((JSON.encode(), HTML.encode()))
+    """Whether an error response's Content-Type is one render_error gives (or a page of ours), or the
+    Turtle SHACL report of a refused import (``server.web.routes.publishing``): the framework answers
+    no error in Turtle."""
+    return content_type.startswith((JSON.encode(), HTML.encode(), b"text/turtle"))
 
 
 def _language(sent: dict[bytes, bytes]) -> str:

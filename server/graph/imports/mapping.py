@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from server.errors import ImportRejected
 from server.graph.imports.merge import Merged
 from server.graph.imports.types import ImportRecord
-from server.graph.loading import _rebaser
+from server.graph.rebasing import Rebaser
 from server.graph.records.batch import Located, RecordBatch, RecordError, read_record_files, reference_files
 from server.graph.records.importing import build_graphs
 from server.graph.records.terms import PREFIXES
@@ -55,7 +55,7 @@ def map_records(merged: Merged, strategy: Located | None, settings: Settings) ->
     except RecordError as e:
         raise ImportRejected([e.message]) from None
     writer = TurtleWriter(PREFIXES)
-    rebase = _rebaser(DEFAULT_BASE_IRI, settings.base_iri)
+    rebase = Rebaser(DEFAULT_BASE_IRI, settings.base_iri).term
     quads: set[ox.Quad] = set()
     for name in RECORD_GRAPHS:
         graph = ox.NamedNode(graph_iri(name, settings.base_iri))

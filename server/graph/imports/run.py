@@ -37,7 +37,7 @@ from server.graph.imports.ledger import Ledger, load_ledger, save_ledger
 from server.graph.imports.locate import locate_results
 from server.graph.imports.mapping import map_records, reference_records
 from server.graph.imports.merge import merge
-from server.graph.loading import _rebaser
+from server.graph.rebasing import Rebaser
 from server.graph.validation import ValidationReport, validate
 from server.graph.versions import publish, published_dir
 from server.graph.vocabulary import graph_iri
@@ -170,11 +170,9 @@ def _published(settings: Settings) -> tuple[ox.Dataset, str | None]:
     if not nq.is_file():
         raise Unavailable(f"No published dataset under {settings.build_dir}; run `smarthame build` first.")
     manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
-    rebase = _rebaser(manifest.get("base_iri", DEFAULT_BASE_IRI), settings.base_iri)
+    rebaser = Rebaser(manifest.get("base_iri", DEFAULT_BASE_IRI), settings.base_iri)
     quads = ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    dataset = ox.Dataset(
-        ox.Quad(rebase(q.subject), rebase(q.predicate), rebase(q.object), rebase(q.graph_name)) for q in quads
-    )
+    dataset = ox.Dataset(rebaser.quad(q) for q in quads)
     return dataset, manifest.get("version")
 
 

@@ -14,7 +14,6 @@ import asyncio
 import dataclasses
 import hmac
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -161,18 +160,18 @@ async def _body_files(request: Request, folder: Path, stem: str) -> list[Path]:
 
 async def _form_files(request: Request, folder: Path, stem: str) -> list[Path]:
     """The file parts of a multipart/form-data body (the Graph Store protocol allows it for POST)."""
-    form = await request.form()
     paths = []
-    for n, (_, value) in enumerate(form.multi_items(), start=1):
-        if isinstance(value, str):
-            continue
-        media = (value.content_type or "").split(";")[0].strip().lower()
-        suffix = SUFFIXES.get(media) or Path(value.filename or "").suffix
-        if not suffix:
-            raise UnsupportedMediaType(f"Form part {n} has no Content-Type or file name we read.")
-        path = folder / f"{stem}-{n}{suffix}"
-        path.write_bytes(await value.read())
-        paths.append(path)
+    async with request.form() as form:  # closes the parts' temporary files
+        for n, (_, value) in enumerate(form.multi_items(), start=1):
+            if isinstance(value, str):
+                continue
+            media = (value.content_type or "").split(";")[0].strip().lower()
+            suffix = SUFFIXES.get(media) or Path(value.filename or "").suffix
+            if not suffix:
+                raise UnsupportedMediaType(f"Form part {n} has no Content-Type or file name we read.")
+            path = folder / f"{stem}-{n}{suffix}"
+            path.write_bytes(await value.read())
+            paths.append(path)
     if not paths:
         raise InputError("The multipart/form-data body has no file part.")
     return paths
@@ -207,7 +206,7 @@ async def _import(
                 return Response(body, status_code=422, headers={"content-type": content_type("text/turtle")})
             raise
         if outcome.version is not None:
-            await run_in_threadpool(switch_version, app, settings)
+            await switch_version(app, settings)
     return JSONResponse(_summary(outcome))
 
 
@@ -226,20 +225,40 @@ def _report_as_sent(report: ValidationReport, paths: list[Path]) -> ValidationRe
     return dataclasses.replace(report, results=results)
 
 
-def switch_version(app: Any, settings: Settings) -> None:
-    """Serve the newly published version in this process: a new engine, a new cache, and the old engine
+async def switch_version(app: Any, settings: Settings) -> None:
+    """Serve the newly published version in this process: a new engine and cache, and the old engine
     stopped once a query that started on it has run out of time (``settings.timeout``), so queries in
     flight finish on the version they started with. Other server processes keep their version until
     they reopen build/current."""
-    old: AppState = app.state.smarthame
-    data = open_published(settings)
+    data = await run_in_threadpool(open_published, settings)
     engine = Engine(data, settings)
-    engine.start()
+    await run_in_threadpool(engine.start)
+    old: AppState = app.state.smarthame
     cache = ResultCache(settings.cache_entries, settings.cache_bytes)
     app.state.smarthame = dataclasses.replace(old, published=data, engine=engine, cache=cache)
-    timer = threading.Timer(settings.timeout + 1.0, old.engine.close)
-    timer.daemon = True
-    timer.start()
+    retired = _retired(app)
+    retired.add(old.engine)
+    # Closed on the event loop its worker connections belong to, as the lifespan closes the first one.
+    asyncio.get_running_loop().call_later(settings.timeout + 1.0, _close, retired, old.engine)
+
+
+def close_engines(app: Any) -> None:
+    """Stop the engines publishing switched in or out (the app's lifespan calls this as it ends)."""
+    for engine in [*_retired(app), app.state.smarthame.engine]:
+        engine.close()
+    _retired(app).clear()
+
+
+def _retired(app: Any) -> set[Engine]:
+    if getattr(app.state, "retired_engines", None) is None:
+        app.state.retired_engines = set()
+    retired: set[Engine] = app.state.retired_engines
+    return retired
+
+
+def _close(retired: set[Engine], engine: Engine) -> None:
+    engine.close()
+    retired.discard(engine)
 
 
 def _summary(outcome: ImportOutcome) -> dict[str, Any]:
