@@ -113,10 +113,10 @@ def switch(settings: Settings) -> float:
     return elapsed
 
 
-def run(root: Path, n_synthetic: int, files: list[Path]) -> list[dict[str, object]]:
+def run(root: Path, n_synthetic: int, files: list[Path], kinds: list[str]) -> list[dict[str, object]]:
     template = start_version(root, n_synthetic)
     rows = []
-    for whole in (False, True):
+    for whole in [kind == "whole" for kind in kinds]:
         build = root / f"run-{n_synthetic}-{'whole' if whole else 'focus'}"
         shutil.copytree(template, build, symlinks=True)
         settings = Settings(build_dir=build)
@@ -143,11 +143,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000], help="synthetic projects added")
     parser.add_argument("--new", type=int, default=100, help="synthetic projects imported")
+    parser.add_argument(
+        "--validation",
+        nargs="+",
+        choices=["focus", "whole"],
+        default=["focus", "whole"],
+        help="validate the changed nodes and their neighbours, the whole graph, or both (the default)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="smarthame-bench-import-") as tmp:
         root = Path(tmp)
         files = synthetic_records(args.new, root)
-        rows = [row for n in args.sizes for row in run(root, n, files)]
+        rows = [row for n in args.sizes for row in run(root, n, files, args.validation)]
     steps = ("read", "map", "validate", "publish", "switch")
     print(f"Importing {args.new} synthetic projects (seconds per step; {os.cpu_count()} CPUs)")
     print(
@@ -163,7 +170,7 @@ def main() -> None:
             + "".join(f"{r[s]:>10.2f}" for s in steps)
             + f"{r['added']:>9}"
         )
-    for n in args.sizes:
+    for n in args.sizes if len(args.validation) == 2 else []:
         focus, whole = (r for r in rows if r["graph"] == n)
         print(
             f"validation, {n:,} synthetic projects: focus {focus['validate']:.2f} s, whole graph "
