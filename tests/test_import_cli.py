@@ -396,3 +396,12 @@ def test_a_second_import_keeps_the_first_and_adds_only_its_own(build: Path, tmp_
     assert not any("hame-goes-global" in s for s in new_subjects)
     ledger = json.loads((build / "imports" / f"{second.version}.json").read_text())
     assert [h["version"] for h in ledger["history"]] == [first.version, second.version]
+
+
+def test_reference_records_imported_again_change_nothing(build: Path) -> None:
+    from server.graph.imports.run import import_files
+    from server.settings import Settings
+
+    files = sorted(REFERENCE[1].glob("*.json"))  # projects, organisations and strategy additions
+    outcome = import_files(files, Settings(build_dir=build), dry_run=True)
+    assert (outcome.changes, outcome.added, outcome.removed) == ([], 0, 0)

@@ -70,6 +70,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _change_line(change: dict[str, Any]) -> str:
+    if change["kind"] == "additions":
+        return f"added strategy additions  ({change['where']})"
     if change["change"] == "added":
         return f"added {change['kind']} {change['entity']}  ({change['where']})"
     if change["change"] == "changed":

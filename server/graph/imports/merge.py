@@ -63,10 +63,16 @@ def merge(base: list[ImportRecord], earlier: list[ImportRecord], new: list[Impor
 
 def _apply(merged: Merged, record: ImportRecord, changes: list[dict[str, Any]] | None) -> None:
     same_kind = merged.records[record.kind]
+    if record.kind == "additions":  # sections of facts, not entities: an identical file adds nothing
+        if all(old.located.data != record.located.data for old in same_kind):
+            same_kind.append(record)
+            if changes is not None:
+                changes.append({"kind": "additions", "change": "added", "where": record.where})
+        return
     index = next((i for i, old in enumerate(same_kind) if _matches(old, record)), None)
     if index is None:
         same_kind.append(record)
-        if changes is not None and record.kind != "additions":
+        if changes is not None:
             changes.append(_added(record))
         return
     old = same_kind[index]
