@@ -260,6 +260,15 @@ def test_a_dry_run_validates_and_publishes_nothing(build: Path, capsys) -> None:
     assert fingerprint(build) == before
 
 
+def test_a_dry_run_refuses_what_an_import_refuses(build: Path, tmp_path: Path, capsys) -> None:
+    ttl = tmp_path / "project.ttl"
+    ttl.write_text(f"@prefix smh: <{BASE}ontology/> .\n\n<{BASE}project/synthetic-1> a smh:Project .\n")
+    before = fingerprint(build)
+    assert main(["import", "--dry-run", str(ttl)]) == 1
+    assert f"{ttl}:3  res:project/synthetic-1" in capsys.readouterr().err
+    assert fingerprint(build) == before
+
+
 def test_the_same_import_twice_changes_nothing_the_second_time(build: Path, capsys) -> None:
     assert main(["import", str(EXAMPLE)]) == 0
     first = current_version(build)

@@ -170,6 +170,29 @@ def test_a_dry_run_validates_and_publishes_nothing(client, build: Path) -> None:
     assert client.get(f"/graph-store?graph={PUBLISHER}").status_code == 404
 
 
+def test_a_dry_run_publish_is_200_when_it_conforms_and_422_when_not_and_publishes_nothing(
+    client, build: Path
+) -> None:
+    before = fingerprint(build)
+    response = client.post(
+        "/publish?dry-run=true", content=EXAMPLE.read_bytes(), headers={"Content-Type": XLSX, **AUTH}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["dry_run"] is True and body["version"] is None
+    assert [c["entity"] for c in body["changes"]] == [f"{BASE}project/hame-goes-global"]
+    response = client.post(
+        "/publish?dry-run=true", content=BAD, headers={"Content-Type": "text/turtle", **AUTH}
+    )
+    assert response.status_code == 422 and response.json()["error"] == "ImportRefused"
+    assert fingerprint(build) == before
+    ask = f"ASK {{ <{BASE}project/hame-goes-global> <{BASE}ontology/plannedStart> ?d }}"
+    answer = client.get(
+        "/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.json()["boolean"] is False
+
+
 def test_graphs_made_from_records_are_not_writable_and_reads_stay_open(client, build: Path) -> None:
     response = client.put(
         f"/graph-store?graph={BASE}graph/projects",
