@@ -1,102 +1,58 @@
-"""Which nodes an import can have made (non-)conforming: the focus of an incremental validation.
+"""Which focus nodes an import can have made (non-)conforming: the focus of an incremental validation.
 
-The published version conformed as a whole. A change of statements can only change the results of
-shapes whose focus node reads them, and every constraint of ontology/shapes.ttl reads its focus node's
-own statements, the types of the nodes it points at, or (``sh:inversePath``, the SPARQL constraints)
-the nodes pointing at it (docs/import.md, Incremental validation). So the nodes to check again are:
+    store, focus = changed_store(dataset, added, removed, base)   # focus None: the whole graph
+    report = validate(store, settings, focus=focus)
 
-- every subject and IRI object of an added or removed statement (the changed nodes), and
-- every node with a statement pointing at a changed subject (its shapes may read the subject's type);
-  for a blank node, the IRIs it hangs from;
-- for a subject whose type changed, the nodes pointing at those too: one constraint reads a type two
-  statements away (``ClassificationConsistencyShape``: the type of a spearhead's broader concept).
+The published version conformed as a whole, so only the results that the change can alter need
+checking. ``server.graph.shacl.locality.affected`` derives them from the shapes, check by check: a
+check reads triples along walks from its focus node, and a changed triple can only alter the results
+of the nodes those walks lead back to (docs/validation.md). Removed statements are walked back in the
+graph before the change, added ones in the graph after it. The focus is the union over the checks;
+a check that needs the whole graph (an rdfs:subClassOf change, a pattern no walk reaches) makes the
+whole graph the focus. ``validate`` returns exactly the whole run's results for the focus nodes.
 
-pySHACL's focus nodes are IRIs only, so a changed blank node that a shape targets (by class, with its
-subclasses, or as the subject or object of a targeted property) makes the whole graph the focus.
+The store is built once: it is the graph the walks read before and after the change, and the one
+``validate`` reads in place (instead of copying the dataset into a store of its own).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-Node = ox.NamedNode | ox.BlankNode
+from server.graph.shacl.data import DataGraph
+from server.graph.shacl.locality import affected
+from server.graph.shacl.run import compile_shapes
+from server.graph.vocabulary import graph_iri, prefixes
 
 
-def neighbourhood(
-    dataset: ox.Dataset, changed: Iterable[ox.Quad], shapes: ox.NamedNode | None = None
-) -> set[ox.NamedNode] | None:
-    """The IRIs to validate after ``changed`` (added and removed quads), or None for the whole graph."""
-    subjects: set[Node] = set()
-    retyped: set[Node] = set()
-    focus: set[ox.NamedNode] = set()
-    blank: set[ox.BlankNode] = set()
-    for q in changed:
-        if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
-            subjects.add(q.subject)
-            if q.predicate == RDF_TYPE:
-                retyped.add(q.subject)
-        if isinstance(q.object, ox.NamedNode):
-            focus.add(q.object)
-        for term in (q.subject, q.object):
-            if isinstance(term, ox.BlankNode):
-                blank.add(term)
-    if blank and _targeted(dataset, blank, shapes):
-        return None
-    for s in subjects:
-        if isinstance(s, ox.NamedNode):
-            focus.add(s)
-        referrers = _referrers(dataset, s)
-        focus |= referrers
-        if s in retyped:
-            for r in referrers:
-                focus |= _referrers(dataset, r)
-    return focus
-
-
-def _referrers(dataset: ox.Dataset, node: Node, depth: int = 4) -> set[ox.NamedNode]:
-    """IRIs with a statement pointing at ``node``, through blank nodes (nested shapes read down them)."""
-    found: set[ox.NamedNode] = set()
-    for q in dataset.quads_for_object(node):
-        if isinstance(q.subject, ox.NamedNode):
-            found.add(q.subject)
-        elif isinstance(q.subject, ox.BlankNode) and depth > 0:
-            found |= _referrers(dataset, q.subject, depth - 1)
-    return found
-
-
-def _targeted(dataset: ox.Dataset, nodes: set[ox.BlankNode], shapes: ox.NamedNode | None) -> bool:
-    """Whether a shape targets one of the blank ``nodes``."""
-    quads = list(dataset.quads_for_graph_name(shapes) if shapes else dataset)
-
-    def objects_of(predicate: str) -> set[Any]:
-        p = ox.NamedNode(SH + predicate)
-        return {q.object for q in quads if q.predicate == p}
-
-    classes = objects_of("targetClass") | {
-        q.subject for q in quads if q.predicate == RDF_TYPE and q.object == ox.NamedNode(SH + "NodeShape")
-    }
-    classes = _with_subclasses(dataset, classes)
-    subjects_of, objects_of_ = objects_of("targetSubjectsOf"), objects_of("targetObjectsOf")
-    for node in nodes:
-        for q in dataset.quads_for_subject(node):
-            if q.predicate in subjects_of or (q.predicate == RDF_TYPE and q.object in classes):
-                return True
-        if any(q.predicate in objects_of_ for q in dataset.quads_for_object(node)):
-            return True
-    return False
-
-
-def _with_subclasses(dataset: ox.Dataset, classes: set[Any]) -> set[Any]:
-    todo, seen = list(classes), set(classes)
-    while todo:
-        for q in dataset.quads_for_object(todo.pop()):
-            if q.predicate == SUBCLASS and q.subject not in seen:
-                seen.add(q.subject)
-                todo.append(q.subject)
-    return seen
+def changed_store(
+    published: ox.Dataset, added: set[ox.Quad], removed: set[ox.Quad], base: str, *, whole_graph: bool = False
+) -> tuple[ox.Store, set[Any] | None]:
+    """A store of ``published`` with the change applied, and the focus nodes the change can affect
+    (None: validate the whole graph; always None with ``whole_graph``)."""
+    shapes = ox.NamedNode(graph_iri("shapes", base))
+    store = ox.Store()
+    store.bulk_extend(published)
+    shape_quads = list(store.quads_for_pattern(None, None, None, shapes))
+    reached: list[dict[int, set[Any] | None]] = []
+    find = not whole_graph and bool(shape_quads)  # no shapes graph: validate reads the ontology's file
+    plan = compile_shapes(shape_quads, base, prefixes(base)) if find else None
+    if plan is not None and removed:
+        before = DataGraph.from_store(store, shapes)
+        reached.append(affected(plan, before, [], removed, before))
+    for q in removed:
+        store.remove(q)
+    store.extend(added)
+    if plan is None:
+        return store, None
+    after = DataGraph.from_store(store, shapes)  # anew: the change may have added a named graph
+    reached.append(affected(plan, after, added, [], after))
+    focus: set[Any] = set()
+    for per_check in reached:
+        for nodes in per_check.values():
+            if nodes is None:
+                return store, None
+            focus |= nodes
+    return store, focus

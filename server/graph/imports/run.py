@@ -9,7 +9,7 @@ Steps (each timed in ``outcome.timings``):
 2. map: the reference records, the earlier imports (``ledger``) and the new records, matched
    (``merge``), through the one mapping of ``server.graph.records``; the difference with what the
    records mapped to before is applied to the published dataset, with the RDF statements;
-3. validate: the shapes, on the changed nodes and their neighbours (``focus``) or on the whole graph;
+3. validate: the shapes, on the focus nodes the change can affect (``focus``) or on the whole graph;
    a violation refuses the import (``ImportRefused``) with each result located in the input files;
 4. publish: the ledger of the new version, then the version itself (``server.graph.versions``).
 
@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.errors import ImportRefused, Unavailable
-from server.graph.imports.focus import neighbourhood
+from server.graph.imports.focus import changed_store
 from server.graph.imports.inputs import ImportInputs, read_inputs
 from server.graph.imports.ledger import Ledger, load_ledger, save_ledger
 from server.graph.imports.locate import locate_results
@@ -40,7 +40,6 @@ from server.graph.imports.merge import merge
 from server.graph.rebasing import Rebaser
 from server.graph.validation import ValidationReport, validate
 from server.graph.versions import publish, published_dir
-from server.graph.vocabulary import graph_iri
 from server.settings import DEFAULT_BASE_IRI, Settings
 
 
@@ -94,15 +93,14 @@ def import_files(
     ledger = load_ledger(settings.build_dir, previous, reference or _default_reference())
     with _timed(timings, "map"):
         added, removed, changes, ledger_next = _difference(inputs, ledger, dataset, settings, replace_graph)
-        for q in removed:
-            dataset.discard(q)
-        for q in added:
-            dataset.add(q)
     with _timed(timings, "validate"):
-        shapes = ox.NamedNode(graph_iri("shapes", settings.base_iri))
-        focus = None if whole_graph else neighbourhood(dataset, [*added, *removed], shapes)
-        report = validate(dataset, settings, files=inputs.rdf_files, focus=focus)
+        store, focus = changed_store(dataset, added, removed, settings.base_iri, whole_graph=whole_graph)
+        report = validate(store, settings, files=inputs.rdf_files, focus=focus)
         report = locate_results(report, ledger_next.records, settings.base_iri)
+    for q in removed:
+        dataset.discard(q)
+    for q in added:
+        dataset.add(q)
     outcome = ImportOutcome(
         None,
         previous,
