@@ -232,25 +232,60 @@ def test_a_turtle_violation_names_file_and_line(build: Path, tmp_path: Path, cap
     assert fingerprint(build) == before
 
 
-def test_focused_validation_finds_what_the_whole_graph_validation_finds(build: Path, tmp_path: Path) -> None:
+FOCUS_CASES = {
+    # a new project without what a project needs, pointing at an existing organisation
+    "new-project": (
+        f"@prefix smh: <{BASE}ontology/> .\n<{BASE}project/synthetic-1> a smh:Project ;\n"
+        f"  smh:applicant <{BASE}organisation/hameen-ammattikorkeakoulu-oy> .\n",
+        {f"{BASE}project/synthetic-1"},
+    ),
+    # a second organisation given Aalto's business ID: the uniqueness check fails on both, and Aalto
+    # is reached only through the shared value (smh:businessId/^smh:businessId)
+    "shared-business-id": (
+        f'<{BASE}organisation/ars-hame-ry> <{BASE}ontology/businessId> "2228357-4" .\n',
+        {f"{BASE}organisation/ars-hame-ry", f"{BASE}organisation/aalto-yliopisto-aalto-korkeakoulusaatio"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FOCUS_CASES))
+def test_focused_validation_finds_what_the_whole_graph_validation_finds(
+    build: Path, tmp_path: Path, case: str
+) -> None:
     from server.errors import ImportRefused
     from server.graph.imports.run import import_files
     from server.settings import Settings
 
-    ttl = tmp_path / "project.ttl"
-    ttl.write_text(
-        f"@prefix smh: <{BASE}ontology/> .\n<{BASE}project/synthetic-1> a smh:Project ;\n"
-        f"  smh:applicant <{BASE}organisation/hameen-ammattikorkeakoulu-oy> .\n"
-    )
+    text, expected = FOCUS_CASES[case]
+    path = tmp_path / "change.ttl"
+    path.write_text(text)
     settings = Settings(build_dir=build)
     reports = []
-    for whole in (False, True):
+    for validation in ("focus", "whole"):
         with pytest.raises(ImportRefused) as refused:
-            import_files([ttl], settings, whole_graph=whole)
+            import_files([path], settings, validation=validation)
         reports.append(refused.value.report)
     focused, whole = reports
-    assert [r.focus_node for r in focused.violations] == [r.focus_node for r in whole.violations]
-    assert len(focused.violations) > 0
+
+    def key(results):
+        return [(r.focus_node, r.shape, r.message) for r in results]
+
+    # the published version conformed, so every violation is the change's; the whole graph's results
+    # also hold the warnings the change cannot alter
+    assert key(focused.violations) == key(whole.violations)
+    assert set(key(focused.results)) <= set(key(whole.results))
+    assert {r.focus_node for r in focused.violations} == expected
+
+
+def test_auto_validation_restricts_only_when_the_graph_is_large_against_the_change() -> None:
+    from server.graph.imports.focus import FOCUS_RATIO, restricts
+
+    assert restricts("auto", FOCUS_RATIO * 100, 100) is True
+    assert restricts("auto", FOCUS_RATIO * 100 - 1, 100) is False
+    assert restricts("focus", 1, 100) is True
+    assert restricts("whole", 10**9, 1) is False
+    with pytest.raises(ValueError, match="validation is one of auto, focus, whole"):
+        restricts("some", 1, 1)
 
 
 def test_a_dry_run_validates_and_publishes_nothing(build: Path, capsys) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from server.errors import ImportRefused, ImportRejected
+from server.graph.imports.focus import VALIDATIONS
 from server.settings import Settings
 
 EXIT_OK, EXIT_REFUSED = 0, 1
@@ -21,9 +22,11 @@ def add_import_parser(sub: Any) -> None:
     p.add_argument("files", nargs="+", help="JSON record files, .csv/.xlsx (docs/import.md) or RDF files")
     p.add_argument("--dry-run", action="store_true", help="validate and report; publish nothing")
     p.add_argument(
-        "--whole-graph",
-        action="store_true",
-        help="validate the whole new dataset instead of the changed records and their neighbours",
+        "--validation",
+        choices=VALIDATIONS,
+        default="auto",
+        help="focus: only the nodes the change can affect; whole: the whole new dataset; auto (the default): "
+        "focus when the graph is large against the change",
     )
     p.add_argument(
         "--reference",
@@ -42,7 +45,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
             [Path(f) for f in args.files],
             settings,
             dry_run=args.dry_run,
-            whole_graph=args.whole_graph,
+            validation=args.validation,
             reference=[Path(r) for r in args.reference] if args.reference else None,
             by=args.by,
         )
@@ -57,7 +60,9 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         print(_change_line(change))
     if outcome.report.results:
         print(outcome.report.format_text(), file=sys.stderr)
-    checked = "the whole graph" if outcome.focus is None else f"{outcome.focus} changed or neighbouring nodes"
+    checked = (
+        "the whole graph" if outcome.focus is None else f"the {outcome.focus} nodes the change can affect"
+    )
     steps = ", ".join(f"{k} {v:.2f} s" for k, v in outcome.timings.items())
     print(f"+{outcome.added} −{outcome.removed} statements; validated {checked}; {steps}", file=sys.stderr)
     if outcome.dry_run:
