@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup assets browser build serve test test-fast bench lint clean
+.PHONY: setup assets browser build serve test test-fast bench bench-import lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-fast: setup
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/benchmark.py
+
+# Importing 100 synthetic projects into the bundled graph and a 10,000-project one (docs/import.md).
+bench-import: setup
+	$(PY) bench/import.py
 
 lint: setup
 	$(VENV)/bin/ruff check server tests bench

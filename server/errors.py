@@ -10,6 +10,8 @@
     │   ├── QueryFailed                 400  a query that parsed but failed while the engine ran it
     │   ├── ServiceRefused              400  SERVICE to an endpoint not on the allow-list
     │   └── PreflightRefused            400  a CORS preflight for a method we do not answer
+    ├── Unauthorized                    401  a publisher's write without a bearer token
+    ├── Forbidden                       403  a wrong token, or a graph publishers may not edit
     ├── NotFound                        404  unknown path, resource, saved query or dump
     ├── MethodNotAllowed                405  an HTTP method the resource does not answer
     ├── NotAcceptable                   406  no offered media type fits Accept (lists the offered ones)
@@ -28,7 +30,9 @@
     ├── InternalError                   500  our bug: an unexpected exception, logged with a request id
     └── DataError                       (CLI) input files that do not parse or do not conform
         ├── ParseError                  file:line of the first syntax error
+        ├── ImportRejected         422  import rows that cannot be read (file:sheet:row:column each)
         └── ValidationFailed            SHACL violations; carries the report
+            └── ImportRefused      422  an import whose new dataset violates the shapes
 
 Every error response has the one shape of :meth:`SmartHameError.as_json` (``error``, ``message``,
 ``status``, and what a class adds), as JSON or, for a browser, as a page; ``server.web.edge.render_error``
@@ -95,6 +99,14 @@ class QueryFailed(InputError):
 
 class PreflightRefused(InputError):
     pass
+
+
+class Unauthorized(SmartHameError):
+    status = 401
+
+
+class Forbidden(SmartHameError):
+    status = 403
 
 
 class NotFound(SmartHameError):
@@ -214,3 +226,30 @@ class ValidationFailed(DataError):
     def __init__(self, report: Any) -> None:
         super().__init__("The data violates the Smart Häme shapes; nothing was published.")
         self.report = report
+
+
+class ImportRejected(DataError):
+    """Input rows or records an import cannot use; ``problems`` are "file:sheet:row:column: what" lines."""
+
+    status = 422
+
+    def __init__(self, problems: list[str]) -> None:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"The import was refused ({count}); nothing was published:\n" + "\n".join(problems))
+        self.problems = problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "problems": self.problems}
+
+
+class ImportRefused(ValidationFailed):
+    """The dataset an import would publish violates the shapes; the published version is unchanged."""
+
+    status = 422
+
+    def __init__(self, report: Any) -> None:
+        super().__init__(report)
+        self.message = "The import violates the Smart Häme shapes; nothing was published."
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "report": self.report.as_json()}

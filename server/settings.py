@@ -221,6 +221,13 @@ class Settings:
             "version; 0 turns watching off (SIGHUP still switches)."
         },
     )
+    publish_token: str = field(
+        default="",
+        metadata={
+            "help": "Bearer token that lets publishers write over HTTP (POST /publish, Graph Store writes); "
+            "empty turns those writes off."
+        },
+    )
     files: tuple[Path, ...] = field(
         default=(),
         metadata={"help": "Serve these RDF files instead of the published dataset (no Smart Häme shapes)."},

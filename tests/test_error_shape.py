@@ -94,6 +94,10 @@ BAD_PARAMETER: dict[str, tuple[str, int, str] | None] = {
     "/.well-known/void": ("/.well-known/void?format=bogus", 400, "BadParameter"),
     "/.well-known/void.{ext}": ("/.well-known/void.bogus", 400, "BadParameter"),
     "/static": None,
+    # /publish answers POST only (and is off on this app, which has no publish_token): a GET is the
+    # resource path it would be, which the data does not have.
+    "/publish": ("/publish?dry-run=true", 404, "NotFound"),
+    "/graph-store": ("/graph-store?graph=", 400, "BadParameter"),
     "/{path:path}": ("/project/A70783?format=bogus", 400, "BadParameter"),
     "/dashboard": ("/dashboard?view=bogus", 400, "BadParameter"),
     "/dashboard/network.json": ("/dashboard/network.json?max_nodes=0", 400, "BadParameter"),

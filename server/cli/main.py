@@ -6,6 +6,7 @@ smarthame rollback VERSION           publish an earlier version again, as a new 
 smarthame validate [FILES...]        SHACL report; exit 0 conforms, 1 violations, 2 unreadable input
                                      (--validator fast|pyshacl on both: the compiled one, or the reference)
 smarthame convert [--check]          the reference records -> data/*.ttl
+smarthame import FILE... [--dry-run]  records, spreadsheets or RDF -> a new validated version
 smarthame dump [--format] [--graph] [-o FILE]
 smarthame query QUERY_OR_FILE [--format table|json|csv|tsv]
 smarthame serve [FILES...] [--host] [--port] [--timeout] [--processes] [--workers] [--base-iri]
@@ -213,6 +214,12 @@ def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from server.cli.importing import run_import
+
+    return run_import(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smarthame", description="The Smart Häme knowledge graph.")
     parser.add_argument("--base-iri", help=settings_mod.settings_help()["base_iri"])
@@ -237,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder of record files (repeatable; default ../shared/reference/real-data and real-data-2)",
     )
     p.add_argument("--check", action="store_true", help="only compare; exit 1 when a file would change")
+
+    from server.cli.importing import add_import_parser
+
+    add_import_parser(sub)
 
     p = sub.add_parser("dump", help="Write the published dataset.")
     p.add_argument("--format", default="trig", choices=["trig", "nquads", "turtle", "ntriples"])
@@ -285,6 +296,7 @@ COMMANDS = {
     "releases": cmd_releases,
     "rollback": cmd_rollback,
     "convert": cmd_convert,
+    "import": cmd_import,
     "validate": cmd_validate,
     "dump": cmd_dump,
     "query": cmd_query,

@@ -15,7 +15,14 @@ import pyoxigraph as ox
 from server.settings import DEFAULT_BASE_IRI
 
 # Named graphs, by short name. Each source file feeds exactly one of them (see server.graph.loading.SOURCES).
-GRAPH_NAMES = ("ontology", "shapes", "strategy", "actors", "projects", "classification", "links")
+GRAPH_NAMES = ("ontology", "shapes", "strategy", "actors", "projects", "classification", "links", "publisher")
+
+# What publishers may write as RDF (`smarthame import FILE.ttl`, the Graph Store protocol): statements of
+# their own about the graph's entities (links, labels, extra sources). The other graphs are made from
+# records or the bundled files, so that a rebuild never loses or duplicates what was written there.
+PUBLISHER_GRAPHS = ("publisher",)
+# The graphs made from records by server.graph.records (an import re-maps them and applies the difference).
+RECORD_GRAPHS = ("strategy", "actors", "projects", "classification", "links")
 
 
 def graph_iri(name: str, base: str = DEFAULT_BASE_IRI) -> str:

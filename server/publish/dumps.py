@@ -280,7 +280,7 @@ def _prefixes(published: Published, kind: DumpKind) -> dict[str, str] | None:
 
 
 def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    # The same order as server.graph.versions.publish, so both paths give sorted dumps.
+    # The same order as server.publish.publishing.write_canonical, so both paths give sorted dumps.
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 

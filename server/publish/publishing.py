@@ -28,6 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.graph.build_folder import ARCHIVE, BuildFolder, Checkpoint
+from server.graph.imports.ledger import ledger_dir
 from server.graph.rebasing import Rebaser
 from server.graph.releases import (
     Release,
@@ -63,13 +64,14 @@ def publish_version(
     notes: ReleaseNotes,
     *,
     started: datetime | None = None,
-    extra_files: Callable[[Path], None] | None = None,
+    extra_files: Callable[[Path, str], None] | None = None,
     checkpoint: Checkpoint | None = None,
 ) -> Release:
     """Publish ``dataset`` (already validated) as the next release; see the module docstring.
 
     ``started`` is when the work behind the release began (reading the inputs), for its PROV activity;
-    ``extra_files(folder)`` may write more files into the new version's folder before it is committed.
+    ``extra_files(folder, version)`` may write more files into the new version's folder before it is
+    committed (an import's ledger: ``server.graph.imports.ledger``).
     ``checkpoint`` is called before every change to the build folder (the crash tests kill there).
     """
     started = started or _now()
@@ -92,7 +94,7 @@ def publish_version(
             manifest["content_sha256"] = content_sha256
             if extra_files is not None:
                 folder.step("write extra files")
-                extra_files(staging)
+                extra_files(staging, str(number))
             folder.write_json(staging / MANIFEST, manifest)
             target = folder.commit(staging, str(number))
         except BaseException:
@@ -185,7 +187,19 @@ def rollback(version: str, settings: Settings, by: str, via: str = "smarthame ro
         summary=f"The content of version {earlier.version} ({earlier.issued:%Y-%m-%d}) published again.",
         rollback_of=earlier.version,
     )
-    return publish_version(dataset, settings, notes)
+    return publish_version(dataset, settings, notes, extra_files=_carry_ledger(earlier))
+
+
+def _carry_ledger(earlier: Release) -> Callable[[Path, str], None] | None:
+    """The records behind ``earlier``'s content go with it, so that the next import starts from them."""
+    ledger = ledger_dir(earlier.folder)
+    if not ledger.is_dir():
+        return None
+
+    def copy(folder: Path, version: str) -> None:
+        shutil.copytree(ledger, ledger_dir(folder))
+
+    return copy
 
 
 def source_files(paths: list[Path], root: Path) -> tuple[SourceFile, ...]:

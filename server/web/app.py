@@ -29,7 +29,18 @@ from server.web.edge import Edge
 from server.web.error_responses import framework_error, render_error
 from server.web.live import Live, start_state
 from server.web.metrics import Metrics
-from server.web.routes import apidocs, catalog, dashboard, dumps, ops, queries, resources, sparql, versions
+from server.web.routes import (
+    apidocs,
+    catalog,
+    dashboard,
+    dumps,
+    ops,
+    publishing,
+    queries,
+    resources,
+    sparql,
+    versions,
+)
 
 
 def create_app(settings: Settings, published: Published | None = None) -> FastAPI:
@@ -50,7 +61,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         try:
             yield
         finally:
-            await live.stop()
+            await live.stop()  # the engines of the served version and of those still retiring
 
     app = FastAPI(
         title="Smart Häme knowledge graph",
@@ -98,6 +109,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
         dumps.router,
         versions.router,
         catalog.router,
+        publishing.router,
         resources.router,
     ):
         app.include_router(answer_head(router))

@@ -14,7 +14,15 @@ from http import HTTPStatus
 
 from starlette.requests import cookie_parser
 
-from server.errors import BadParameter, HTTPError, MethodNotAllowed, NotAcceptable, NotFound, SmartHameError
+from server.errors import (
+    BadParameter,
+    HTTPError,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    SmartHameError,
+    Unauthorized,
+)
 from server.sparql.formats import HTML, JSON, PLAIN_JSON, memo_short, negotiate
 from server.web import pages
 from server.web.asgi import Headers, Scope, request_headers
@@ -32,6 +40,8 @@ def render_error(exc: SmartHameError, scope: Scope | None = None) -> tuple[int, 
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
+    if isinstance(exc, Unauthorized):
+        headers.append((b"www-authenticate", b'Bearer realm="smarthame publishing"'))
     if scope is not None:
         sent = request_headers(scope)
         if wants_html(sent.get(b"accept")):
@@ -66,8 +76,10 @@ def framework_error(
 
 
 def is_ours(content_type: bytes) -> bool:
-    """Whether an error response's Content-Type is one render_error gives (or a page of ours)."""
-    return content_type.startswith((JSON.encode(), HTML.encode()))
+    """Whether an error response's Content-Type is one render_error gives (or a page of ours), or the
+    Turtle SHACL report of a refused import (``server.web.routes.publishing``): the framework answers
+    no error in Turtle."""
+    return content_type.startswith((JSON.encode(), HTML.encode(), b"text/turtle"))
 
 
 def _language(sent: dict[bytes, bytes]) -> str:

@@ -1,0 +1,1 @@
+"""Publishers' imports: records, spreadsheets and RDF files into a new validated version (``run``)."""
