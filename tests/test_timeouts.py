@@ -57,14 +57,17 @@ def test_a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered(
     assert slow_seconds >= 1.0  # never stopped early (a loaded machine only makes it later)
     assert simple.status_code == 200 and len(simple.json()["results"]["bindings"]) == 5
     assert answered_meanwhile
-    # The killed worker is replaced: the pool is whole again and counted the timeout.
+    # The killed worker is replaced: the pool is whole again and counted the timeout. It is killed up to
+    # RECLAIM_GRACE after the client was answered, so first wait for no worker to be busy.
     deadline = time.monotonic() + 5
+    while "smarthame_workers_busy 0\n" not in _metrics(timeout_server) and time.monotonic() < deadline:
+        time.sleep(0.02)
     while httpx.get(timeout_server.url + "/healthz").json()["workers"] < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert httpx.get(timeout_server.url + "/healthz").json()["workers"] == 2
-    metrics = httpx.get(timeout_server.url + "/metrics").text
-    assert "smarthame_query_timeouts_total 1" in metrics
-    assert "smarthame_worker_restarts_total 1" in metrics
+    metrics = _metrics(timeout_server)
+    assert "smarthame_query_timeouts_total 1\n" in metrics
+    assert "smarthame_worker_restarts_total 1\n" in metrics
 
 
 @pytest.mark.http
@@ -79,6 +82,10 @@ def test_the_timeout_parameter_lowers_the_limit_but_cannot_raise_it(timeout_serv
     )
     assert r.status_code == 503 and "time limit of 1 s" in r.json()["message"]
     assert _timeouts(timeout_server) == before + 2
+
+
+def _metrics(server: LiveServer) -> str:
+    return httpx.get(server.url + "/metrics").text
 
 
 def _timeouts(server: LiveServer) -> int:
