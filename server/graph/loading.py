@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
+@contextmanager
+def parse_errors(path: Path) -> Iterator[None]:
+    """Parser failures as ParseError naming the file (and the line of a syntax error)."""
+    if not path.is_file():
+        raise ParseError(path, None, "file not found")
+    try:
+        yield
+    except SyntaxError as e:
+        raise ParseError(path, e.lineno, e.msg or str(e)) from None
+    except (ValueError, OSError) as e:
+        raise ParseError(path, None, str(e)) from None
+
+
 def parse_file(
     path: Path, default_graph: ox.NamedNode | ox.DefaultGraph, base: str = DEFAULT_BASE_IRI
 ) -> Iterator[ox.Quad]:
@@ -60,22 +74,15 @@ def parse_file(
 
     Raises ParseError with the file and line of the first syntax error.
     """
-    if not path.is_file():
-        raise ParseError(path, None, "file not found")
-    fmt = rdf_format(path)
     rebaser = Rebaser(DEFAULT_BASE_IRI, base)
-    try:
-        for q in ox.parse(path=str(path), format=fmt, base_iri=DEFAULT_BASE_IRI):
+    with parse_errors(path):
+        for q in ox.parse(path=str(path), format=rdf_format(path), base_iri=DEFAULT_BASE_IRI):
             graph = (
                 q.graph_name
                 if isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph)
                 else default_graph
             )
             yield rebaser.quad(ox.Quad(q.subject, q.predicate, q.object, graph))
-    except SyntaxError as e:
-        raise ParseError(path, e.lineno, e.msg or str(e)) from None
-    except (ValueError, OSError) as e:
-        raise ParseError(path, None, str(e)) from None
 
 
 def load_into(store: ox.Store, path: Path, default_graph: ox.NamedNode | ox.DefaultGraph, base: str) -> None:
@@ -85,14 +92,8 @@ def load_into(store: ox.Store, path: Path, default_graph: ox.NamedNode | ox.Defa
     if base != DEFAULT_BASE_IRI:
         store.extend(parse_file(path, default_graph, base))
         return
-    if not path.is_file():
-        raise ParseError(path, None, "file not found")
-    try:
+    with parse_errors(path):
         store.load(path=str(path), format=rdf_format(path), base_iri=DEFAULT_BASE_IRI, to_graph=default_graph)
-    except SyntaxError as e:
-        raise ParseError(path, e.lineno, e.msg or str(e)) from None
-    except (ValueError, OSError) as e:
-        raise ParseError(path, None, str(e)) from None
 
 
 def load_sources(sources: Iterable[Source], base: str = DEFAULT_BASE_IRI) -> ox.Dataset:

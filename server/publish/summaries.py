@@ -401,11 +401,12 @@ def _has(row: ox.QuerySolution, name: str) -> bool:
 
 
 def _select(store: ox.Store, query: str, **bound: ox.NamedNode) -> list[ox.QuerySolution]:
-    """The solutions of ``query`` over the union of the version's graphs, with ``bound`` as RDF terms."""
+    """The solutions of ``query`` over the version's default graph (the merge of its graphs, each
+    triple once: ``server.graph.versions``), with ``bound`` as RDF terms. No union flag: it would add
+    the named graphs to that merge and count every triple twice."""
     result = store.query(
         PREFIXES + query,
         substitutions={ox.Variable(k): v for k, v in bound.items()},
-        use_default_graph_as_union=True,
     )
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError(f"expected the solutions of a SELECT, got {type(result).__name__}")
