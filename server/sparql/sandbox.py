@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import faulthandler
 import os
 import platform
 import resource
@@ -96,6 +97,9 @@ def limit_memory(extra_bytes: int) -> bool:
 
 def run_forked(main: Callable[[], None]) -> None:
     """Run a forked child's main function, then leave without running the parent's exit handlers."""
+    # A worker that hits its memory limit aborts, by design; a fault handler inherited from the parent
+    # (pytest enables one) would print a traceback of the parent's stack for it.
+    faulthandler.disable()
     code = 0
     try:
         main()
