@@ -7,6 +7,8 @@
   guard in ``server.sparql.federation`` were fooled. Used only when the SERVICE allow-list is empty.
 - ``limit_memory``: caps the address space, so a query that builds a huge intermediate result fails in
   its own worker (which is replaced) instead of pushing the machine out of memory.
+- ``drop_inherited``: a process forked from a running server inherits every descriptor it holds (its
+  clients' connections, the listening socket); this points all but the ones named at ``/dev/null``.
 
 Each returns False where the platform does not allow it; the caller goes on without that wall.
 ``run_forked`` runs a forked child's main function and ends the child, never falling back into the parent's
@@ -93,6 +95,27 @@ def limit_memory(extra_bytes: int) -> bool:
         return True
     except (OSError, ValueError):
         return False
+
+
+def drop_inherited(*keep: int) -> None:
+    """Point every descriptor above stderr but ``keep`` at ``/dev/null``.
+
+    A zygote forked again after one died comes from the running server process and inherited its clients'
+    connections: while it (and every worker it forked) held them, a connection the server closed stayed
+    open and its client waited for an end that never came (tests/test_faults.py). The descriptors are
+    replaced rather than closed: Python objects inherited with the fork may still close "their" number
+    later, which must not hit a socket this process opened since under the same number.
+    """
+    null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    for fd in sorted(int(name) for name in os.listdir("/proc/self/fd")):
+        if fd <= 2 or fd == null or fd in keep:
+            continue
+        try:
+            os.fstat(fd)  # the listing's own descriptor is gone by now
+        except OSError:
+            continue
+        os.dup2(null, fd, inheritable=False)
+    os.close(null)
 
 
 def run_forked(main: Callable[[], None]) -> None:

@@ -130,12 +130,27 @@ def _spawn_fresh_zygote(
     return pid
 
 
+class Zygote:
+    """The server's handle on a zygote: its pid, control socket and pidfd.
+
+    Its workers die with it (``sandbox.die_with_parent``), a moment after it: a worker is counted alive
+    only while its zygote is too, so no query is sent to a worker that is about to end. The pidfd stays
+    open for the pool's life (a worker may still look at it); zygotes end rarely.
+    """
+
+    def __init__(self, pid: int, control: socket.socket) -> None:
+        self.pid = pid
+        self.control = control
+        self.pidfd = os.pidfd_open(pid)
+
+
 class Worker:
     """The server's handle on one worker process."""
 
-    def __init__(self, pid: int, sock: socket.socket) -> None:
+    def __init__(self, pid: int, sock: socket.socket, zygote: Zygote) -> None:
         self.pid = pid
         self.sock = sock
+        self.zygote = zygote
         self.pidfd = os.pidfd_open(pid)  # taken while the worker surely lives
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
@@ -152,8 +167,8 @@ class Worker:
         return outcome, body
 
     def alive(self) -> bool:
-        """False once the process has ended (its pidfd turns readable); one non-blocking syscall."""
-        ready, _, _ = select.select([self.pidfd], [], [], 0)
+        """False once the process or its zygote has ended (a pidfd turns readable); one syscall."""
+        ready, _, _ = select.select([self.pidfd, self.zygote.pidfd], [], [], 0)
         return not ready
 
     def kill(self) -> None:
@@ -182,13 +197,23 @@ class WorkerPool:
         self.reclaimed = 0  # workers kept after their query overran, as it finished within RECLAIM_GRACE
         self._spawn_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._zygote_pid = 0
-        self._control: socket.socket | None = None
+        self._zygote: Zygote | None = None
+        self._zygotes: list[Zygote] = []  # every one started, their pidfds closed with the pool
+        self._watched: Zygote | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
     @property
     def size(self) -> int:
         return self.settings.query_workers
+
+    @property
+    def _zygote_pid(self) -> int:
+        return self._zygote.pid if self._zygote is not None else 0
+
+    def ready(self) -> int:
+        """Workers alive now, idle or busy (an idle one that died is counted out at once)."""
+        return sum(1 for worker in self.idle if worker.alive()) + self.busy
 
     def start(self) -> None:
         self._start_zygote()
@@ -201,10 +226,11 @@ class WorkerPool:
         else:
             pid = os.fork()
             if pid == 0:
-                ours.close()
+                sandbox.drop_inherited(theirs.fileno())  # ours too, and whatever the server held
                 sandbox.run_forked(functools.partial(_zygote_main, theirs, self.open_store, self.settings))
         theirs.close()
-        self._zygote_pid, self._control = pid, ours
+        self._zygote = Zygote(pid, ours)
+        self._zygotes.append(self._zygote)
 
     def _spawn(self) -> Worker:
         """Ask the zygote for one more worker (blocking; a few milliseconds)."""
@@ -220,25 +246,45 @@ class WorkerPool:
                 return self._ask_zygote()
 
     def _ask_zygote(self) -> Worker:
-        if self._control is None:
+        zygote = self._zygote
+        if zygote is None:
             raise Unavailable("The query workers have been shut down.")
-        self._control.sendall(b"w")
-        msg, fds, _, _ = socket.recv_fds(self._control, 4, 1)
+        zygote.control.sendall(b"w")
+        msg, fds, _, _ = socket.recv_fds(zygote.control, 4, 1)
         if len(msg) != 4 or not fds:
             raise Unavailable("Could not start a query worker; the server needs a restart.")
-        return Worker(struct.unpack("!i", msg)[0], socket.socket(fileno=fds[0]))
+        return Worker(struct.unpack("!i", msg)[0], socket.socket(fileno=fds[0]), zygote)
 
     def _stop_zygote(self) -> None:
-        if self._control is not None:
-            self._control.close()
-            self._control = None
-        if self._zygote_pid:
-            try:
-                os.kill(self._zygote_pid, signal.SIGKILL)
-                os.waitpid(self._zygote_pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self._zygote_pid = 0
+        zygote, self._zygote = self._zygote, None
+        if zygote is None:
+            return
+        zygote.control.close()
+        try:
+            signal.pidfd_send_signal(zygote.pidfd, signal.SIGKILL)
+            os.waitpid(zygote.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+    def _watch_zygote(self) -> None:
+        """On the event loop: when the zygote ends, replace its idle workers at once (they end with it)
+        instead of when a query next picks one."""
+        zygote = self._zygote
+        if zygote is None or zygote is self._watched or self._closed:
+            return
+        self._loop = asyncio.get_running_loop()
+        if self._watched is not None:
+            self._loop.remove_reader(self._watched.pidfd)
+        self._loop.add_reader(zygote.pidfd, self._zygote_ended, zygote)
+        self._watched = zygote
+
+    def _zygote_ended(self, zygote: Zygote) -> None:
+        if self._loop is not None and self._watched is zygote:
+            self._loop.remove_reader(zygote.pidfd)
+            self._watched = None
+        for worker in [w for w in self.idle if w.zygote is zygote]:
+            self.idle.remove(worker)
+            self._replace(worker)
 
     async def run(self, job: Job, timeout: float, limit: float | None = None) -> tuple[Outcome, bytes]:
         """Run ``job`` in a worker within ``timeout`` seconds (``limit``: the query's whole time limit,
@@ -250,6 +296,7 @@ class WorkerPool:
         cancelled) kills its worker at once. No worker is used at all once the time is already up.
         """
         limit = timeout if limit is None else limit
+        self._watch_zygote()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         worker = await self._acquire(deadline, limit)
@@ -357,6 +404,7 @@ class WorkerPool:
         if self._closed:
             worker.kill()
         else:
+            self._watch_zygote()  # the worker may come from a zygote started for it
             self._release(worker)
 
     def close(self) -> None:
@@ -364,5 +412,11 @@ class WorkerPool:
         for worker in self.idle:
             worker.kill()
         self.idle.clear()
+        if self._watched is not None and self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self._watched.pidfd)
+        self._watched = None
         with self._spawn_lock:
             self._stop_zygote()
+            for zygote in self._zygotes:
+                os.close(zygote.pidfd)
+            self._zygotes.clear()

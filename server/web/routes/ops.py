@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
@@ -18,7 +20,7 @@ async def healthz(request: Request) -> JSONResponse:
     503 when there is none."""
     st = state(request)
     pool = st.engine.pool
-    workers = len(pool.idle) + pool.busy if pool is not None else 0
+    workers = pool.ready() if pool is not None else 0
     replacing = pool.replacing if pool is not None else 0
     up = workers + replacing > 0
     body = {
@@ -26,6 +28,7 @@ async def healthz(request: Request) -> JSONResponse:
         "version": st.published.version,
         "workers": workers,
         "replacing": replacing,
+        "process": os.getpid(),  # several server processes share the port: which one answered
     }
     return JSONResponse(body, status_code=200 if up else 503, headers=NO_STORE)
 
