@@ -116,11 +116,13 @@ class NotFound(SmartHameError):
 class NotAcceptable(SmartHameError):
     status = 406
 
-    def __init__(self, offered: list[str]) -> None:
-        super().__init__(
-            "None of the offered media types fits the Accept header. Offered: " + ", ".join(offered)
-        )
+    def __init__(self, offered: list[str], reason: str | None = None) -> None:
+        """``reason``: why the asked type cannot be written for this answer, when it is offered in general
+        (RDF/XML of a graph with a predicate it cannot name); else the Accept header did not fit."""
+        why = reason or "None of the offered media types fits the Accept header."
+        super().__init__(f"{why} Offered: " + ", ".join(offered))
         self.offered = offered
+        self.reason = reason
 
     def as_json(self) -> dict[str, Any]:
         return {**super().as_json(), "offered": self.offered}

@@ -178,7 +178,7 @@ class Engine:
         if outcome.error == "syntax":
             raise QuerySyntaxError(outcome.message, outcome.line, outcome.column)
         if outcome.error == "not_acceptable":
-            raise NotAcceptable(outcome.message.split(","))
+            raise NotAcceptable(list(outcome.offered), outcome.message or None)
         if outcome.error == "failed" or outcome.kind is None:
             raise QueryFailed(outcome.message)
         return QueryResult(

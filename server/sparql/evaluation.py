@@ -35,8 +35,10 @@ from server.sparql.formats import (
     TRIG,
     TSV,
     TURTLE,
+    check_rdf_xml,
     rdf_format,
     results_format,
+    with_context,
     written,
 )
 
@@ -73,6 +75,7 @@ class Outcome:
     rows: int | None = None
     error: TypingLiteral["syntax", "failed", "not_acceptable", "internal"] | None = None
     message: str = ""
+    offered: tuple[str, ...] = ()  # not_acceptable: what the client may ask for instead
     line: int | None = None  # where a syntax error is
     column: int | None = None
     aggregate_errors: tuple[str, ...] = ()  # see aggregate_variables
@@ -157,14 +160,17 @@ def execute(store: ox.Store, job: Job) -> tuple[Outcome, bytes]:
             return Outcome("boolean", media), written(results.serialize(format=results_format(media)))
         kind: Kind = "solutions" if isinstance(results, ox.QuerySolutions) else "graph"
         aggregates = aggregate_variables(job.text) if kind == "solutions" else ()
-        return _limited(kind, _pick(job, kind), results, run, job.max_rows, aggregates)
+        outcome, body = _limited(kind, _pick(job, kind), results, run, job.max_rows, aggregates)
+        if outcome.media_type == JSON_LD and job.base_iri is not None:
+            body = with_context(body, job.base_iri)
+        return outcome, body
     except SyntaxError as e:
         line, column = _position(str(e))
         return Outcome(
             None, error="syntax", message=f"SPARQL syntax error: {e}", line=line, column=column
         ), b""
     except NotAcceptable as e:
-        return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
+        return _refused(e), b""
     except EVALUATION_ERRORS as e:
         return Outcome(None, error="failed", message=f"The query failed while running: {e}"), b""
 
@@ -185,12 +191,19 @@ def described(
     cost."""
     try:
         media = _pick(job, "graph")
+        triples, truncated = describe(store, nodes, job.max_rows if max_rows is None else max_rows)
+        if media == RDF_XML:
+            check_rdf_xml(triples)
     except NotAcceptable as e:
-        return Outcome(None, error="not_acceptable", message=",".join(e.offered)), b""
-    triples, truncated = describe(store, nodes, job.max_rows if max_rows is None else max_rows)
-    return Outcome("graph", media, truncated, len(triples)), written(
-        ox.serialize(triples, format=rdf_format(media))
-    )
+        return _refused(e), b""
+    body = written(ox.serialize(triples, format=rdf_format(media)))
+    if media == JSON_LD and job.base_iri is not None:
+        body = with_context(body, job.base_iri)
+    return Outcome("graph", media, truncated, len(triples)), body
+
+
+def _refused(e: NotAcceptable) -> Outcome:
+    return Outcome(None, error="not_acceptable", message=e.reason or "", offered=tuple(e.offered))
 
 
 def _pick(job: Job, kind: Kind) -> str:
@@ -212,8 +225,9 @@ def _limited(
     max_rows: int,
     aggregates: tuple[str, ...] = (),
 ) -> tuple[Outcome, bytes]:
-    """Serialise within ``max_rows``; a query with ``aggregates`` to check goes the exact (TSV) way."""
-    if not aggregates:
+    """Serialise within ``max_rows``; a query with ``aggregates`` to check goes the exact (TSV) way, and
+    so does RDF/XML (its triples are checked first: ``formats.check_rdf_xml``)."""
+    if not aggregates and media != RDF_XML:
         markers, overhead = _ROW_MARKERS[media]
         fast = _CappedWriter(markers, max_rows + overhead)
         try:
@@ -230,6 +244,8 @@ def _limited(
     if isinstance(again, ox.QueryTriples):
         triples = list(itertools.islice(again, max_rows + 1))
         kept = triples[:max_rows]
+        if media == RDF_XML:
+            check_rdf_xml(kept)
         body = written(ox.serialize(kept, format=rdf_format(media)))
         return Outcome(kind, media, len(triples) > max_rows, len(kept)), body
     exact = _CappedWriter((b"\n",), max_rows + 1)

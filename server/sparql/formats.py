@@ -7,6 +7,8 @@ call it with their own tuple of offered media types from here (the server's pref
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -14,7 +16,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from server.errors import BadParameter, NotAcceptable
-from server.graph.vocabulary import prefixes
+from server.graph.vocabulary import RDF, prefixes
 
 # Media types, by name.
 SPARQL_JSON = "application/sparql-results+json"
@@ -305,7 +307,7 @@ def written(body: bytes | None) -> bytes:
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) -> bytes:
     """Triples as ``media_type`` (an RDF syntax), grouped by subject, with our prefixes where the syntax has
-    them."""
+    them (JSON-LD: its ``@context``). NotAcceptable for RDF/XML of triples it cannot write."""
     fmt = rdf_format(media_type)
     ordered = sorted(
         triples,
@@ -314,4 +316,49 @@ def serialize_triples(triples: Iterable[ox.Triple], media_type: str, base: str) 
     names = None
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         names = {k: v for k, v in prefixes(base).items() if k != "res"}
-    return written(ox.serialize(ordered, format=fmt, prefixes=names))
+    if media_type == RDF_XML:
+        check_rdf_xml(ordered)
+    body = written(ox.serialize(ordered, format=fmt, prefixes=names))
+    return with_context(body, base) if media_type == JSON_LD else body
+
+
+@functools.lru_cache(maxsize=8)
+def _context(base: str) -> bytes:
+    return json.dumps(prefixes(base), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def with_context(body: bytes, base: str) -> bytes:
+    """pyoxigraph's JSON-LD (expanded: an array of node objects) with our prefixes as its ``@context``.
+
+    The one place JSON-LD gets its context, for every route and the query workers. The nodes stay as
+    pyoxigraph wrote them, with absolute IRIs, and a top-level object holding only ``@context`` and
+    ``@graph`` means the same as that array; a client that compacts gets our prefixes. None of our prefix
+    names is an IRI scheme (``http``, ``urn``…), so no absolute IRI reads as a compact one.
+    """
+    return b'{"@context":' + _context(base) + b',"@graph":' + body + b"}"
+
+
+# XML 1.0 names without colons (NCName): RDF/XML writes every predicate, and the first rdf:type of a node,
+# as an element name, namespace + local name, so the IRI must end in one.
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*$")
+_RDF_TYPE = ox.NamedNode(RDF + "type")
+
+
+def check_rdf_xml(triples: Iterable[ox.Triple]) -> None:
+    """NotAcceptable (406) naming the first IRI that RDF/XML would have to write as an element name and
+    cannot, as it ends in no XML local name (``http://example.org/123``); pyoxigraph wrote a malformed
+    document for it (``<oxprefix: …>``)."""
+    for t in triples:
+        for iri, role in ((t.predicate, "predicate"), (t.object, "class")):
+            if role == "class" and (t.predicate != _RDF_TYPE or not isinstance(iri, ox.NamedNode)):
+                continue
+            if _LOCAL_NAME.search(iri.value) is None:
+                raise NotAcceptable(
+                    [m for m in GRAPH_TYPES if m != RDF_XML],
+                    f"RDF/XML cannot write this result: the {role} <{iri.value}> ends in no XML name (a "
+                    "letter or _, then letters, digits, -, _ or .). Ask for another RDF syntax.",
+                )

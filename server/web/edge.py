@@ -241,7 +241,7 @@ class _Outgoing:
         headers.append((b"access-control-allow-origin", b"*"))
         headers.append((b"access-control-expose-headers", EXPOSED))
         headers.append((VERSION_HEADER, self.state.published.version.encode()))
-        if compressible:
+        if compressible and not any(k == b"vary" and b"accept-encoding" in v.lower() for k, v in headers):
             headers.append((b"vary", b"Accept-Encoding"))
         no_store = any(k == b"cache-control" and b"no-store" in v for k, v in headers)
         if not no_store:

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from server.publish.catalog_versions import catalogue
 from server.publish.void import void_counts, void_graph
-from server.sparql.formats import DESCRIPTION_TYPES, negotiate, serialize_triples
+from server.sparql.formats import DESCRIPTION_TYPES, GRAPH_ALIASES, negotiate, serialize_triples
 from server.web.routes.dumps import dump_set, get_and_head
 from server.web.routes.versions import releases
 from server.web.state import state
@@ -46,7 +46,10 @@ async def void_ext(request: Request, ext: str) -> Response:
 
 async def _describe(request: Request, which: str, ext: str | None) -> Response:
     media = negotiate(
-        request.headers.get("accept"), DESCRIPTION_TYPES, ext or request.query_params.get("format")
+        request.headers.get("accept"),
+        DESCRIPTION_TYPES,
+        ext or request.query_params.get("format"),
+        GRAPH_ALIASES,
     )
     triples = await _graph(request, which)
     published = state(request).published

@@ -25,11 +25,11 @@ from fastapi.responses import (
     Response,
 )
 
-from server.errors import Unavailable
+from server.errors import NotAcceptable, Unavailable
 from server.publish.catalog import dump_url
-from server.publish.dumps import DumpFile, DumpSet, open_dumps
+from server.publish.dumps import KINDS, DumpFile, DumpSet, open_dumps
 from server.publish.labels import local_path
-from server.sparql.formats import JSON, LISTING_TYPES, PLAIN_JSON, negotiate
+from server.sparql.formats import GZIP, JSON, LISTING_TYPES, PLAIN_JSON, negotiate
 from server.web import pages
 from server.web.conditional import request_is_fresh
 from server.web.edge import accepts_gzip
@@ -113,22 +113,41 @@ async def checksums(request: Request) -> Response:
 
 @get_and_head(router, "/dumps/{name}", summary="One dump file")
 async def dump_file(request: Request, name: str) -> Response:
-    """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such."""
+    """The file; a client that accepts gzip gets the precompressed twin of a plain file, marked as such,
+    and a ``.gz`` file as its RDF syntax with ``Content-Encoding: gzip`` when it asks for that syntax
+    rather than for ``application/gzip`` (``Accept: text/turtle`` on ``smart-hame.ttl.gz``)."""
     dumps = await dump_set(request)
     published = state(request).published
     f = dumps.get(name)
-    sent, headers = f, {"Last-Modified": published.last_modified}
+    sent, media, headers = f, f.media_type, {"Last-Modified": published.last_modified}
+    gzip_ok = accepts_gzip(request.headers.get("accept-encoding", "").encode())
+    etag = f'"{published.version}-{f.sha256}"'  # the version first, as in every ETag of ours
     if not f.compressed:
         headers["Vary"] = "Accept-Encoding"
-        if accepts_gzip(request.headers.get("accept-encoding", "").encode()):
+        if gzip_ok:
             sent = dumps.get(f"{f.name}.gz")
             headers["Content-Encoding"] = "gzip"
-    etag = f'"{published.version}-{sent.sha256}"'  # the version first, as in every ETag of ours
+            etag = f'"{published.version}-{sent.sha256}"'
+    else:
+        headers["Vary"] = "Accept, Accept-Encoding"
+        syntax = KINDS[f.kind].media_type
+        if gzip_ok and _prefers(request.headers.get("accept"), syntax):
+            media = syntax
+            headers["Content-Encoding"] = "gzip"
+            etag = f'"{published.version}-{f.sha256}-gzip"'  # the same bytes, another representation
     headers["ETag"] = etag
     headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(sent.sha256)).decode() + ":"
     if request_is_fresh(request.headers, etag, published.modified):
         return Response(status_code=304, headers=headers)
-    return FileResponse(dumps.path(sent), media_type=f.media_type, headers=headers)
+    return FileResponse(dumps.path(sent), media_type=media, headers=headers)
+
+
+def _prefers(accept: str | None, syntax: str) -> bool:
+    """Whether ``accept`` prefers ``syntax`` to ``application/gzip`` (a tie, or neither, keeps gzip)."""
+    try:
+        return negotiate(accept, (GZIP, syntax)) == syntax
+    except NotAcceptable:
+        return False
 
 
 def _file_info(base: str, f: DumpFile) -> dict[str, object]:

@@ -21,7 +21,14 @@ from fastapi.staticfiles import StaticFiles
 from server.errors import NotFound
 from server.graph.versions import Published
 from server.publish.linked_data import DatasetCounts, dataset_counts, needs_counts, resolve, resource_triples
-from server.sparql.formats import HTML, PAGE_EXTENSIONS, PAGE_TYPES, negotiate, serialize_triples
+from server.sparql.formats import (
+    GRAPH_ALIASES,
+    HTML,
+    PAGE_EXTENSIONS,
+    PAGE_TYPES,
+    negotiate,
+    serialize_triples,
+)
 from server.web import pages
 from server.web.conditional import request_is_fresh
 from server.web.error_responses import wants_html
@@ -45,7 +52,9 @@ async def resource(request: Request, path: str) -> Response:
     if target is None:
         return _not_found(request, published, path, lang)
     iri, ext = target
-    media = negotiate(request.headers.get("accept"), PAGE_TYPES, ext or request.query_params.get("format"))
+    # application/json (and format=json) asks for JSON-LD here, as of a CONSTRUCT
+    accept, fmt = request.headers.get("accept"), ext or request.query_params.get("format")
+    media = negotiate(accept, PAGE_TYPES, fmt, GRAPH_ALIASES)
     tag = _etag(published, iri, media, lang)
     headers = {"ETag": tag, "Last-Modified": published.last_modified, "Vary": VARY}
     if request_is_fresh(request.headers, tag, published.modified):
