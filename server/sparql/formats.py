@@ -353,9 +353,10 @@ def check_rdf_xml(triples: Iterable[ox.Triple]) -> None:
     cannot, as it ends in no XML local name (``http://example.org/123``); pyoxigraph wrote a malformed
     document for it (``<oxprefix: …>``)."""
     for t in triples:
-        for iri, role in ((t.predicate, "predicate"), (t.object, "class")):
-            if role == "class" and (t.predicate != _RDF_TYPE or not isinstance(iri, ox.NamedNode)):
-                continue
+        named = [(t.predicate, "predicate")]
+        if t.predicate == _RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            named.append((t.object, "class"))
+        for iri, role in named:
             if _LOCAL_NAME.search(iri.value) is None:
                 raise NotAcceptable(
                     [m for m in GRAPH_TYPES if m != RDF_XML],
