@@ -159,7 +159,9 @@ def kill_under_load(server: LiveServer, choose: Callable[[dict[int, dict[int, li
     Returns the finished load: the kill's moment is ``load.killed`` (when the process was seen dead)."""
     with Load(server.url) as load:
         assert wait_for(lambda: load.answered_since(0) >= 2 * CLIENTS, 60)
-        victim = choose(tree(server.proc.pid))
+        before = tree(server.proc.pid)
+        victim = choose(before)
+        assert alive(victim), (victim, before)  # it ended by itself: a fault of its own, reported as such
         os.kill(victim, signal.SIGKILL)
         kill = time.monotonic()
         assert wait_for(lambda: not alive(victim), 5)
