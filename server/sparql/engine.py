@@ -9,6 +9,8 @@ Interface used by every route (SPARQL endpoint, saved queries, pages):
 
 ``run`` evaluates in a worker process (``server.sparql.workers``) that is killed when the time is up;
 ``run_sync`` evaluates in this process with the same row limit but no time limit (CLI, start-up checks).
+With ``settings.engine`` set, both send the checked job to that external engine instead
+(``server.sparql.remote``), under the same limits; callers see the same results and errors.
 The evaluation itself (row caps, serialisation) is ``server.sparql.evaluation``.
 """
 
@@ -27,6 +29,8 @@ from server.sparql.admission import Admission
 from server.sparql.complexity import check_complexity
 from server.sparql.evaluation import Job, Kind, Outcome, Term, constant_describe, described, execute
 from server.sparql.federation import check_service
+from server.sparql.remote import RemoteQueries
+from server.sparql.remote_store import scope_of
 from server.sparql.workers import WorkerPool
 
 
@@ -87,6 +91,7 @@ class Engine:
         self.settings = settings
         self.pool: WorkerPool | None = None
         self.admission = Admission(settings.query_workers, settings.client_slots, settings.max_waiting)
+        self.remote: RemoteQueries | None = None
 
     @property
     def timeouts(self) -> int:
@@ -94,11 +99,23 @@ class Engine:
         return self.admission.timeouts + (self.pool.timeouts if self.pool is not None else 0)
 
     def start(self) -> None:
+        if self.settings.engine:
+            scope = scope_of(self.published.manifest)
+            self.remote = RemoteQueries(self.settings, scope, self.published.base_iri)
+            return
         disk = self.published.store_kind == "disk"  # workers then open the store themselves
         self.pool = WorkerPool(self.published.store_opener(), self.settings, fresh_zygote=disk)
         self.pool.start()
 
+    def ready(self) -> int:
+        """How many queries could start now: idle and busy workers, or 1 for an external engine."""
+        if self.remote is not None:
+            return 1
+        return len(self.pool.idle) + self.pool.busy if self.pool is not None else 0
+
     def close(self) -> None:
+        if self.remote is not None:
+            self.remote.close()
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -112,6 +129,8 @@ class Engine:
         the server's limit; a client's request never sets it.
         """
         job = self.job(request)
+        if self.remote is not None:
+            return self._result(*await self.remote.run(job, time_limit or self.time_limit(request)))
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
         nodes = constant_describe(job)
@@ -138,6 +157,12 @@ class Engine:
 
     def run_sync(self, request: QueryRequest) -> QueryResult:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""
+        if self.settings.engine:
+            if self.remote is None:
+                self.remote = RemoteQueries(
+                    self.settings, scope_of(self.published.manifest), self.published.base_iri
+                )
+            return self._result(*self.remote.run_sync(self.job(request)))
         return self._result(*execute(self.published.store, self.job(request)))
 
     def time_limit(self, request: QueryRequest) -> float:

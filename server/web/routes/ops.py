@@ -18,7 +18,7 @@ async def healthz(request: Request) -> JSONResponse:
     503 when there is none."""
     st = state(request)
     pool = st.engine.pool
-    workers = len(pool.idle) + pool.busy if pool is not None else 0
+    workers = st.engine.ready()  # an external engine counts as one
     replacing = pool.replacing if pool is not None else 0
     up = workers + replacing > 0
     body = {

@@ -1,0 +1,183 @@
+"""The version an external engine serves, opened as a :class:`Published` whose store is the engine.
+
+What ``smarthame publish --to`` leaves in the engine (``server.sparql.remote_publish``):
+
+- the live version's graphs under their own names (the default graph, where a version has one, under
+  :data:`DEFAULT_GRAPH`), blank nodes as skolem IRIs (``server.sparql.remote.GENID``);
+- the pointer, graph :data:`POINTER`, holding the live version's manifest (version, base IRI, time,
+  counts per graph and class) as one JSON literal. A front end reads it once, at start-up, and keeps
+  nothing else: any number of front ends serve one engine.
+
+Pages, dumps and descriptions read ``published.store`` with the few ``pyoxigraph.Store`` calls they use
+(``quads_for_pattern``, ``named_graphs``, ``query``, iteration, ``in``); :class:`RemoteStore` answers
+each with one SPARQL query to the engine, so none of them learns where the data is. Each call is one round
+trip (about a millisecond on loopback), which is why the SPARQL endpoint and the saved queries, one
+query each, are the fast paths over an engine, and pages the slow ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, cast
+
+import httpx
+import pyoxigraph as ox
+
+from server.errors import QueryFailed, Unavailable, UpstreamFailed, UpstreamTimeout
+from server.graph.versions import Published, open_dataset
+from server.settings import Settings
+from server.sparql.formats import SPARQL_XML
+from server.sparql.remote import Scope, from_engine, skolem
+from server.sparql.remote_text import ascii_only
+
+POINTER = "urn:smarthame:engine:current"
+MANIFEST = "urn:smarthame:engine:manifest"
+DEFAULT_GRAPH = "urn:smarthame:engine:default-graph"
+NO_GRAPH = "(default graph)"  # the manifest's name for the default graph (server.graph.versions)
+
+Quad = ox.Quad
+Subject = ox.NamedNode | ox.BlankNode
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def scope_of(manifest: dict[str, Any]) -> Scope:
+    """The engine's names for a version's graphs: each named graph, and all of them as the default."""
+    graphs = list(manifest.get("graphs", {}))
+    named = tuple(g for g in graphs if g != NO_GRAPH)
+    default = (*named, DEFAULT_GRAPH) if NO_GRAPH in graphs else named
+    return Scope(default_graphs=default, named_graphs=named)
+
+
+def open_served(settings: Settings) -> Published:
+    """What the server serves: the external engine's live version, or else the files or the published
+    version (``server.graph.versions.open_dataset``)."""
+    return open_engine(settings) if settings.engine else open_dataset(settings)
+
+
+def open_engine(settings: Settings) -> Published:
+    """The version the engine at ``settings.engine`` serves now, read from its pointer."""
+    found = _post(
+        settings.engine,
+        {"query": f"SELECT ?m WHERE {{ GRAPH <{POINTER}> {{ <{POINTER}> <{MANIFEST}> ?m }} }}"},
+        settings.timeout,
+    )
+    results = ox.parse_query_results(found, format=ox.QueryResultsFormat.XML)
+    rows = list(results) if isinstance(results, ox.QuerySolutions) else []
+    if not rows:
+        raise Unavailable(
+            f"The SPARQL engine at {settings.engine} holds no published version; run "
+            f"`smarthame publish --to {settings.engine}` first."
+        )
+    manifest: dict[str, Any] = json.loads(rows[0]["m"].value)
+    if manifest["base_iri"] != settings.base_iri:
+        raise Unavailable(
+            f"The engine holds data minted under {manifest['base_iri']}, not {settings.base_iri}; serve "
+            f"with --base-iri {manifest['base_iri']}, or publish again with the base IRI wanted."
+        )
+    store = RemoteStore(settings.engine, scope_of(manifest), settings.base_iri, settings.timeout)
+    return Published(
+        # Duck-typed: the store calls the publishing layer makes, answered by the engine (module
+        # docstring); pyoxigraph's Store cannot be subclassed.
+        store=cast(ox.Store, store),
+        version=manifest["version"],
+        modified=datetime.fromisoformat(manifest["modified"]),
+        base_iri=settings.base_iri,
+        manifest=manifest,
+    )
+
+
+class RemoteStore:
+    """The read calls of ``pyoxigraph.Store`` that the publishing layer uses, each one engine query."""
+
+    def __init__(self, url: str, scope: Scope, base_iri: str, timeout: float) -> None:
+        self.url = url
+        self.base_iri = base_iri
+        self.timeout = timeout
+        self.graphs = tuple(dict.fromkeys((*scope.named_graphs, *scope.default_graphs)))
+        self._client: tuple[int, httpx.Client] | None = None  # per process: server processes fork
+
+    def quads_for_pattern(
+        self,
+        subject: Subject | None,
+        predicate: ox.NamedNode | None,
+        object: Object | None,  # noqa: A002 - pyoxigraph's own parameter names
+        graph_name: ox.NamedNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[Quad]:
+        s = self._term(subject, "?s")
+        p = self._term(predicate, "?p")
+        o = self._term(object, "?o")
+        named = graph_name if isinstance(graph_name, ox.NamedNode) else None
+        g = f"<{DEFAULT_GRAPH}>" if isinstance(graph_name, ox.DefaultGraph) else self._term(named, "?g")
+        rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        for row in rows:
+            graph = graph_name if graph_name is not None else row["g"]
+            yield ox.Quad(
+                row["s"] if subject is None else subject,
+                row["p"] if predicate is None else predicate,
+                row["o"] if object is None else object,
+                ox.DefaultGraph() if graph == ox.NamedNode(DEFAULT_GRAPH) else graph,
+            )
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        return (ox.NamedNode(g) for g in self.graphs if g != DEFAULT_GRAPH)
+
+    def query(self, query: str) -> ox.QuerySolutions:
+        """A SELECT over the served version (the union of its graphs as the default graph)."""
+        return self._solutions({"query": ascii_only(query), "default-graph-uri": list(self.graphs)})
+
+    def select(self, query: str) -> ox.QuerySolutions:
+        return self._solutions({"query": ascii_only(query), "named-graph-uri": list(self.graphs)})
+
+    def __iter__(self) -> Iterator[Quad]:
+        return self.quads_for_pattern(None, None, None)
+
+    def __contains__(self, quad: Quad) -> bool:
+        subject, obj, graph = quad.subject, quad.object, quad.graph_name
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple) or isinstance(graph, ox.BlankNode):
+            return False  # RDF-star terms and blank-node graph names: none are published
+        return next(self.quads_for_pattern(subject, quad.predicate, obj, graph), None) is not None
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))["n"].value)
+
+    def _term(self, term: Object | ox.NamedNode | None, variable: str) -> str:
+        return variable if term is None else str(skolem(term, self.base_iri))
+
+    def _solutions(self, form: dict[str, str | list[str]]) -> ox.QuerySolutions:
+        data = from_engine(_post(self.url, form, self.timeout, self._http()), "solutions", self.base_iri)
+        results = ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+        if not isinstance(results, ox.QuerySolutions):
+            raise UpstreamFailed("The SPARQL engine answered a SELECT with a boolean.")
+        return results
+
+    def _http(self) -> httpx.Client:
+        if self._client is None or self._client[0] != os.getpid():
+            self._client = (os.getpid(), httpx.Client(timeout=self.timeout, trust_env=False))
+        return self._client[1]
+
+
+def _post(
+    url: str, form: dict[str, str | list[str]], timeout: float, client: httpx.Client | None = None
+) -> bytes:
+    """The engine's SPARQL XML answer to ``form``; its failures as ours."""
+    try:
+        if client is None:
+            with httpx.Client(timeout=timeout, trust_env=False) as own:
+                response = own.post(url, data=form, headers={"accept": SPARQL_XML})
+        else:
+            response = client.post(url, data=form, headers={"accept": SPARQL_XML})
+    except httpx.TimeoutException:
+        raise UpstreamTimeout(f"The SPARQL engine at {url} did not answer within {timeout:g} s.") from None
+    except httpx.HTTPError as e:
+        raise UpstreamFailed(f"The SPARQL engine at {url} could not be reached ({e!r}).") from None
+    if response.status_code == 400:
+        raise QueryFailed(f"The SPARQL engine refused a query: {response.text[:400]}")
+    if response.status_code != 200:
+        raise UpstreamFailed(
+            f"The SPARQL engine failed with HTTP {response.status_code}: {response.text[:400]}"
+        )
+    return response.content
