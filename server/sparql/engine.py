@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong
+from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong, UpstreamTimeout
 from server.graph.versions import Published
 from server.settings import Settings
 from server.sparql.admission import Admission
@@ -30,7 +30,7 @@ from server.sparql.complexity import check_complexity
 from server.sparql.evaluation import Job, Kind, Outcome, Term, constant_describe, described, execute
 from server.sparql.federation import check_service
 from server.sparql.remote import RemoteQueries
-from server.sparql.remote_store import scope_of
+from server.sparql.remote_store import RemoteStore, scope_of
 from server.sparql.workers import WorkerPool
 
 
@@ -116,6 +116,9 @@ class Engine:
     def close(self) -> None:
         if self.remote is not None:
             self.remote.close()
+        store: object = self.published.store
+        if isinstance(store, RemoteStore):
+            store.close()
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -130,7 +133,7 @@ class Engine:
         """
         job = self.job(request)
         if self.remote is not None:
-            return self._result(*await self.remote.run(job, time_limit or self.time_limit(request)))
+            return await self._run_remote(self.remote, job, time_limit or self.time_limit(request))
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
         nodes = constant_describe(job)
@@ -154,6 +157,22 @@ class Engine:
         async with self.admission.slot(request.client, limit):
             remaining = limit - (loop.time() - started)
             return self._result(*await self.pool.run(job, remaining, limit))
+
+    async def _run_remote(self, remote: RemoteQueries, job: Job, limit: float) -> QueryResult:
+        """Over an external engine, a DESCRIBE of constant IRIs is answered by ``server.sparql.describe``
+        on the engine's triples, as it is in memory: DESCRIBE is the engine's to define (Virtuoso's adds
+        the triples pointing at the IRI), and the front end's answer stays the same on every engine."""
+        nodes = constant_describe(job)
+        if nodes is None:
+            return self._result(*await remote.run(job, limit))
+        try:
+            async with asyncio.timeout(limit):
+                found = await asyncio.to_thread(described, self.published.store, nodes, job)
+        except TimeoutError:
+            raise UpstreamTimeout(
+                f"The SPARQL engine did not describe the resource within {limit:g} s (setting timeout)."
+            ) from None
+        return self._result(*found)
 
     def run_sync(self, request: QueryRequest) -> QueryResult:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""

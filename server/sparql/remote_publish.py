@@ -115,7 +115,7 @@ def _load(client: httpx.Client, store: str, graph: str, triples: Iterable[ox.Tri
     iterator = iter(triples)
     while True:
         chunk = [
-            ox.Triple(skolem(t.subject, base), t.predicate, skolem(t.object, base))  # type: ignore[arg-type]
+            ox.Triple(skolem(t.subject), t.predicate, skolem(t.object))  # type: ignore[arg-type]
             for t in itertools.islice(iterator, CHUNK)
         ]
         if not chunk and method == "POST":

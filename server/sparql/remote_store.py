@@ -17,6 +17,7 @@ query each, are the fast paths over an engine, and pages the slow ones.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterator
@@ -89,6 +90,21 @@ def open_engine(settings: Settings) -> Published:
     )
 
 
+def local_copy(published: Published) -> Published:
+    """``published`` with its quads in an in-memory store when they are in an engine, else itself.
+
+    For work that reads every quad and asks about many (writing the dumps asks the store whether each
+    subject has statements in earlier graphs): one query fetches them all instead of one per question.
+    It holds the version in memory while that work runs, as the in-memory engine always does.
+    """
+    remote: object = published.store
+    if not isinstance(remote, RemoteStore):
+        return published
+    store = ox.Store()
+    store.bulk_extend(remote.quads_for_pattern(None, None, None))
+    return dataclasses.replace(published, store=store)
+
+
 class RemoteStore:
     """The read calls of ``pyoxigraph.Store`` that the publishing layer uses, each one engine query."""
 
@@ -126,7 +142,10 @@ class RemoteStore:
 
     def query(self, query: str) -> ox.QuerySolutions:
         """A SELECT over the served version (the union of its graphs as the default graph)."""
-        return self._solutions({"query": ascii_only(query), "default-graph-uri": list(self.graphs)})
+        named = [g for g in self.graphs if g != DEFAULT_GRAPH]
+        form: dict[str, str | list[str]] = {"query": ascii_only(query), "named-graph-uri": named}
+        form["default-graph-uri"] = list(self.graphs)
+        return self._solutions(form)
 
     def select(self, query: str) -> ox.QuerySolutions:
         return self._solutions({"query": ascii_only(query), "named-graph-uri": list(self.graphs)})
@@ -144,11 +163,16 @@ class RemoteStore:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(rows))["n"].value)
 
+    def close(self) -> None:
+        if self._client is not None and self._client[0] == os.getpid():
+            self._client[1].close()
+        self._client = None
+
     def _term(self, term: Object | ox.NamedNode | None, variable: str) -> str:
-        return variable if term is None else str(skolem(term, self.base_iri))
+        return variable if term is None else str(skolem(term))
 
     def _solutions(self, form: dict[str, str | list[str]]) -> ox.QuerySolutions:
-        data = from_engine(_post(self.url, form, self.timeout, self._http()), "solutions", self.base_iri)
+        data = from_engine(_post(self.url, form, self.timeout, self._http()), "solutions")
         results = ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
         if not isinstance(results, ox.QuerySolutions):
             raise UpstreamFailed("The SPARQL engine answered a SELECT with a boolean.")

@@ -64,7 +64,7 @@ def bind(text: str, substitutions: Mapping[str, Term]) -> str:
     last = 0
     # Per open brace: whether a SELECT list, GROUP BY, ORDER BY or VALUES is being read there, and how
     # many parentheses are open (a variable inside them is in an expression, hence replaced).
-    projecting: list[bool] = [False]
+    projecting: list[str] = [""]  # the keyword whose list is being read, or ""
     parens: list[int] = [0]
     previous = ""
     projected: list[str] = []  # parameters the top-level SELECT list names
@@ -77,25 +77,30 @@ def bind(text: str, substitutions: Mapping[str, Term]) -> str:
                     out.append(text[last : start + 1])
                     out.append(_values_row(projected, written))
                     last = start + 1
-            projecting.append(False)
+            projecting.append("")
             parens.append(0)
         elif value == "}":
             if len(projecting) > 1:
                 projecting.pop()
                 parens.pop()
-            projecting[-1] = False
+            projecting[-1] = ""
         elif value == "(":
             parens[-1] += 1
         elif value == ")":
             parens[-1] = max(parens[-1] - 1, 0)
         elif kind == "word" and value in _PROJECTING:
-            projecting[-1] = True
+            projecting[-1] = value
         elif kind == "word" and value in _CLAUSES:
-            projecting[-1] = False
+            projecting[-1] = ""
         elif kind == "var" and value[1:] in written:
             if (projecting[-1] and parens[-1] == 0) or previous == "as":
                 if not opened and previous != "as" and value[1:] not in projected:
                     projected.append(value[1:])
+                elif projecting[-1] == "select" and len(projecting) > 1 and previous != "as":
+                    # A subquery projecting the parameter: left out, for it is unbound there, and
+                    # Virtuoso 7.2 joins nothing on an unbound projected variable.
+                    out.append(text[last:start])
+                    last = start + len(value)
                 previous = value
                 continue
             out.append(text[last:start])

@@ -1,0 +1,280 @@
+"""The front end over real external engines: the bundled version published into each, then served.
+
+Over each engine (``tests.engines``): what ``publish --to`` leaves (the pointer, the live graphs, no
+staged ones), queries answered as the in-memory engine answers them, the row cap, a sample of pages, the
+dumps, catalogue, VoID and dashboard, two front ends over one engine, and a load that fails its check
+leaving the live version as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from server.errors import UpstreamFailed
+from server.graph.versions import open_published
+from server.settings import Settings
+from server.sparql.remote_publish import publish_to
+from server.sparql.remote_store import POINTER, open_engine
+from server.web.app import create_app
+from tests.conftest import LiveServer
+from tests.engines import ENGINES, Engine, started
+from tests.inprocess import in_process
+
+pytestmark = pytest.mark.engines
+BASE = "https://w3id.org/smart-hame/"
+PROJECT = BASE + "project/15349"
+DCAT_BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
+SPDX_CHECKSUM_VALUE = "http://spdx.org/rdf/terms#checksumValue"
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest, settings: Settings, tmp_path_factory) -> Iterator[Engine]:
+    """An engine holding the bundled version, published by `publish --to`'s library call."""
+    with started(request.param, tmp_path_factory.mktemp(request.param)) as running:
+        publish_to(running.settings(settings), open_published(settings))
+        yield running
+
+
+@pytest.fixture(scope="module")
+def remote(engine: Engine, settings: Settings) -> Iterator:
+    """An in-process front end over ``engine``."""
+    with in_process(create_app(engine.settings(settings))) as c:
+        yield c
+
+
+def _engine_graphs(engine: Engine) -> dict[str, int]:
+    """Every graph the engine holds whose name is ours (Virtuoso keeps system graphs of its own)."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    r = httpx.post(engine.url, data={"query": query}, headers={"accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["results"]["bindings"]
+    return {
+        b["g"]["value"]: int(b["n"]["value"])
+        for b in rows
+        if b["g"]["value"].startswith((BASE, "urn:smarthame:"))
+    }
+
+
+def test_publish_leaves_the_live_graphs_and_a_pointer_naming_the_version(engine, settings) -> None:
+    published = open_published(settings)
+    served = open_engine(engine.settings(settings))
+    assert served.version == published.version
+    assert served.manifest["graphs"] == published.manifest["graphs"]
+    graphs = _engine_graphs(engine)
+    assert graphs == {**published.manifest["graphs"], POINTER: 1}  # no staged graph is left behind
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT ?p ?o WHERE {{ <{PROJECT}> ?p ?o }}",
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c }",
+        'SELECT ?s WHERE { ?s ?p "Hämeen ammattikorkeakoulu Oy"@fi }',
+        f"ASK {{ <{PROJECT}> ?p ?o }}",
+        "ASK { ?s <urn:nothing> ?o }",
+    ],
+    ids=["graph-sizes", "one-project", "typed-subjects", "non-ascii-literal", "ask-true", "ask-false"],
+)
+def test_rows_match_the_in_memory_engine(remote, client, query: str) -> None:
+    got = remote.get(
+        "/sparql", params={"query": query}, headers={"accept": "application/sparql-results+json"}
+    )
+    want = client.get(
+        "/sparql", params={"query": query}, headers={"accept": "application/sparql-results+json"}
+    )
+    assert got.status_code == want.status_code == 200, got.text
+    assert _solutions(got.json()) == _solutions(want.json())
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
+def test_graphs_match_the_in_memory_engine(remote, client, form: str) -> None:
+    query = f"CONSTRUCT {{ <{PROJECT}> ?p ?o }} WHERE {{ <{PROJECT}> ?p ?o }}"
+    if form == "DESCRIBE":
+        query = f"DESCRIBE <{PROJECT}>"
+    got = remote.get("/sparql", params={"query": query}, headers={"accept": "text/turtle"})
+    want = client.get("/sparql", params={"query": query}, headers={"accept": "text/turtle"})
+    assert got.status_code == want.status_code == 200, got.text
+    assert got.headers["content-type"].startswith("text/turtle")
+    assert _triples(got.content) == _triples(want.content) != set()
+
+
+def test_the_row_cap_cuts_and_says_so(engine, settings) -> None:
+    with in_process(create_app(engine.settings(settings, max_rows=7))) as capped:
+        select = capped.get(
+            "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, headers={"accept": "text/csv"}
+        )
+        construct = capped.get(
+            "/sparql",
+            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+            headers={"accept": "application/n-triples"},
+        )
+        exact = capped.get(
+            "/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 7"}, headers={"accept": "text/csv"}
+        )
+    assert select.status_code == 200 and select.headers["x-truncated"] == "true"
+    assert len(select.text.strip().splitlines()) == 1 + 7
+    assert construct.headers["x-truncated"] == "true"
+    assert len(construct.text.strip().splitlines()) == 7
+    assert exact.headers["x-truncated"] == "false" and len(exact.text.strip().splitlines()) == 8
+
+
+def test_a_query_the_engine_refuses_is_a_400_in_our_shape(remote) -> None:
+    r = remote.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "QueryFailed" and r.json()["message"].startswith("The SPARQL engine refused")
+
+
+def test_our_walls_stand_before_the_engine(engine, settings) -> None:
+    with in_process(create_app(engine.settings(settings, max_query_length=50))) as short:
+        too_long = short.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } # " + "x" * 60})
+        service = short.get("/sparql", params={"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"})
+    assert (too_long.status_code, too_long.json()["error"]) == (400, "QueryTooLong")
+    assert (service.status_code, service.json()["error"]) == (400, "ServiceRefused")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/project/15349.ttl",
+        "/organisation/hameen-ammattikorkeakoulu-oy.ttl",
+        "/concept/spearheads/circular-economy.ttl",
+    ],
+)
+def test_resource_descriptions_match_the_in_memory_ones(remote, client, path: str) -> None:
+    got, want = remote.get(path), client.get(path)
+    assert got.status_code == want.status_code == 200, got.text
+    assert _triples(got.content) == _triples(want.content) != set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/project/15349",
+        "/organisation/hameen-ammattikorkeakoulu-oy",
+        "/graph/projects",
+        "/ontology/Project",
+    ],
+)
+def test_pages_render_as_over_the_in_memory_engine(remote, client, path: str) -> None:
+    got, want = remote.get(path), client.get(path)
+    assert got.status_code == want.status_code == 200, got.text
+    assert _visible_text(got.text) == _visible_text(want.text)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/catalog.ttl", "/.well-known/void.ttl", "/dashboard/network.json", "/queries/spearhead-overview.json"],
+)
+def test_descriptions_and_dashboard_answer(remote, client, path: str) -> None:
+    got, want = _settled(remote, path), _settled(client, path)
+    assert got.status_code == want.status_code == 200, got.text
+    if path.endswith(".ttl"):  # the dumps' byte sizes are those of the engine's literal forms
+        assert _triples(got.content, blank=False, sizes=False) == _triples(
+            want.content, blank=False, sizes=False
+        )
+
+
+def test_the_dumps_hold_the_published_quads(remote, client) -> None:
+    listing = _settled(remote, "/dumps/", headers={"accept": "application/json"})
+    assert listing.status_code == 200, listing.text
+    names = [f["name"] for f in listing.json()["files"] if f["format"] == "nquads" and f["compressed"]]
+    assert len(names) == 1, listing.text
+    got, want = remote.get("/dumps/" + names[0]), _settled(client, "/dumps/" + names[0])
+    assert got.status_code == want.status_code == 200
+    assert _quads(got.content) == _quads(want.content)
+
+
+def test_two_front_ends_over_one_engine_answer_alike(engine, settings, build_dir: Path) -> None:
+    env = {**engine.env(), "SMARTHAME_PROCESSES": "1"}
+    servers = [LiveServer(build_dir, env=env) for _ in range(2)]
+    try:
+        query = {
+            "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        }
+        answers = [
+            httpx.get(s.url + "/sparql", params=query, headers={"accept": "text/csv"}) for s in servers
+        ]
+        health = [httpx.get(s.url + "/healthz").json() for s in servers]
+    finally:
+        for s in servers:
+            s.stop()
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].text == answers[1].text
+    assert health[0] == health[1] and health[0]["version"] == open_published(settings).version
+
+
+def test_a_load_that_fails_its_check_leaves_the_live_version(engine, settings) -> None:
+    published = open_published(settings)
+    wrong = dataclasses.replace(
+        published,
+        version="broken",
+        manifest={
+            **published.manifest,
+            "graphs": {**published.manifest["graphs"], BASE + "graph/projects": 1},
+        },
+    )
+    before = _engine_graphs(engine)
+    with pytest.raises(UpstreamFailed, match="other counts"):
+        publish_to(engine.settings(settings), wrong)
+    assert _engine_graphs(engine) == before
+    assert open_engine(engine.settings(settings)).version == published.version
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _settled(c, path: str, **kwargs):
+    """The answer once the dumps it needs are written (503 "being written" until then)."""
+    import time
+
+    deadline = time.monotonic() + 120
+    while (r := c.get(path, **kwargs)).status_code == 503 and "being written" in r.text:
+        assert time.monotonic() < deadline, "the dumps were not written in 120 s"
+        time.sleep(0.5)
+    return r
+
+
+def _solutions(body: dict) -> object:
+    if "boolean" in body:
+        return body["boolean"]
+    rows = body["results"]["bindings"]
+    return sorted(json.dumps(r, sort_keys=True) for r in rows)
+
+
+def _triples(data: bytes, blank: bool = True, sizes: bool = True) -> set[str]:
+    parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)
+    return {
+        str(t)
+        for t in parsed
+        if (blank or not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)))
+        and (sizes or t.predicate.value not in (DCAT_BYTE_SIZE, SPDX_CHECKSUM_VALUE))
+    }
+
+
+def _quads(gz: bytes) -> set[str]:
+    """The dump's quads as an engine holds them: literals in their canonical forms (an engine stores
+    values, so "2026-12-01T00:00:00+00:00" comes back as "...Z"), blank nodes canonically labelled."""
+    import gzip
+
+    store = ox.Store()
+    store.bulk_extend(ox.parse(gzip.decompress(gz), format=ox.RdfFormat.N_QUADS))
+    dataset = ox.Dataset(store)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(q) for q in dataset}
+
+
+def _visible_text(html: str) -> list[str]:
+    """The page's words, sorted: the same content, whatever order the engine returned statements in."""
+    import re
+
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return sorted(re.sub(r"<[^>]+>", " ", text).split())
