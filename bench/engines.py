@@ -1,0 +1,132 @@
+"""Benchmark: the benchmark's queries through our front end over each engine, side by side, run together.
+
+Not a test: a script run by hand. For each data set (the bundled build, and ``--projects`` synthetic
+projects from bench/synthetic.py, named synthetic, written under /tmp only):
+
+1. the in-memory engine (the default) serves it; ``oxigraph serve`` (RocksDB, in a temporary folder) and
+   Virtuoso Open Source get it by ``publish --to``'s library call, whose time is printed;
+2. every query of bench/benchmark.py runs through a front end (in process) over each engine in turn:
+   one first request, then ``--repeat`` requests whose text differs by a trailing comment (so the result
+   cache never answers), engines interleaved request by request so that a drift in the shared machine's
+   load lands on all of them alike;
+3. a table per data set: the median and the slowest of the repeated requests per engine, in ms, and the
+   rows each returned (all must agree).
+
+    python bench/engines.py                  # bundled data and 10,000 synthetic projects
+    python bench/engines.py --projects 0     # bundled data only
+
+The on-disk store (issue 14, item 1) is not a column: it has not landed on main yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import synthetic  # noqa: E402
+from benchmark import analyst_queries, nonce_suffix, prepare_data  # noqa: E402
+
+from server.graph.versions import Published, open_files, open_published  # noqa: E402
+from server.settings import Settings  # noqa: E402
+from server.sparql.remote_publish import publish_to  # noqa: E402
+from server.web.app import create_app  # noqa: E402
+from tests.engines import ENGINES, Engine, available  # noqa: E402
+from tests.inprocess import in_process  # noqa: E402
+
+BUNDLED_PROJECT = "https://w3id.org/smart-hame/project/15349"
+
+
+def rows_of(body: bytes, accept: str) -> int:
+    if accept.endswith("json"):
+        data = json.loads(body)
+        return 1 if "boolean" in data else len(data["results"]["bindings"])
+    return body.count(b"\n")
+
+
+def run(label: str, published: Published, settings: Settings, describe_iri: str, repeat: int) -> None:
+    print(f"\n== {label}: {published.manifest.get('triples', '?')} triples", flush=True)
+    queries = analyst_queries(describe_iri)
+    with tempfile.TemporaryDirectory(prefix="smarthame-engines-") as tmp:
+        engines: list[Engine] = []
+        for name in ENGINES:
+            reason = available(name)
+            if reason is not None:
+                print(f"   {name}: skipped, {reason}")
+                continue
+            (Path(tmp) / name).mkdir()
+            engine = Engine(name, Path(tmp) / name)
+            started = time.perf_counter()
+            publish_to(engine.settings(settings), published)
+            print(f"   publish --to {name}: {time.perf_counter() - started:.1f} s", flush=True)
+            engines.append(engine)
+        try:
+            fronts = {"in-memory": create_app(settings.replace(timeout=120), published)}
+            for engine in engines:
+                fronts[engine.name] = create_app(engine.settings(settings, timeout=120))
+            clients = {name: in_process(app) for name, app in fronts.items()}
+            opened = {name: c.__enter__() for name, c in clients.items()}
+            try:
+                table(queries, opened, repeat)
+            finally:
+                for c in clients.values():
+                    c.__exit__(None, None, None)
+        finally:
+            for engine in engines:
+                engine.stop()
+
+
+def table(queries: list, clients: dict, repeat: int) -> None:
+    names = list(clients)
+    print(f"   {'query':<28}" + "".join(f"{n + ' p50/max ms':>26}" for n in names) + "   rows")
+    for q in queries:
+        times: dict[str, list[float]] = {n: [] for n in names}
+        rows: dict[str, int] = {}
+        for i in range(repeat + 1):
+            for n in names:
+                text = q.text + (nonce_suffix(f"{n}-{i}") if i else "")
+                started = time.perf_counter()
+                r = clients[n].get("/sparql", params={"query": text}, headers={"accept": q.accept})
+                elapsed = (time.perf_counter() - started) * 1000
+                if r.status_code != 200:
+                    rows[n] = -r.status_code
+                    continue
+                if i:
+                    times[n].append(elapsed)
+                else:
+                    rows[n] = rows_of(r.content, q.accept)
+        cells = "".join(
+            f"{statistics.median(t):>14.1f} / {max(t):>8.1f}" if t else f"{'failed':>26}"
+            for t in times.values()
+        )
+        agree = "" if len(set(rows.values())) == 1 else "  DIFFER"
+        print(f"   {q.name:<28}{cells}   {rows}{agree}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=10_000, help="synthetic projects; 0: bundled only")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=10, help="timed requests per query and engine")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    run("bundled data (build/current)", open_published(settings), settings, BUNDLED_PROJECT, args.repeat)
+    if args.projects:
+        workdir = Path(tempfile.gettempdir()) / f"smarthame-bench-{args.projects}-{args.seed}"
+        workdir.mkdir(exist_ok=True)
+        prepare_data(workdir, args.projects, args.seed)
+        published = open_files((workdir / "dataset.nq",), settings)
+        iri = synthetic.project_iri(args.projects // 2, args.seed).value
+        run(f"{args.projects} synthetic projects", published, settings, iri, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
