@@ -101,7 +101,7 @@ class Engine:
     def start(self) -> None:
         if self.settings.engine:
             scope = scope_of(self.published.manifest)
-            self.remote = RemoteQueries(self.settings, scope, self.published.base_iri)
+            self.remote = RemoteQueries(self.settings, scope)
             return
         disk = self.published.store_kind == "disk"  # workers then open the store themselves
         self.pool = WorkerPool(self.published.store_opener(), self.settings, fresh_zygote=disk)
@@ -178,9 +178,7 @@ class Engine:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""
         if self.settings.engine:
             if self.remote is None:
-                self.remote = RemoteQueries(
-                    self.settings, scope_of(self.published.manifest), self.published.base_iri
-                )
+                self.remote = RemoteQueries(self.settings, scope_of(self.published.manifest))
             return self._result(*self.remote.run_sync(self.job(request)))
         return self._result(*execute(self.published.store, self.job(request)))
 

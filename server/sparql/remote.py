@@ -120,11 +120,10 @@ class _Cut:
 class RemoteQueries:
     """Send jobs to ``settings.engine`` and read their answers back within the job's budget."""
 
-    def __init__(self, settings: Settings, scope: Scope, base_iri: str) -> None:
+    def __init__(self, settings: Settings, scope: Scope) -> None:
         self.url = settings.engine
         self.settings = settings
         self.scope = scope
-        self.base_iri = base_iri
         self.timeouts = 0
         self.failures = 0
         self._client: httpx.AsyncClient | None = None

@@ -8,8 +8,8 @@
    dropped and the live version stays as it was.
 3. Switch: one SPARQL Update request moves each staged graph onto its live name, drops live graphs the new
    version no longer has, and rewrites the pointer (``server.sparql.remote_store.POINTER``). Oxigraph runs
-   an update request as one transaction, so a reader sees the old version or the new one; Virtuoso runs it
-   as one statement of its own SQL, which is atomic within that engine's transaction rules.
+   an update request as one transaction, so a reader sees the old version or the new one. Virtuoso runs
+   the request too; whether a reader there can see it half done was not measured.
 
 Front ends read the pointer when they start; after a switch, restart them (one at a time) to serve the
 new version's counts and ETags: they answer from the live graphs, which now hold the new version.
@@ -75,7 +75,7 @@ def publish_to(settings: Settings, published: Published) -> dict[str, Any]:
         staged = {}
         for graph, triples in _graphs(published):
             staged[graph] = staging_graph(published.version, graph)
-            _load(client, store, staged[graph], triples, published.base_iri)
+            _load(client, store, staged[graph], triples)
         counts = _counts(client, settings.engine, list(staged.values()))
         expected = manifest.get("graphs", {})
         wrong = {
@@ -110,7 +110,7 @@ def _graphs(published: Published) -> Iterator[tuple[str, Iterator[ox.Triple]]]:
         yield graph, (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
-def _load(client: httpx.Client, store: str, graph: str, triples: Iterable[ox.Triple], base: str) -> None:
+def _load(client: httpx.Client, store: str, graph: str, triples: Iterable[ox.Triple]) -> None:
     method = "PUT"  # the first request replaces what a failed earlier load may have left
     iterator = iter(triples)
     while True:

@@ -78,7 +78,7 @@ def open_engine(settings: Settings) -> Published:
             f"The engine holds data minted under {manifest['base_iri']}, not {settings.base_iri}; serve "
             f"with --base-iri {manifest['base_iri']}, or publish again with the base IRI wanted."
         )
-    store = RemoteStore(settings.engine, scope_of(manifest), settings.base_iri, settings.timeout)
+    store = RemoteStore(settings.engine, scope_of(manifest), settings.timeout)
     return Published(
         # Duck-typed: the store calls the publishing layer makes, answered by the engine (module
         # docstring); pyoxigraph's Store cannot be subclassed.
@@ -108,9 +108,8 @@ def local_copy(published: Published) -> Published:
 class RemoteStore:
     """The read calls of ``pyoxigraph.Store`` that the publishing layer uses, each one engine query."""
 
-    def __init__(self, url: str, scope: Scope, base_iri: str, timeout: float) -> None:
+    def __init__(self, url: str, scope: Scope, timeout: float) -> None:
         self.url = url
-        self.base_iri = base_iri
         self.timeout = timeout
         self.graphs = tuple(dict.fromkeys((*scope.named_graphs, *scope.default_graphs)))
         self._client: tuple[int, httpx.Client] | None = None  # per process: server processes fork
