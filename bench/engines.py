@@ -57,23 +57,11 @@ def run(label: str, published: Published, settings: Settings, describe_iri: str,
     queries = analyst_queries(describe_iri)
     with tempfile.TemporaryDirectory(prefix="smarthame-engines-") as tmp:
         engines: list[Engine] = []
-        for name in ENGINES:
-            reason = available(name)
-            if reason is not None:
-                print(f"   {name}: skipped, {reason}")
-                continue
-            (Path(tmp) / name).mkdir()
-            engine = Engine(name, Path(tmp) / name)
-            started = time.perf_counter()
-            try:
-                publish_to(engine.settings(settings), published)
-            except UpstreamFailed as e:  # measured, not hidden: the table then goes on without it
-                print(f"   publish --to {name} failed after {time.perf_counter() - started:.1f} s: {e}"[:300])
-                engine.stop()
-                continue
-            print(f"   publish --to {name}: {time.perf_counter() - started:.1f} s", flush=True)
-            engines.append(engine)
         try:
+            for name in ENGINES:
+                engine = start_and_publish(name, Path(tmp) / name, settings, published)
+                if engine is not None:
+                    engines.append(engine)
             fronts = {"in-memory": create_app(settings.replace(timeout=120), published)}
             for engine in engines:
                 fronts[engine.name] = create_app(engine.settings(settings, timeout=120))
@@ -87,6 +75,28 @@ def run(label: str, published: Published, settings: Settings, describe_iri: str,
         finally:
             for engine in engines:
                 engine.stop()
+
+
+def start_and_publish(name: str, folder: Path, settings: Settings, published: Published) -> Engine | None:
+    """``name`` started in ``folder`` and holding ``published``; None (said why) where it cannot."""
+    reason = available(name)
+    if reason is not None:
+        print(f"   {name}: skipped, {reason}")
+        return None
+    folder.mkdir()
+    engine = Engine(name, folder)
+    started = time.perf_counter()
+    try:
+        publish_to(engine.settings(settings), published)
+    except BaseException as e:
+        engine.stop()
+        if not isinstance(e, UpstreamFailed):
+            raise
+        # Measured, not hidden: the table then goes on without this engine.
+        print(f"   publish --to {name} failed after {time.perf_counter() - started:.1f} s: {e}"[:300])
+        return None
+    print(f"   publish --to {name}: {time.perf_counter() - started:.1f} s", flush=True)
+    return engine
 
 
 def table(queries: list, clients: dict, repeat: int) -> None:
