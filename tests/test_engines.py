@@ -43,6 +43,13 @@ def engine(request: pytest.FixtureRequest, settings: Settings, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
+def client(settings: Settings) -> Iterator:
+    """An in-process front end over the in-memory engine, for this module only (its thread ends with it)."""
+    with in_process(create_app(settings)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
 def remote(engine: Engine, settings: Settings) -> Iterator:
     """An in-process front end over ``engine``."""
     with in_process(create_app(engine.settings(settings))) as c:
