@@ -184,6 +184,8 @@ class Overloaded(Unavailable):
 
 class TooManyConnections(Unavailable):
     pass
+
+
 class UpstreamTimeout(QueryTimeout):
     status = 504
 
