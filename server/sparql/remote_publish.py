@@ -28,7 +28,7 @@ import httpx
 import pyoxigraph as ox
 
 from server.errors import UpstreamFailed
-from server.graph.versions import Published
+from server.graph.versions import Published, is_merged_copy
 from server.settings import Settings
 from server.sparql.formats import N_TRIPLES, SPARQL_XML
 from server.sparql.remote import skolem
@@ -103,9 +103,12 @@ def publish_to(settings: Settings, published: Published) -> dict[str, Any]:
 
 
 def _graphs(published: Published) -> Iterator[tuple[str, Iterator[ox.Triple]]]:
+    """Each graph of the version with its triples; the default graph only with triples of its own (the
+    store's default graph also holds the merge of the named ones: ``server.graph.versions``)."""
     store = published.store
-    if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
-        yield NO_GRAPH, (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if NO_GRAPH in published.manifest.get("graphs", {}):
+        own = (q for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        yield NO_GRAPH, (q.triple for q in own if not is_merged_copy(store, q))
     for graph in sorted(published.graph_names):
         yield graph, (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 

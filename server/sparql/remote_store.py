@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -30,9 +30,10 @@ import pyoxigraph as ox
 from server.errors import QueryFailed, Unavailable, UpstreamFailed, UpstreamTimeout
 from server.graph.versions import Published, open_dataset
 from server.settings import Settings
+from server.sparql.evaluation import Term
 from server.sparql.formats import SPARQL_XML
 from server.sparql.remote import Scope, from_engine, skolem
-from server.sparql.remote_text import ascii_only
+from server.sparql.remote_text import ascii_only, bind
 
 POINTER = "urn:smarthame:engine:current"
 MANIFEST = "urn:smarthame:engine:manifest"
@@ -121,11 +122,14 @@ class RemoteStore:
         object: Object | None,  # noqa: A002 - pyoxigraph's own parameter names
         graph_name: ox.NamedNode | ox.DefaultGraph | None = None,
     ) -> Iterator[Quad]:
+        if isinstance(graph_name, ox.DefaultGraph):
+            yield from self._default_graph(subject, predicate, object)
+            return
         s = self._term(subject, "?s")
         p = self._term(predicate, "?p")
         o = self._term(object, "?o")
         named = graph_name if isinstance(graph_name, ox.NamedNode) else None
-        g = f"<{DEFAULT_GRAPH}>" if isinstance(graph_name, ox.DefaultGraph) else self._term(named, "?g")
+        g = self._term(named, "?g")
         rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
         for row in rows:
             graph = graph_name if graph_name is not None else row["g"]
@@ -136,11 +140,34 @@ class RemoteStore:
                 ox.DefaultGraph() if graph == ox.NamedNode(DEFAULT_GRAPH) else graph,
             )
 
+    def _default_graph(
+        self, subject: Subject | None, predicate: ox.NamedNode | None, obj: Object | None
+    ) -> Iterator[Quad]:
+        """The default graph as a version's store has it (``server.graph.versions``): the merge of its
+        graphs, each triple once."""
+        s, p, o = self._term(subject, "?s"), self._term(predicate, "?p"), self._term(obj, "?o")
+        for row in self.query(f"SELECT * WHERE {{ {s} {p} {o} }}"):
+            yield ox.Quad(
+                row["s"] if subject is None else subject,
+                row["p"] if predicate is None else predicate,
+                row["o"] if obj is None else obj,
+                ox.DefaultGraph(),
+            )
+
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return (ox.NamedNode(g) for g in self.graphs if g != DEFAULT_GRAPH)
 
-    def query(self, query: str) -> ox.QuerySolutions:
-        """A SELECT over the served version (the union of its graphs as the default graph)."""
+    def query(
+        self,
+        query: str,
+        substitutions: Mapping[ox.Variable, Term] | None = None,
+        use_default_graph_as_union: bool = True,
+    ) -> ox.QuerySolutions:
+        """A SELECT over the served version (the union of its graphs as the default graph, which is what
+        a version's store has as its default graph either way); ``substitutions`` bound as the front
+        end binds them for any engine (``server.sparql.remote_text.bind``)."""
+        if substitutions:
+            query = bind(query, {variable.value: term for variable, term in substitutions.items()})
         named = [g for g in self.graphs if g != DEFAULT_GRAPH]
         form: dict[str, str | list[str]] = {"query": ascii_only(query), "named-graph-uri": named}
         form["default-graph-uri"] = list(self.graphs)
