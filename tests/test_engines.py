@@ -165,15 +165,7 @@ def test_resource_descriptions_match_the_in_memory_ones(remote, client, path: st
     "path",
     [
         "/",
-        pytest.param(
-            "/project/15349",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the in-memory page repeats its classification rows: server.publish.summaries "
-                "queries with use_default_graph_as_union over a store whose default graph already holds "
-                "the merge (server.graph.versions), so each row comes once per graph holding it",
-            ),
-        ),
+        "/project/15349",
         "/organisation/hameen-ammattikorkeakoulu-oy",
         "/graph/projects",
         "/ontology/Project",
