@@ -138,6 +138,29 @@ class Engine:
                 self.proc.wait()
 
 
+class Shared:
+    """Engines started once for the whole run (``shared_engines`` in ``tests.conftest``), each on first
+    use. Versions live side by side in an engine, so each test module publishes the one it needs and
+    switches to it: no module needs an engine of its own (a Virtuoso start costs 3 to 15 s)."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.running: dict[str, Engine] = {}
+
+    def get(self, name: str) -> Engine:
+        """``name`` running; the test skips, saying why, where it is absent."""
+        reason = available(name)
+        if reason is not None:
+            pytest.skip(reason)
+        if name not in self.running:
+            self.running[name] = Engine(name, self.tmp_path_factory.mktemp(name))
+        return self.running[name]
+
+    def stop(self) -> None:
+        for engine in self.running.values():
+            engine.stop()
+
+
 @contextmanager
 def started(name: str, folder: Path) -> Iterator[Engine]:
     """``name`` running in ``folder`` for the block; the test skips, saying why, where it is absent."""

@@ -15,7 +15,7 @@ from server.graph.versions import open_published
 from server.settings import Settings
 from server.sparql.remote_publish import publish_to
 from server.web.app import create_app
-from tests.engines import ENGINES, started
+from tests.engines import ENGINES
 from tests.inprocess import in_process
 from tests.test_query_answers import *  # noqa: F403 - the tests and their fixtures, run again here
 
@@ -23,11 +23,11 @@ pytestmark = pytest.mark.engines
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def client(request: pytest.FixtureRequest, settings: Settings, tmp_path_factory) -> Iterator:  # noqa: F811
-    with started(request.param, tmp_path_factory.mktemp(request.param)) as engine:
-        publish_to(engine.settings(settings), open_published(settings))
-        with in_process(create_app(engine.settings(settings))) as c:
-            yield c
+def client(request: pytest.FixtureRequest, settings: Settings, shared_engines) -> Iterator:  # noqa: F811
+    engine = shared_engines.get(request.param)
+    publish_to(engine.settings(settings), open_published(settings))
+    with in_process(create_app(engine.settings(settings))) as c:
+        yield c
 
 
 # Where Virtuoso 7.2.5 (Debian's virtuoso-opensource) answers otherwise than the SPARQL 1.1 standard, as

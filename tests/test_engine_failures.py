@@ -9,7 +9,8 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -153,3 +154,79 @@ def test_the_engine_request_is_closed_when_the_client_goes(fake: str, tmp_path) 
         assert time.monotonic() - started < 10  # well before the 30 s time limit
     finally:
         server.stop()
+
+
+# Admission (server.sparql.admission) on the engine path, over HTTP: as tests/test_hostile.py checks it on
+# the local one. A HANG query holds its slot until its time limit closes the engine request.
+
+
+@pytest.fixture(scope="module")
+def admitted(fake: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    env = {
+        "SMARTHAME_ENGINE": fake,
+        "SMARTHAME_TIMEOUT": "5",
+        "SMARTHAME_WORKERS": "2",
+        "SMARTHAME_CLIENT_SLOTS": "1",
+        "SMARTHAME_MAX_WAITING": "2",
+    }
+    server = LiveServer(tmp_path_factory.mktemp("admitted"), "--processes", "1", env=env)
+    yield server
+    server.stop()
+
+
+def _from(server: LiveServer, address: str) -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=address)
+    return httpx.Client(base_url=server.url, transport=transport, timeout=30)
+
+
+def _together(*calls: Callable[[], httpx.Response]) -> list[httpx.Response]:
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [f.result() for f in [pool.submit(c) for c in calls]]
+
+
+HANG = "SELECT ?n WHERE { ?s ?p ?n } # HANG"
+TIMED_OUT = {"QueryTimeout", "UpstreamTimeout"}  # waited past its limit, or ran into it at the engine
+
+
+@pytest.mark.http
+def test_one_client_address_holds_one_engine_slot_and_one_place_in_the_queue(admitted: LiveServer) -> None:
+    mine = [_from(admitted, "127.0.0.40") for _ in range(4)]  # one address, four connections
+
+    def hang(i: int) -> Callable[[], httpx.Response]:
+        return lambda: mine[i].get("/sparql", params={"query": f"{HANG} {i}", "timeout": "2"})
+
+    def other() -> httpx.Response:
+        time.sleep(0.3)  # the hanging ones are in
+        with _from(admitted, "127.0.0.41") as c:
+            return c.get("/sparql", params={"query": "SELECT ?n WHERE { ?s ?p ?n } # another client"})
+
+    *responses, theirs = _together(*(hang(i) for i in range(4)), other)
+    for c in mine:
+        c.close()
+    refused = [r for r in responses if r.status_code == 429]
+    assert len(refused) == 2, [(r.status_code, r.text[:80]) for r in responses]
+    assert all(r.json()["error"] == "TooManyRequests" and r.headers["retry-after"] == "1" for r in refused)
+    timed_out = [r for r in responses if r.status_code != 429]
+    assert sorted(r.status_code for r in timed_out) in ([503, 504], [504, 504]), [r.text for r in timed_out]
+    assert {r.json()["error"] for r in timed_out} <= TIMED_OUT
+    assert theirs.status_code == 200, theirs.text
+
+
+@pytest.mark.http
+def test_a_full_engine_queue_answers_503_with_retry_after(admitted: LiveServer) -> None:
+    clients = [_from(admitted, f"127.0.0.{50 + n}") for n in range(6)]
+
+    def hang(n: int) -> Callable[[], httpx.Response]:
+        def run() -> httpx.Response:
+            time.sleep(0.1 * n)  # in order: two run, two wait, the rest find the queue full
+            return clients[n].get("/sparql", params={"query": f"{HANG} {n}", "timeout": "2"})
+
+        return run
+
+    responses = _together(*(hang(n) for n in range(6)))
+    for c in clients:
+        c.close()
+    overloaded = [r for r in responses if r.status_code == 503 and r.json()["error"] == "Overloaded"]
+    assert len(overloaded) == 2, [(r.status_code, r.text[:80]) for r in responses]
+    assert all(r.headers["retry-after"] == "1" and "max_waiting" in r.json()["message"] for r in overloaded)
+    assert {r.json()["error"] for r in responses if r not in overloaded} <= TIMED_OUT

@@ -1,9 +1,10 @@
 """The front end over real external engines: the bundled version published into each, then served.
 
-Over each engine (``tests.engines``): what ``publish --to`` leaves (the pointer, the live graphs, no
-staged ones), queries answered as the in-memory engine answers them, the row cap, a sample of pages, the
-dumps, catalogue, VoID and dashboard, two front ends over one engine, and a load that fails its check
-leaving the live version as it was.
+Over each engine (``tests.engines``): what ``publish --to`` leaves (the version in its own graphs, the
+pointer), queries answered as the in-memory engine answers them (graph names in the query and in the
+answer included: ``server.sparql.remote_graphs``), the row cap, a sample of pages, the dumps, catalogue,
+VoID and dashboard, and a load that fails its check leaving the served version as it was. Two front ends
+following a switch: ``tests.test_engine_switch``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
-from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
@@ -20,26 +21,28 @@ import pytest
 from server.errors import UpstreamFailed
 from server.graph.versions import open_published
 from server.settings import Settings
-from server.sparql.remote_publish import publish_to
-from server.sparql.remote_store import POINTER, open_engine
+from server.sparql.remote_graphs import VERSION_PREFIX, staging_graph, version_iri
+from server.sparql.remote_publish import publish_to, read_pointer
+from server.sparql.remote_store import open_engine
 from server.web.app import create_app
-from tests.conftest import LiveServer
-from tests.engines import ENGINES, Engine, started
+from tests.engines import ENGINES, Engine
 from tests.inprocess import in_process
 
 pytestmark = pytest.mark.engines
 BASE = "https://w3id.org/smart-hame/"
 PROJECT = BASE + "project/15349"
+GRAPH = BASE + "graph/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCAT_BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
 SPDX_CHECKSUM_VALUE = "http://spdx.org/rdf/terms#checksumValue"
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def engine(request: pytest.FixtureRequest, settings: Settings, tmp_path_factory) -> Iterator[Engine]:
-    """An engine holding the bundled version, published by `publish --to`'s library call."""
-    with started(request.param, tmp_path_factory.mktemp(request.param)) as running:
-        publish_to(running.settings(settings), open_published(settings))
-        yield running
+def engine(request: pytest.FixtureRequest, settings: Settings, shared_engines) -> Engine:
+    """An engine serving the bundled version, published by `publish --to`'s library call."""
+    running: Engine = shared_engines.get(request.param)
+    publish_to(running.settings(settings), open_published(settings))
+    return running
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +72,22 @@ def _engine_graphs(engine: Engine) -> dict[str, int]:
     }
 
 
-def test_publish_leaves_the_live_graphs_and_a_pointer_naming_the_version(engine, settings) -> None:
+def test_publish_leaves_the_version_in_its_own_graphs_and_a_pointer_naming_it(engine, settings) -> None:
     published = open_published(settings)
     served = open_engine(engine.settings(settings))
     assert served.version == published.version
     assert served.manifest["graphs"] == published.manifest["graphs"]
     graphs = _engine_graphs(engine)
-    assert graphs == {**published.manifest["graphs"], POINTER: 1}  # no staged graph is left behind
+    mine = {g: n for g, n in graphs.items() if g.startswith(version_iri(published.version) + ":")}
+    assert mine == {staging_graph(published.version, g): n for g, n in published.manifest["graphs"].items()}
+    assert graphs[version_iri(published.version)] == 1  # its manifest
+    assert not any(g.startswith(BASE) for g in graphs)  # nothing under a public graph name
+    pointer = read_pointer(engine.settings(settings))
+    assert pointer.serves == published.version
+    others = {g.removeprefix(VERSION_PREFIX).split(":")[0] for g in graphs if g.startswith(VERSION_PREFIX)}
+    assert others - {version_iri(published.version).removeprefix(VERSION_PREFIX)} <= (
+        {quote(pointer.previous, safe="")} if pointer.previous else set()
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,8 +99,39 @@ def test_publish_leaves_the_live_graphs_and_a_pointer_naming_the_version(engine,
         'SELECT ?s WHERE { ?s ?p "Hämeen ammattikorkeakoulu Oy"@fi }',
         f"ASK {{ <{PROJECT}> ?p ?o }}",
         "ASK { ?s <urn:nothing> ?o }",
+        # Graph names in the query (server.sparql.remote_graphs): mapped where they name a graph ...
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}projects> {{ ?s ?p ?o }} }}",
+        f"PREFIX g: <{GRAPH}> SELECT ?s WHERE {{ GRAPH g:actors {{ ?s a ?c }} }} ORDER BY ?s LIMIT 5",
+        f"BASE <{BASE}> SELECT (COUNT(*) AS ?n) FROM <graph/strategy> WHERE {{ ?s ?p ?o }}",  # noqa: S608
+        f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{GRAPH}links> FROM NAMED <{GRAPH}actors> "  # noqa: S608
+        "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ <{GRAPH}projects> <{GRAPH}links> }} "
+        "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER(?g = <{GRAPH}actors> || ?g IN (<{GRAPH}links>)) }} GROUP BY ?g",
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ BIND(<{GRAPH}strategy> AS ?g) GRAPH ?g {{ ?s ?p ?o }} }} "
+        "GROUP BY ?g",
+        # ... and left alone where the graph is a resource the data describes, and in strings
+        f"SELECT ?label WHERE {{ <{GRAPH}classification> <{RDFS_LABEL}> ?label }}",
+        f'SELECT ?s WHERE {{ GRAPH <{GRAPH}projects> {{ ?s ?p "<{GRAPH}projects>" }} }}',
     ],
-    ids=["graph-sizes", "one-project", "typed-subjects", "non-ascii-literal", "ask-true", "ask-false"],
+    ids=[
+        "graph-sizes",
+        "one-project",
+        "typed-subjects",
+        "non-ascii-literal",
+        "ask-true",
+        "ask-false",
+        "graph-iri",
+        "graph-prefixed-name",
+        "from-relative-to-base",
+        "from-named",
+        "values-of-a-graph-variable",
+        "graph-variable-compared",
+        "graph-variable-bound",
+        "graph-as-a-resource",
+        "graph-name-in-a-string",
+    ],
 )
 def test_rows_match_the_in_memory_engine(remote, client, query: str) -> None:
     got = remote.get(
@@ -99,6 +142,27 @@ def test_rows_match_the_in_memory_engine(remote, client, query: str) -> None:
     )
     assert got.status_code == want.status_code == 200, got.text
     assert _solutions(got.json()) == _solutions(want.json())
+
+
+def test_a_request_dataset_names_public_graphs(remote, client) -> None:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    params = {"query": query, "named-graph-uri": [GRAPH + "actors", GRAPH + "links"]}
+    headers = {"accept": "application/sparql-results+json"}
+    got, want = (
+        remote.get("/sparql", params=params, headers=headers),
+        client.get("/sparql", params=params, headers=headers),
+    )
+    assert got.status_code == want.status_code == 200, got.text
+    assert _solutions(got.json()) == _solutions(want.json())
+    assert {r["g"]["value"] for r in got.json()["results"]["bindings"]} == {GRAPH + "actors", GRAPH + "links"}
+
+
+def test_graph_names_in_a_constructed_graph_are_the_public_ones(remote, client) -> None:
+    query = "CONSTRUCT { ?g a <urn:example:Graph> } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    got = remote.get("/sparql", params={"query": query}, headers={"accept": "text/turtle"})
+    want = client.get("/sparql", params={"query": query}, headers={"accept": "text/turtle"})
+    assert got.status_code == want.status_code == 200, got.text
+    assert _triples(got.content) == _triples(want.content) != set()
 
 
 @pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
@@ -198,25 +262,6 @@ def test_the_dumps_hold_the_published_quads(remote, client) -> None:
     got, want = remote.get("/dumps/" + names[0]), _settled(client, "/dumps/" + names[0])
     assert got.status_code == want.status_code == 200
     assert _quads(got.content) == _quads(want.content)
-
-
-def test_two_front_ends_over_one_engine_answer_alike(engine, settings, build_dir: Path) -> None:
-    env = {**engine.env(), "SMARTHAME_PROCESSES": "1"}
-    servers = [LiveServer(build_dir, env=env) for _ in range(2)]
-    try:
-        query = {
-            "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        }
-        answers = [
-            httpx.get(s.url + "/sparql", params=query, headers={"accept": "text/csv"}) for s in servers
-        ]
-        health = [httpx.get(s.url + "/healthz").json() for s in servers]
-    finally:
-        for s in servers:
-            s.stop()
-    assert [a.status_code for a in answers] == [200, 200]
-    assert answers[0].text == answers[1].text
-    assert health[0] == health[1] and health[0]["version"] == open_published(settings).version
 
 
 def test_a_load_that_fails_its_check_leaves_the_live_version(engine, settings) -> None:

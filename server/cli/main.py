@@ -203,12 +203,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     from server.graph.versions import open_published
-    from server.sparql.remote_publish import publish_to
+    from server.sparql.remote_publish import prune, rollback, stage, switch
 
+    if args.rollback:
+        with step(f"Pointing {settings.engine} back at the previous version"):
+            version = rollback(settings)
+        print(f"The engine at {settings.engine} now serves version {version}")
+        return EXIT_OK
     with step(f"Loading the published version into {settings.engine}"):
-        manifest = publish_to(settings, open_published(settings))
+        manifest = stage(settings, open_published(settings))
+    with step("Switching to it (the pointer only)"):
+        switch(settings, manifest["version"])
+    with step("Dropping the versions before the previous one"):
+        dropped = prune(settings)
     version, triples = manifest["version"], manifest["triples"]
-    print(f"The engine at {settings.engine} now serves version {version} ({triples} triples)")
+    print(
+        f"The engine at {settings.engine} now serves version {version} ({triples} triples); "
+        f"{len(dropped)} older version(s) dropped"
+    )
     return EXIT_OK
 
 
@@ -297,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine-store", metavar="URL", help=help_["engine_store"])
     p.add_argument("--engine-user", help=help_["engine_user"])
     p.add_argument("--base-iri", default=argparse.SUPPRESS, help=help_["base_iri"])
+    p.add_argument(
+        "--rollback",
+        action="store_true",
+        help="Point the engine back at the version it served before the last switch (kept for this).",
+    )
     return parser
 
 

@@ -30,7 +30,8 @@ from server.sparql.complexity import check_complexity
 from server.sparql.evaluation import Job, Kind, Outcome, Term, constant_describe, described, execute
 from server.sparql.federation import check_service
 from server.sparql.remote import RemoteQueries
-from server.sparql.remote_store import RemoteStore, scope_of
+from server.sparql.remote_graphs import VersionGraphs
+from server.sparql.remote_store import RemoteStore
 from server.sparql.workers import WorkerPool
 
 
@@ -100,8 +101,7 @@ class Engine:
 
     def start(self) -> None:
         if self.settings.engine:
-            scope = scope_of(self.published.manifest)
-            self.remote = RemoteQueries(self.settings, scope)
+            self.remote = RemoteQueries(self.settings, VersionGraphs.of(self.published.manifest))
             return
         disk = self.published.store_kind == "disk"  # workers then open the store themselves
         self.pool = WorkerPool(self.published.store_opener(), self.settings, fresh_zygote=disk)
@@ -133,7 +133,9 @@ class Engine:
         """
         job = self.job(request)
         if self.remote is not None:
-            return await self._run_remote(self.remote, job, time_limit or self.time_limit(request))
+            return await self._admitted_remote(
+                self.remote, job, request.client, time_limit or self.time_limit(request)
+            )
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
         nodes = constant_describe(job)
@@ -158,6 +160,16 @@ class Engine:
             remaining = limit - (loop.time() - started)
             return self._result(*await self.pool.run(job, remaining, limit))
 
+    async def _admitted_remote(
+        self, remote: RemoteQueries, job: Job, client: str, limit: float
+    ) -> QueryResult:
+        """Over an external engine under the same admission as the local workers (``query_workers`` slots:
+        the queries this process has running at the engine at once), the wait counted in the limit."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with self.admission.slot(client, limit):
+            return await self._run_remote(remote, job, limit - (loop.time() - started))
+
     async def _run_remote(self, remote: RemoteQueries, job: Job, limit: float) -> QueryResult:
         """Over an external engine, a DESCRIBE of constant IRIs is answered by ``server.sparql.describe``
         on the engine's triples, as it is in memory: DESCRIBE is the engine's to define (Virtuoso's adds
@@ -178,7 +190,7 @@ class Engine:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""
         if self.settings.engine:
             if self.remote is None:
-                self.remote = RemoteQueries(self.settings, scope_of(self.published.manifest))
+                self.remote = RemoteQueries(self.settings, VersionGraphs.of(self.published.manifest))
             return self._result(*self.remote.run_sync(self.job(request)))
         return self._result(*execute(self.published.store, self.job(request)))
 

@@ -18,9 +18,11 @@ the serialised body. What happens in between::
 - Errors: the engine refusing the query (4xx) is the query's fault (``QueryFailed``, 400, quoting the
   engine); the engine failing or unreachable is ``UpstreamFailed`` (502), too slow ``UpstreamTimeout``
   (504).
-- Without a dataset of its own, a query runs on the version the front end opened
-  (``server.sparql.remote_store``): its graphs as named graphs and, merged, as the default graph, which is
-  what the in-memory engine's union default graph gives, and what keeps a staged version out of sight.
+- Without a dataset of its own, a query runs on the version the front end serves
+  (``server.sparql.remote_graphs``): that version's graphs as named graphs and, merged, as the default
+  graph, which is what a version's store holds as its default graph, and what keeps the other versions
+  in the engine out of sight. The public graph names in the query become the version's names, and the
+  version's names in the answer public ones again.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from dataclasses import dataclass
 
 import httpx
 import pyoxigraph as ox
@@ -46,6 +47,7 @@ from server.sparql.formats import (
     results_format,
     written,
 )
+from server.sparql.remote_graphs import VersionGraphs
 from server.sparql.remote_text import ascii_only, bind, names_dataset, query_form
 
 # Blank nodes are stored in the engine as skolem IRIs (RDF 1.1 Concepts, 3.5), and turned back into blank
@@ -55,14 +57,6 @@ from server.sparql.remote_text import ascii_only, bind, names_dataset, query_for
 # testing isBlank() over an engine sees these IRIs, though (README, "An external engine").
 GENID = "urn:smarthame:genid:"
 _ERROR_EXCERPT = 400  # characters of an engine's error message quoted to the client
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The graphs of the version being served, as the engine names them."""
-
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
 
 
 class _Cut:
@@ -120,10 +114,10 @@ class _Cut:
 class RemoteQueries:
     """Send jobs to ``settings.engine`` and read their answers back within the job's budget."""
 
-    def __init__(self, settings: Settings, scope: Scope) -> None:
+    def __init__(self, settings: Settings, graphs: VersionGraphs) -> None:
         self.url = settings.engine
         self.settings = settings
-        self.scope = scope
+        self.graphs = graphs
         self.timeouts = 0
         self.failures = 0
         self._client: httpx.AsyncClient | None = None
@@ -196,13 +190,9 @@ class RemoteQueries:
         text = bind(job.text, dict(job.substitutions))
         if job.base_iri:  # what pyoxigraph's base_iri does; a BASE of the query's own comes later and wins
             text = f"BASE <{job.base_iri}>\n{text}"
-        form: dict[str, str | list[str]] = {"query": ascii_only(text)}
-        if job.default_graphs or job.named_graphs:
-            form["default-graph-uri"] = list(job.default_graphs)
-            form["named-graph-uri"] = list(job.named_graphs)
-        elif not names_dataset(job.text):
-            form["default-graph-uri"] = list(self.scope.default_graphs)
-            form["named-graph-uri"] = list(self.scope.named_graphs)
+        form: dict[str, str | list[str]] = {"query": ascii_only(self.graphs.query_text(text))}
+        if job.default_graphs or job.named_graphs or not names_dataset(job.text):
+            form.update(self.graphs.dataset(job.default_graphs, job.named_graphs))
         return form
 
     def _refused(self, status: int, body: bytes) -> None:
@@ -218,10 +208,12 @@ class RemoteQueries:
         data = from_engine(bytes(cut.buffer), kind)
         try:
             if kind == "graph":
-                triples = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+                triples = [self.graphs.triple_back(t) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
                 body = written(ox.serialize(triples, format=rdf_format(media)))
                 return Outcome(kind, media, cut.truncated, len(triples)), body
-            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+            results = ox.parse_query_results(
+                self.graphs.solutions_back(data), format=ox.QueryResultsFormat.XML
+            )
         except SyntaxError as e:
             self.failures += 1
             raise UpstreamFailed(f"The SPARQL engine's answer could not be read ({e}).") from None

@@ -1,28 +1,36 @@
-"""``smarthame publish --to URL``: put a published version into an external engine, then switch to it.
+"""``smarthame publish --to URL``: put a published version into an external engine, then point at it.
 
-1. Stage: each graph of the version is written, as N-Triples with blank nodes as skolem IRIs, into a
-   graph named for the version (:func:`staging_graph`) through the engine's Graph Store endpoint (PUT,
-   then POST in chunks: engines limit a request's size). Queries through a front end never see these
-   graphs: the front end names the live graphs as every query's dataset (``server.sparql.remote``).
-2. Check: the staged graphs must hold exactly the manifest's number of triples each; if not, they are
-   dropped and the live version stays as it was.
-3. Switch: one SPARQL Update request moves each staged graph onto its live name, drops live graphs the new
-   version no longer has, and rewrites the pointer (``server.sparql.remote_store.POINTER``). Oxigraph runs
-   an update request as one transaction, so a reader sees the old version or the new one. Virtuoso runs
-   the request too; whether a reader there can see it half done was not measured.
+Three steps, each its own function, so that the switch is a pointer update and nothing else:
 
-Front ends read the pointer when they start; after a switch, restart them (one at a time) to serve the
-new version's counts and ETags: they answer from the live graphs, which now hold the new version.
+1. :func:`stage`: each graph of the version is written, as N-Triples with blank nodes as skolem IRIs,
+   into the version's own graph (``server.sparql.remote_graphs.staging_graph``) through the engine's
+   Graph Store endpoint (PUT, then POST in chunks: engines limit a request's size); the staged graphs
+   must then hold exactly the manifest's number of triples each, or they are dropped and nothing else
+   changes. Last, the version's manifest is written into its manifest graph (``version_iri``): a
+   version is in the engine once its manifest is. A version already there with the right counts is
+   not loaded again (a rollback, or a second publish of one version).
+2. :func:`switch`: one SPARQL Update rewrites the pointer graph (``server.sparql.remote_store.POINTER``)
+   to name the new version, and the one it replaces as the previous one. It writes two triples, however
+   large the version: front ends name the served version's graphs as each query's dataset
+   (``server.sparql.remote``), so no quad moves. Front ends follow within a watch interval or so
+   (``server.web.live``).
+3. :func:`prune`: the graphs of every version but the served one and the previous one are dropped
+   (manifest graph last, so that a prune cut short is finished by the next). It reads the pointer
+   itself and never touches the two versions it names.
+
+:func:`rollback` points back at the previous version (``publish --to URL --rollback``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import httpx
 import pyoxigraph as ox
@@ -32,10 +40,20 @@ from server.graph.versions import Published, is_merged_copy
 from server.settings import Settings
 from server.sparql.formats import N_TRIPLES, SPARQL_XML
 from server.sparql.remote import skolem
-from server.sparql.remote_store import DEFAULT_GRAPH, MANIFEST, NO_GRAPH, POINTER
+from server.sparql.remote_graphs import DEFAULT_GRAPH, NO_GRAPH, VersionGraphs, version_iri
+from server.sparql.remote_store import MANIFEST, POINTER, POINTER_QUERY, PREVIOUS, SERVES
 
 CHUNK = 50_000  # triples per Graph Store request; Virtuoso's default body limit is a few megabytes
-LOAD_TIMEOUT = 600.0  # seconds for one load or switch request
+LOAD_TIMEOUT = 600.0  # seconds for one load request
+REGISTERED = f"SELECT ?v ?m WHERE {{ GRAPH ?v {{ ?v <{MANIFEST}> ?m }} }}"
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """What the engine's pointer names: the served version and the one before (version strings)."""
+
+    serves: str | None
+    previous: str | None
 
 
 def engine_endpoints(settings: Settings) -> tuple[str, str]:
@@ -56,50 +74,137 @@ def engine_endpoints(settings: Settings) -> tuple[str, str]:
     return update, store
 
 
-def staging_graph(version: str, graph: str) -> str:
-    """Where ``graph`` of ``version`` is loaded before the switch."""
-    return f"urn:smarthame:engine:version:{quote(version, safe='')}:{quote(graph, safe='')}"
-
-
 def publish_to(settings: Settings, published: Published) -> dict[str, Any]:
-    """Load ``published`` into the engine at ``settings.engine`` and switch to it; its manifest."""
+    """Stage ``published`` in the engine at ``settings.engine``, point at it, prune; its manifest."""
+    manifest = stage(settings, published)
+    switch(settings, manifest["version"])
+    prune(settings)
+    return manifest
+
+
+def stage(settings: Settings, published: Published) -> dict[str, Any]:
+    """Load ``published`` into its own graphs and register its manifest (step 1 of the module docstring)."""
     manifest = {
         **published.manifest,
         "version": published.version,
         "base_iri": published.base_iri,
         "modified": published.modified.astimezone(UTC).isoformat(),
     }
-    update, store = engine_endpoints(settings)
-    auth = httpx.DigestAuth(settings.engine_user, settings.engine_password) if settings.engine_user else None
-    with httpx.Client(timeout=LOAD_TIMEOUT, auth=auth, trust_env=False) as client:
-        staged = {}
+    graphs = VersionGraphs.of(manifest)
+    expected = {_engine_name(graphs, g): n for g, n in manifest.get("graphs", {}).items()}
+    with _client(settings) as client:
+        update, store = engine_endpoints(settings)
+        if _registered(client, settings).get(published.version) is not None:
+            if _counts(client, settings.engine, list(expected)) == expected:
+                return manifest  # already in the engine, whole
+            if read_pointer(settings, client).serves == published.version:
+                raise UpstreamFailed(
+                    f"Version {published.version} is served by the engine but holds other counts there; "
+                    "publish the data under a new version."
+                )
         for graph, triples in _graphs(published):
-            staged[graph] = staging_graph(published.version, graph)
-            _load(client, store, staged[graph], triples)
-        counts = _counts(client, settings.engine, list(staged.values()))
-        expected = manifest.get("graphs", {})
-        wrong = {
-            g: (counts.get(s, 0), expected.get(g))
-            for g, s in staged.items()
-            if counts.get(s, 0) != expected.get(g)
-        }
-        if wrong:
-            _update(client, update, [f"DROP SILENT GRAPH <{s}>" for s in staged.values()])
+            _load(client, store, _engine_name(graphs, graph), triples)
+        counts = _counts(client, settings.engine, list(expected))
+        if counts != expected:
+            _update(client, update, [f"DROP SILENT GRAPH <{g}>" for g in expected])
+            wrong = {g: (counts.get(g, 0), n) for g, n in expected.items() if counts.get(g, 0) != n}
             raise UpstreamFailed(
                 f"The engine holds other counts than the version after loading it (graph: got, expected): "
-                f"{wrong}; the live version was left as it was."
+                f"{wrong}; the staged graphs were dropped and the served version left as it was."
             )
-        live = {g: DEFAULT_GRAPH if g == NO_GRAPH else g for g in staged}
-        previous = _live_graphs(client, settings.engine)
-        operations = [f"DROP SILENT GRAPH <{g}>" for g in previous - set(live.values())]
-        operations += [f"MOVE SILENT <{staged[g]}> TO <{live[g]}>" for g in staged]
-        pointer = ox.Literal(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
-        operations += [
-            f"DROP SILENT GRAPH <{POINTER}>",
-            f"INSERT DATA {{ GRAPH <{POINTER}> {{ <{POINTER}> <{MANIFEST}> {pointer} }} }}",
-        ]
-        _update(client, update, operations)
+        iri = version_iri(published.version)
+        literal = ox.Literal(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+        _update(
+            client,
+            update,
+            [
+                f"DROP SILENT GRAPH <{iri}>",
+                f"INSERT DATA {{ GRAPH <{iri}> {{ <{iri}> <{MANIFEST}> {literal} }} }}",
+            ],
+        )
     return manifest
+
+
+def switch(settings: Settings, version: str) -> Pointer:
+    """Point the engine at ``version`` (staged already), the served one becoming the previous; the
+    pointer as it was (step 2 of the module docstring)."""
+    with _client(settings) as client:
+        if version not in _registered(client, settings):
+            raise UpstreamFailed(f"Version {version} is not in the engine; publish it with --to first.")
+        before = read_pointer(settings, client)
+        previous = before.serves if before.serves != version else before.previous
+        statements = [f"<{POINTER}> <{SERVES}> <{version_iri(version)}>"]
+        if previous is not None:
+            statements.append(f"<{POINTER}> <{PREVIOUS}> <{version_iri(previous)}>")
+        update, _ = engine_endpoints(settings)
+        # Virtuoso reads an update request as one transaction too; a reader that comes between the two
+        # operations finds no pointer, which a front end's watcher takes as "no change".
+        _update(
+            client,
+            update,
+            [
+                f"DROP SILENT GRAPH <{POINTER}>",
+                f"INSERT DATA {{ GRAPH <{POINTER}> {{ {' . '.join(statements)} }} }}",
+            ],
+        )
+    return before
+
+
+def rollback(settings: Settings) -> str:
+    """Point the engine back at the version served before the last switch; that version."""
+    before = read_pointer(settings)
+    if before.previous is None:
+        raise UpstreamFailed("The engine's pointer names no previous version to go back to.")
+    switch(settings, before.previous)
+    return before.previous
+
+
+def prune(settings: Settings) -> list[str]:
+    """Drop every version but the served and the previous one (step 3); the versions dropped."""
+    with _client(settings) as client:
+        pointer = read_pointer(settings, client)
+        if pointer.serves is None:
+            return []  # no pointer (or one being rewritten): nothing is known to be unused
+        keep = {pointer.serves, pointer.previous}
+        dropped = []
+        update, _ = engine_endpoints(settings)
+        for version, manifest in sorted(_registered(client, settings).items()):
+            if version in keep:
+                continue
+            graphs = VersionGraphs.of(manifest)
+            names = [_engine_name(graphs, g) for g in manifest.get("graphs", {})]
+            _update(client, update, [f"DROP SILENT GRAPH <{g}>" for g in [*names, version_iri(version)]])
+            dropped.append(version)
+    return dropped
+
+
+def read_pointer(settings: Settings, client: httpx.Client | None = None) -> Pointer:
+    with _client(settings) if client is None else contextlib.nullcontext(client) as http:
+        rows = list(_select(http, settings.engine, {"query": POINTER_QUERY}))
+    if not rows:
+        return Pointer(None, None)
+    previous = rows[0]["previous"]
+    return Pointer(
+        json.loads(rows[0]["m"].value)["version"],
+        _version_of(previous.value) if previous is not None else None,
+    )
+
+
+def _version_of(iri: str) -> str:
+    return unquote(iri.removeprefix(version_iri("")))
+
+
+def _engine_name(graphs: VersionGraphs, graph: str) -> str:
+    return graphs.engine_name(DEFAULT_GRAPH if graph == NO_GRAPH else graph)
+
+
+def _registered(client: httpx.Client, settings: Settings) -> dict[str, dict[str, Any]]:
+    """Every version in the engine (its manifest graph written), by version."""
+    found = {}
+    for row in _select(client, settings.engine, {"query": REGISTERED}):
+        manifest = json.loads(row["m"].value)
+        found[manifest["version"]] = manifest
+    return found
 
 
 def _graphs(published: Published) -> Iterator[tuple[str, Iterator[ox.Triple]]]:
@@ -140,15 +245,6 @@ def _counts(client: httpx.Client, query: str, graphs: list[str]) -> dict[str, in
     return {r["g"].value: int(r["n"].value) for r in rows}
 
 
-def _live_graphs(client: httpx.Client, query: str) -> set[str]:
-    text = f"SELECT ?m WHERE {{ GRAPH <{POINTER}> {{ <{POINTER}> <{MANIFEST}> ?m }} }}"
-    rows = list(_select(client, query, {"query": text}))
-    if not rows:
-        return set()
-    graphs = json.loads(rows[0]["m"].value).get("graphs", {})
-    return {DEFAULT_GRAPH if g == NO_GRAPH else g for g in graphs}
-
-
 def _select(client: httpx.Client, url: str, form: dict[str, Any]) -> ox.QuerySolutions:
     response = _send(client, "POST", url, data=form, headers={"accept": SPARQL_XML}, auth=None)
     if response.status_code != 200:
@@ -165,6 +261,11 @@ def _update(client: httpx.Client, url: str, operations: list[str]) -> None:
     response = _send(client, "POST", url, data={"update": " ;\n".join(operations)})
     if response.status_code >= 300:
         raise UpstreamFailed(f"The update failed with HTTP {response.status_code}: {response.text[:400]}")
+
+
+def _client(settings: Settings) -> httpx.Client:
+    auth = httpx.DigestAuth(settings.engine_user, settings.engine_password) if settings.engine_user else None
+    return httpx.Client(timeout=LOAD_TIMEOUT, auth=auth, trust_env=False)
 
 
 def _send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:

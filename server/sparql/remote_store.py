@@ -2,17 +2,21 @@
 
 What ``smarthame publish --to`` leaves in the engine (``server.sparql.remote_publish``):
 
-- the live version's graphs under their own names (the default graph, where a version has one, under
-  :data:`DEFAULT_GRAPH`), blank nodes as skolem IRIs (``server.sparql.remote.GENID``);
-- the pointer, graph :data:`POINTER`, holding the live version's manifest (version, base IRI, time,
-  counts per graph and class) as one JSON literal. A front end reads it once, at start-up, and keeps
-  nothing else: any number of front ends serve one engine.
+- each version loaded, in graphs of its own (``server.sparql.remote_graphs.staging_graph``; the default
+  graph's own triples, where a version has some, under ``DEFAULT_GRAPH``), blank nodes as skolem IRIs
+  (``server.sparql.remote.GENID``), and its manifest (version, base IRI, time, counts per graph and
+  class) as one JSON literal in a graph named for the version (``version_iri``);
+- the pointer, graph :data:`POINTER`: the version served (:data:`SERVES`) and the one before
+  (:data:`PREVIOUS`, kept for a rollback). A front end reads it at start-up and then every
+  ``watch_interval`` (``server.web.live``), and keeps nothing else: any number of front ends serve one
+  engine, and each follows a switch within a watch interval or so.
 
 Pages, dumps and descriptions read ``published.store`` with the few ``pyoxigraph.Store`` calls they use
 (``quads_for_pattern``, ``named_graphs``, ``query``, iteration, ``in``); :class:`RemoteStore` answers
-each with one SPARQL query to the engine, so none of them learns where the data is. Each call is one round
-trip (about a millisecond on loopback), which is why the SPARQL endpoint and the saved queries, one
-query each, are the fast paths over an engine, and pages the slow ones.
+each with one SPARQL query to the engine over the served version's graphs, so none of them learns where
+the data is. Each call is one round trip (about a millisecond on loopback), which is why the SPARQL
+endpoint and the saved queries, one query each, are the fast paths over an engine, and pages the slow
+ones.
 """
 
 from __future__ import annotations
@@ -32,25 +36,24 @@ from server.graph.versions import Published, open_dataset
 from server.settings import Settings
 from server.sparql.evaluation import Term
 from server.sparql.formats import SPARQL_XML
-from server.sparql.remote import Scope, from_engine, skolem
+from server.sparql.remote import from_engine, skolem
+from server.sparql.remote_graphs import DEFAULT_GRAPH, VersionGraphs
 from server.sparql.remote_text import ascii_only, bind
 
 POINTER = "urn:smarthame:engine:current"
+SERVES = "urn:smarthame:engine:serves"
+PREVIOUS = "urn:smarthame:engine:previous"
 MANIFEST = "urn:smarthame:engine:manifest"
-DEFAULT_GRAPH = "urn:smarthame:engine:default-graph"
-NO_GRAPH = "(default graph)"  # the manifest's name for the default graph (server.graph.versions)
+# The served version's manifest (and what the pointer says), one small query: a front end's watcher asks
+# it every watch_interval.
+POINTER_QUERY = (
+    f"SELECT ?v ?m ?previous WHERE {{ GRAPH <{POINTER}> {{ <{POINTER}> <{SERVES}> ?v "
+    f"OPTIONAL {{ <{POINTER}> <{PREVIOUS}> ?previous }} }} GRAPH ?v {{ ?v <{MANIFEST}> ?m }} }}"
+)
 
 Quad = ox.Quad
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
-
-
-def scope_of(manifest: dict[str, Any]) -> Scope:
-    """The engine's names for a version's graphs: each named graph, and all of them as the default."""
-    graphs = list(manifest.get("graphs", {}))
-    named = tuple(g for g in graphs if g != NO_GRAPH)
-    default = (*named, DEFAULT_GRAPH) if NO_GRAPH in graphs else named
-    return Scope(default_graphs=default, named_graphs=named)
 
 
 def open_served(settings: Settings) -> Published:
@@ -61,25 +64,18 @@ def open_served(settings: Settings) -> Published:
 
 def open_engine(settings: Settings) -> Published:
     """The version the engine at ``settings.engine`` serves now, read from its pointer."""
-    found = _post(
-        settings.engine,
-        {"query": f"SELECT ?m WHERE {{ GRAPH <{POINTER}> {{ <{POINTER}> <{MANIFEST}> ?m }} }}"},
-        settings.timeout,
-    )
-    results = ox.parse_query_results(found, format=ox.QueryResultsFormat.XML)
-    rows = list(results) if isinstance(results, ox.QuerySolutions) else []
-    if not rows:
+    manifest = served_manifest(settings)
+    if manifest is None:
         raise Unavailable(
             f"The SPARQL engine at {settings.engine} holds no published version; run "
             f"`smarthame publish --to {settings.engine}` first."
         )
-    manifest: dict[str, Any] = json.loads(rows[0]["m"].value)
     if manifest["base_iri"] != settings.base_iri:
         raise Unavailable(
             f"The engine holds data minted under {manifest['base_iri']}, not {settings.base_iri}; serve "
             f"with --base-iri {manifest['base_iri']}, or publish again with the base IRI wanted."
         )
-    store = RemoteStore(settings.engine, scope_of(manifest), settings.timeout)
+    store = RemoteStore(settings.engine, VersionGraphs.of(manifest), settings.timeout)
     return Published(
         # Duck-typed: the store calls the publishing layer makes, answered by the engine (module
         # docstring); pyoxigraph's Store cannot be subclassed.
@@ -89,6 +85,17 @@ def open_engine(settings: Settings) -> Published:
         base_iri=settings.base_iri,
         manifest=manifest,
     )
+
+
+def served_manifest(settings: Settings) -> dict[str, Any] | None:
+    """The manifest of the version the engine's pointer names (None when it names none)."""
+    found = _post(settings.engine, {"query": POINTER_QUERY}, settings.timeout)
+    results = ox.parse_query_results(found, format=ox.QueryResultsFormat.XML)
+    rows = list(results) if isinstance(results, ox.QuerySolutions) else []
+    if not rows:
+        return None
+    manifest: dict[str, Any] = json.loads(rows[0]["m"].value)
+    return manifest
 
 
 def local_copy(published: Published) -> Published:
@@ -107,12 +114,13 @@ def local_copy(published: Published) -> Published:
 
 
 class RemoteStore:
-    """The read calls of ``pyoxigraph.Store`` that the publishing layer uses, each one engine query."""
+    """The read calls of ``pyoxigraph.Store`` that the publishing layer uses, each one engine query over
+    one version's graphs (public graph names in, public graph names out)."""
 
-    def __init__(self, url: str, scope: Scope, timeout: float) -> None:
+    def __init__(self, url: str, graphs: VersionGraphs, timeout: float) -> None:
         self.url = url
         self.timeout = timeout
-        self.graphs = tuple(dict.fromkeys((*scope.named_graphs, *scope.default_graphs)))
+        self.graphs = graphs
         self._client: tuple[int, httpx.Client] | None = None  # per process: server processes fork
 
     def quads_for_pattern(
@@ -128,16 +136,17 @@ class RemoteStore:
         s = self._term(subject, "?s")
         p = self._term(predicate, "?p")
         o = self._term(object, "?o")
-        named = graph_name if isinstance(graph_name, ox.NamedNode) else None
+        named = ox.NamedNode(self.graphs.engine_name(graph_name.value)) if graph_name is not None else None
         g = self._term(named, "?g")
         rows = self.select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        own_default = self.graphs.engine_name(DEFAULT_GRAPH)
         for row in rows:
             graph = graph_name if graph_name is not None else row["g"]
             yield ox.Quad(
                 row["s"] if subject is None else subject,
                 row["p"] if predicate is None else predicate,
                 row["o"] if object is None else object,
-                ox.DefaultGraph() if graph == ox.NamedNode(DEFAULT_GRAPH) else graph,
+                ox.DefaultGraph() if graph.value == own_default else self.graphs.term_back(graph),
             )
 
     def _default_graph(
@@ -155,7 +164,7 @@ class RemoteStore:
             )
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
-        return (ox.NamedNode(g) for g in self.graphs if g != DEFAULT_GRAPH)
+        return (ox.NamedNode(g) for g in self.graphs.public)
 
     def query(
         self,
@@ -163,18 +172,20 @@ class RemoteStore:
         substitutions: Mapping[ox.Variable, Term] | None = None,
         use_default_graph_as_union: bool = True,
     ) -> ox.QuerySolutions:
-        """A SELECT over the served version (the union of its graphs as the default graph, which is what
+        """A SELECT over the served version (the merge of its graphs as the default graph, which is what
         a version's store has as its default graph either way); ``substitutions`` bound as the front
         end binds them for any engine (``server.sparql.remote_text.bind``)."""
         if substitutions:
             query = bind(query, {variable.value: term for variable, term in substitutions.items()})
-        named = [g for g in self.graphs if g != DEFAULT_GRAPH]
-        form: dict[str, str | list[str]] = {"query": ascii_only(query), "named-graph-uri": named}
-        form["default-graph-uri"] = list(self.graphs)
-        return self._solutions(form)
+        return self._solutions({"query": ascii_only(self.graphs.query_text(query)), **self.graphs.dataset()})
 
     def select(self, query: str) -> ox.QuerySolutions:
-        return self._solutions({"query": ascii_only(query), "named-graph-uri": list(self.graphs)})
+        """A SELECT of the store's own (its GRAPH patterns over the version's graphs, by their names in
+        the engine)."""
+        named = list(self.graphs.named_graphs)
+        if self.graphs.own_default:
+            named.append(self.graphs.engine_name(DEFAULT_GRAPH))
+        return self._solutions({"query": ascii_only(query), "named-graph-uri": named})
 
     def __iter__(self) -> Iterator[Quad]:
         return self.quads_for_pattern(None, None, None)
@@ -199,7 +210,7 @@ class RemoteStore:
 
     def _solutions(self, form: dict[str, str | list[str]]) -> ox.QuerySolutions:
         data = from_engine(_post(self.url, form, self.timeout, self._http()), "solutions")
-        results = ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+        results = ox.parse_query_results(self.graphs.solutions_back(data), format=ox.QueryResultsFormat.XML)
         if not isinstance(results, ox.QuerySolutions):
             raise UpstreamFailed("The SPARQL engine answered a SELECT with a boolean.")
         return results
