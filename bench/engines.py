@@ -1,21 +1,22 @@
 """Benchmark: the benchmark's queries through our front end over each engine, side by side, run together.
 
-Not a test: a script run by hand. For each data set (the bundled build, and ``--projects`` synthetic
-projects from bench/synthetic.py, named synthetic, written under /tmp only):
+Not a test: a script run by hand. For each data set (the bundled data alone, and with ``--projects``
+synthetic projects from bench/synthetic.py, named synthetic, published under /tmp only by
+bench/memory.py's ``prepared``, with an on-disk store):
 
-1. the in-memory engine (the default) serves it; ``oxigraph serve`` (RocksDB, in a temporary folder) and
-   Virtuoso Open Source get it by ``publish --to``'s library call, whose time is printed;
-2. every query of bench/benchmark.py runs through a front end (in process) over each engine in turn:
-   one first request, then ``--repeat`` requests whose text differs by a trailing comment (so the result
-   cache never answers), engines interleaved request by request so that a drift in the shared machine's
-   load lands on all of them alike;
-3. a table per data set: the median and the slowest of the repeated requests per engine, in ms, and the
+1. the in-memory store and the on-disk store (settings ``store=memory`` and ``store=disk``) serve it from
+   the build folder; ``oxigraph serve`` (RocksDB, in a temporary folder) and Virtuoso Open Source get it
+   by ``publish --to``'s library calls, each step timed: loading (stage), the switch (a pointer update)
+   and the prune;
+2. every query of bench/benchmark.py runs through a front end (in process) over each in turn: one first
+   request, then ``--repeat`` requests whose text differs by a trailing comment (so the result cache
+   never answers), interleaved request by request so that a drift in the shared machine's load lands
+   on all of them alike;
+3. a table per data set: the median and the slowest of the repeated requests per column, in ms, and the
    rows each returned (all must agree).
 
     python bench/engines.py                  # bundled data and 10,000 synthetic projects
     python bench/engines.py --projects 0     # bundled data only
-
-The on-disk store (issue 14, item 1) is not a column: it has not landed on main yet.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+import memory  # noqa: E402
 import synthetic  # noqa: E402
-from benchmark import analyst_queries, nonce_suffix, prepare_data  # noqa: E402
+from benchmark import analyst_queries, nonce_suffix  # noqa: E402
 
 from server.errors import UpstreamFailed  # noqa: E402
-from server.graph.versions import Published, open_files, open_published  # noqa: E402
+from server.graph.versions import Published, open_published  # noqa: E402
 from server.settings import Settings  # noqa: E402
-from server.sparql.remote_publish import publish_to  # noqa: E402
+from server.sparql.remote_publish import prune, stage, switch  # noqa: E402
 from server.web.app import create_app  # noqa: E402
 from tests.engines import ENGINES, Engine, available  # noqa: E402
 from tests.inprocess import in_process  # noqa: E402
@@ -52,19 +54,23 @@ def rows_of(body: bytes, accept: str) -> int:
     return body.count(b"\n")
 
 
-def run(label: str, published: Published, settings: Settings, describe_iri: str, repeat: int) -> None:
+def run(label: str, build: Path, describe_iri: str, repeat: int) -> None:
+    local = {kind: Settings(build_dir=build, store=kind, timeout=120) for kind in ("memory", "disk")}
+    published = open_published(local["memory"])
     print(f"\n== {label}: {published.manifest.get('triples', '?')} triples", flush=True)
     queries = analyst_queries(describe_iri)
     with tempfile.TemporaryDirectory(prefix="smarthame-engines-") as tmp:
         engines: list[Engine] = []
         try:
             for name in ENGINES:
-                engine = start_and_publish(name, Path(tmp) / name, settings, published)
+                engine = start_and_publish(name, Path(tmp) / name, local["memory"], published)
                 if engine is not None:
                     engines.append(engine)
-            fronts = {"in-memory": create_app(settings.replace(timeout=120), published)}
+            fronts = {f"{kind} store": create_app(s) for kind, s in local.items()}
             for engine in engines:
-                fronts[engine.name] = create_app(engine.settings(settings, timeout=120))
+                fronts[engine.name] = create_app(
+                    engine.settings(local["memory"], build_dir=Path(tmp) / "front")
+                )
             clients = {name: in_process(app) for name, app in fronts.items()}
             opened = {name: c.__enter__() for name, c in clients.items()}
             try:
@@ -85,17 +91,26 @@ def start_and_publish(name: str, folder: Path, settings: Settings, published: Pu
         return None
     folder.mkdir()
     engine = Engine(name, folder)
-    started = time.perf_counter()
+    settings = engine.settings(settings)
+    steps: dict[str, float] = {}
     try:
-        publish_to(engine.settings(settings), published)
+        for step, call in (
+            ("stage", lambda: stage(settings, published)),
+            ("switch", lambda: switch(settings, published.version)),
+            ("prune", lambda: prune(settings)),
+        ):
+            started = time.perf_counter()
+            call()
+            steps[step] = time.perf_counter() - started
     except BaseException as e:
         engine.stop()
         if not isinstance(e, UpstreamFailed):
             raise
         # Measured, not hidden: the table then goes on without this engine.
-        print(f"   publish --to {name} failed after {time.perf_counter() - started:.1f} s: {e}"[:300])
+        print(f"   publish --to {name} failed after {steps} s: {e}"[:300])
         return None
-    print(f"   publish --to {name}: {time.perf_counter() - started:.1f} s", flush=True)
+    took = ", ".join(f"{step} {seconds:.3f} s" for step, seconds in steps.items())
+    print(f"   publish --to {name}: {sum(steps.values()):.1f} s ({took})", flush=True)
     return engine
 
 
@@ -132,15 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per query and engine")
     args = parser.parse_args(argv)
-    settings = Settings()
-    run("bundled data (build/current)", open_published(settings), settings, BUNDLED_PROJECT, args.repeat)
+    workdir = Path(tempfile.gettempdir()) / "smarthame-bench-engines"
+    workdir.mkdir(exist_ok=True)
+    build, _ = memory.prepared(workdir, 0, args.seed)
+    run("bundled data", build, BUNDLED_PROJECT, args.repeat)
     if args.projects:
-        workdir = Path(tempfile.gettempdir()) / f"smarthame-bench-{args.projects}-{args.seed}"
-        workdir.mkdir(exist_ok=True)
-        prepare_data(workdir, args.projects, args.seed)
-        published = open_files((workdir / "dataset.nq",), settings)
+        build, _ = memory.prepared(workdir, args.projects, args.seed)
         iri = synthetic.project_iri(args.projects // 2, args.seed).value
-        run(f"{args.projects} synthetic projects", published, settings, iri, args.repeat)
+        run(f"bundled data and {args.projects} synthetic projects", build, iri, args.repeat)
     return 0
 
 

@@ -48,7 +48,7 @@ from server.sparql.formats import (
     written,
 )
 from server.sparql.remote_graphs import VersionGraphs
-from server.sparql.remote_text import ascii_only, bind, names_dataset, query_form
+from server.sparql.remote_text import ascii_only, bind, names_dataset, query_form, with_base
 
 # Blank nodes are stored in the engine as skolem IRIs (RDF 1.1 Concepts, 3.5), and turned back into blank
 # nodes in every answer: a blank node's label means nothing to a later query, and pages walk blank-node
@@ -188,8 +188,8 @@ class RemoteQueries:
 
     def _form(self, job: Job) -> dict[str, str | list[str]]:
         text = bind(job.text, dict(job.substitutions))
-        if job.base_iri:  # what pyoxigraph's base_iri does; a BASE of the query's own comes later and wins
-            text = f"BASE <{job.base_iri}>\n{text}"
+        if job.base_iri:
+            text = with_base(text, job.base_iri)
         form: dict[str, str | list[str]] = {"query": ascii_only(self.graphs.query_text(text))}
         if job.default_graphs or job.named_graphs or not names_dataset(job.text):
             form.update(self.graphs.dataset(job.default_graphs, job.named_graphs))

@@ -20,6 +20,7 @@ touched):
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -53,6 +54,18 @@ def query_form(text: str) -> Kind:
 def names_dataset(text: str) -> bool:
     """Whether the query has a FROM or FROM NAMED clause of its own."""
     return any(kind == "word" and value == "from" for kind, value, _ in _words(text))
+
+
+def with_base(text: str, base: str) -> str:
+    """``text`` read against ``base``, as pyoxigraph's ``base_iri`` reads it: a ``BASE <...>`` before it,
+    or, when the query has a BASE of its own (which then wins), that one made absolute against ``base``
+    (Virtuoso 7.2 refuses a second BASE in a prologue: "syntax error at 'BASE'")."""
+    previous = ""
+    for kind, value, start in _words(text):
+        if kind == "iri" and previous == "base":
+            return text[:start] + f"<{urljoin(base, value[1:-1])}>" + text[start + len(value) :]
+        previous = value
+    return f"BASE <{base}>\n{text}"
 
 
 def bind(text: str, substitutions: Mapping[str, Term]) -> str:
