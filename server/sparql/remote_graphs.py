@@ -44,7 +44,6 @@ VERSION_PREFIX = "urn:smarthame:engine:version:"
 DEFAULT_GRAPH = "urn:smarthame:engine:default-graph"  # a version's own default-graph triples, staged
 NO_GRAPH = "(default graph)"  # the manifest's name for the default graph (server.graph.versions)
 _TERM_KINDS = ("iri", "pname", "string", "number", "word")
-_COMPARISONS = ("=", "!=")
 
 
 def version_iri(version: str) -> str:
@@ -158,13 +157,17 @@ def _graph_name_places(spans: list[tuple[str, str, int]], graphs: set[str]) -> l
 
 def _by_graph_variable(words: list[str], i: int, graph_vars: set[str]) -> bool:
     """Whether the term at ``i`` is compared with, listed against or bound to a graph variable."""
-    before = words[i - 1] if i else ""
-    after = words[i + 1] if i + 1 < len(words) else ""
-    if before in _COMPARISONS and i >= 2 and words[i - 2] in graph_vars:
+
+    def word(at: int) -> str:
+        return words[at] if 0 <= at < len(words) else ""
+
+    # "=" and "!=" (two tokens: "!" "="), the graph variable on either side
+    before = i - 2 if word(i - 1) == "=" else -1
+    before -= 1 if word(before) == "!" else 0
+    after = i + 1 + (word(i + 1) == "!")
+    if word(before) in graph_vars or (word(after) == "=" and word(after + 1) in graph_vars):
         return True
-    if after in _COMPARISONS and i + 2 < len(words) and words[i + 2] in graph_vars:
-        return True
-    if after == "as" and i + 2 < len(words) and words[i + 2] in graph_vars:
+    if word(i + 1) == "as" and word(i + 2) in graph_vars:
         return True
     # ?g IN (<a>, <b>) and ?g NOT IN (...): walk back over the list to its "("
     j = i - 1
