@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.errors import UpstreamFailed
-from server.graph.versions import open_published
+from server.graph.versions import open_files, open_published
 from server.settings import Settings
 from server.sparql.remote_graphs import VERSION_PREFIX, staging_graph, version_iri
 from server.sparql.remote_publish import publish_to, read_pointer
@@ -264,21 +264,19 @@ def test_the_dumps_hold_the_published_quads(remote, client) -> None:
     assert _quads(got.content) == _quads(want.content)
 
 
-def test_a_load_that_fails_its_check_leaves_the_live_version(engine, settings) -> None:
-    published = open_published(settings)
+def test_a_load_that_fails_its_check_leaves_the_served_version(engine, settings, sample_files) -> None:
+    files = open_files(sample_files, settings)  # small: the check, not the load, is under test
+    graph = next(g for g in files.manifest["graphs"] if g != "(default graph)")
     wrong = dataclasses.replace(
-        published,
+        files,
         version="broken",
-        manifest={
-            **published.manifest,
-            "graphs": {**published.manifest["graphs"], BASE + "graph/projects": 1},
-        },
+        manifest={**files.manifest, "graphs": {**files.manifest["graphs"], graph: 1}},
     )
     before = _engine_graphs(engine)
     with pytest.raises(UpstreamFailed, match="other counts"):
         publish_to(engine.settings(settings), wrong)
     assert _engine_graphs(engine) == before
-    assert open_engine(engine.settings(settings)).version == published.version
+    assert open_engine(engine.settings(settings)).version == open_published(settings).version
 
 
 # --- helpers -----------------------------------------------------------------------------------------
