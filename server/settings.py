@@ -217,8 +217,8 @@ class Settings:
     watch_interval: float = field(
         default=0.25,
         metadata={
-            "help": "Seconds between a running server's checks of build/current for a newly published "
-            "version; 0 turns watching off (SIGHUP still switches)."
+            "help": "Seconds between a running server's checks of build/current (or of the external "
+            "engine's pointer) for a newly published version; 0 turns watching off (SIGHUP still switches)."
         },
     )
     publish_token: str = field(

@@ -15,6 +15,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -106,6 +107,13 @@ def _publish_cli(engine: Engine, build: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def _wait_for_version(front: LiveServer, version: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while (served := httpx.get(front.url + "/healthz").json()["version"]) != version:
+        assert time.monotonic() < deadline, f"{front.url} still serves {served} after {seconds} s"
+        time.sleep(0.05)
+
+
 @pytest.mark.http
 def test_two_front_ends_follow_a_publish_without_a_restart(shared_engines, tmp_path: Path) -> None:
     engine: Engine = shared_engines.get("oxigraph")
@@ -120,9 +128,11 @@ def test_two_front_ends_follow_a_publish_without_a_restart(shared_engines, tmp_p
             for load in loads:
                 load.wait_for("1")
             publish_fixture(build, 1)
-            _publish_cli(engine, build)
-            for load in loads:  # a few watch intervals (40 responses must come from it, from each client)
-                load.wait_for("2", seconds=40 * WATCH_INTERVAL)
+            _publish_cli(engine, build)  # returns once the pointer names version 2
+            for front in fronts:
+                _wait_for_version(front, "2", seconds=20 * WATCH_INTERVAL)  # a few watch intervals
+            for load in loads:  # then the loads' latest 40 responses, all of version 2
+                load.wait_for("2", seconds=120)
         health = [httpx.get(front.url + "/healthz").json() for front in fronts]
     finally:
         for front in fronts:
