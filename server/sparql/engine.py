@@ -168,17 +168,19 @@ class Engine:
         loop = asyncio.get_running_loop()
         started = loop.time()
         async with self.admission.slot(client, limit):
-            return await self._run_remote(remote, job, limit - (loop.time() - started))
+            return await self._run_remote(remote, job, limit - (loop.time() - started), limit)
 
-    async def _run_remote(self, remote: RemoteQueries, job: Job, limit: float) -> QueryResult:
+    async def _run_remote(
+        self, remote: RemoteQueries, job: Job, remaining: float, limit: float
+    ) -> QueryResult:
         """Over an external engine, a DESCRIBE of constant IRIs is answered by ``server.sparql.describe``
         on the engine's triples, as it is in memory: DESCRIBE is the engine's to define (Virtuoso's adds
         the triples pointing at the IRI), and the front end's answer stays the same on every engine."""
         nodes = constant_describe(job)
         if nodes is None:
-            return self._result(*await remote.run(job, limit))
+            return self._result(*await remote.run(job, remaining, limit))
         try:
-            async with asyncio.timeout(limit):
+            async with asyncio.timeout(remaining):
                 found = await asyncio.to_thread(described, self.published.store, nodes, job)
         except TimeoutError:
             raise UpstreamTimeout(

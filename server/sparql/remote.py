@@ -129,7 +129,9 @@ class RemoteQueries:
             with contextlib.suppress(RuntimeError):
                 asyncio.get_running_loop().create_task(client.aclose())
 
-    async def run(self, job: Job, timeout: float) -> tuple[Outcome, bytes]:
+    async def run(self, job: Job, timeout: float, limit: float | None = None) -> tuple[Outcome, bytes]:
+        """The engine's answer to ``job`` within ``timeout`` seconds (what is left of the query's time
+        ``limit`` after its wait for a slot; the error names the limit)."""
         kind = query_form(job.text)
         media = _pick(job, kind)
         if media is None:
@@ -150,9 +152,9 @@ class RemoteQueries:
         except TimeoutError:
             self.timeouts += 1
             raise UpstreamTimeout(
-                f"The SPARQL engine did not answer within the time limit of {timeout:g} s; the request to "
-                "it was cancelled. Simplify the query, add a LIMIT, or ask the operator about the timeout "
-                "setting."
+                f"The SPARQL engine did not answer within the time limit of {limit or timeout:g} s; the "
+                "request to it was cancelled. Simplify the query, add a LIMIT, or ask the operator about the "
+                "timeout setting."
             ) from None
         except httpx.HTTPError as e:
             self.failures += 1
