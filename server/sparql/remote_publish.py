@@ -137,8 +137,9 @@ def switch(settings: Settings, version: str) -> Pointer:
         if previous is not None:
             statements.append(f"<{POINTER}> <{PREVIOUS}> <{version_iri(previous)}>")
         update, _ = engine_endpoints(settings)
-        # Virtuoso reads an update request as one transaction too; a reader that comes between the two
-        # operations finds no pointer, which a front end's watcher takes as "no change".
+        # Oxigraph runs an update request as one transaction; whether Virtuoso does was not measured. A
+        # reader that came between the two operations would find no pointer, which a front end's watcher
+        # takes as "no change" (server.web.live).
         _update(
             client,
             update,
