@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup assets browser build serve test test-fast bench bench-import lint clean
+.PHONY: setup assets browser engines build serve test test-fast bench bench-import lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed and this is not root: browser tests will be skipped"; fi; }
 
+# Virtuoso Open Source for the external-engine tests (tests/test_engine*.py; needs root, else they skip
+# over Virtuoso with a message). `oxigraph serve` comes with the test dependencies (PyPI oxigraph).
+engines:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t is not installed and this is not root: the Virtuoso tests will be skipped"; fi; }
+
 build: setup
 	$(VENV)/bin/smarthame build
 
@@ -40,13 +47,13 @@ serve: build
 	$(VENV)/bin/smarthame serve
 
 # Both on every core (pytest-xdist); they share one build of the bundled data.
-test: setup browser
+test: setup browser engines
 	$(PY) -m pytest -q -n auto
 
-# In process only: no server processes, no browser, no package build, no whole-site crawl (markers in
-# pyproject.toml).
+# In process only: no server processes, no browser, no package build, no whole-site crawl, no external
+# engine (markers in pyproject.toml).
 test-fast: setup
-	$(PY) -m pytest -q -n auto -m "not http and not browser and not process and not wheel and not sweep"
+	$(PY) -m pytest -q -n auto -m "not http and not browser and not process and not wheel and not sweep and not engines"
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -21,10 +21,12 @@
     ├── TooManyRequests                 429  this client already holds its query slots (Retry-After)
     ├── HeadersTooLarge                 431  header lines over max_header_bytes
     ├── QueryTimeout                    503  the query ran past its time limit and was stopped
+    │   └── UpstreamTimeout             504  an external engine did not answer within the time limit
     ├── Unavailable                     503  no published dataset, or workers could not start
     │   ├── WorkerDied                  503  the query's worker process ended while running it
     │   ├── Overloaded                  503  too many queries waiting for a worker (Retry-After)
-    │   └── TooManyConnections          503  every connection this process may hold is busy
+    │   ├── TooManyConnections          503  every connection this process may hold is busy
+    │   └── UpstreamFailed              502  an external engine failed or could not be reached
     ├── HTTPError                       4xx  a status the web framework answered itself (a malformed
     │                                        or unsatisfiable Range header…), named after the status
     ├── InternalError                   500  our bug: an unexpected exception, logged with a request id
@@ -184,6 +186,14 @@ class Overloaded(Unavailable):
 
 class TooManyConnections(Unavailable):
     pass
+
+
+class UpstreamTimeout(QueryTimeout):
+    status = 504
+
+
+class UpstreamFailed(Unavailable):
+    status = 502
 
 
 class HTTPError(SmartHameError):

@@ -217,8 +217,8 @@ class Settings:
     watch_interval: float = field(
         default=0.25,
         metadata={
-            "help": "Seconds between a running server's checks of build/current for a newly published "
-            "version; 0 turns watching off (SIGHUP still switches)."
+            "help": "Seconds between a running server's checks of build/current (or of the external "
+            "engine's pointer) for a newly published version; 0 turns watching off (SIGHUP still switches)."
         },
     )
     publish_token: str = field(
@@ -227,6 +227,34 @@ class Settings:
             "help": "Bearer token that lets publishers write over HTTP (POST /publish, Graph Store writes); "
             "empty turns those writes off."
         },
+    )
+    engine: str = field(
+        default="",
+        metadata={
+            "help": "SPARQL 1.1 query endpoint of an external engine to answer from (the version that "
+            "`smarthame publish --to` put there); empty answers from the published version in memory."
+        },
+    )
+    engine_update: str = field(
+        default="",
+        metadata={
+            "help": "The engine's SPARQL Update endpoint, for `publish --to`; empty: beside the query "
+            "endpoint (.../update for Oxigraph's .../query, .../sparql-auth for Virtuoso's .../sparql)."
+        },
+    )
+    engine_store: str = field(
+        default="",
+        metadata={
+            "help": "The engine's Graph Store endpoint, for `publish --to`; empty: beside the query endpoint "
+            "(.../store for Oxigraph, .../sparql-graph-crud-auth for Virtuoso)."
+        },
+    )
+    engine_user: str = field(
+        default="",
+        metadata={"help": "User for the engine's update and store endpoints (HTTP digest); empty: none."},
+    )
+    engine_password: str = field(
+        default="", metadata={"help": "Password of engine_user (best given as SMARTHAME_ENGINE_PASSWORD)."}
     )
     files: tuple[Path, ...] = field(
         default=(),

@@ -59,6 +59,16 @@ def settings(build_dir: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def shared_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """External engines (oxigraph serve, Virtuoso) started once for the run: ``tests.engines.Shared``."""
+    from tests.engines import Shared
+
+    engines = Shared(tmp_path_factory)
+    yield engines
+    engines.stop()
+
+
+@pytest.fixture(scope="session")
 def published(settings: Settings):
     from server.graph.versions import open_published
 

@@ -123,8 +123,13 @@ class Load:
     """Clients that ask for a query, a page, a dump, the catalogue and VoID in turn, and check each
     response against the version it says it comes from."""
 
-    def __init__(self, server: LiveServer, build: Path, clients: int = 4) -> None:
+    CHECKS = ("_query", "_page", "_dump", "_catalogue", "_void")
+
+    def __init__(
+        self, server: LiveServer, build: Path, clients: int = 4, checks: tuple[str, ...] = CHECKS
+    ) -> None:
         self.server, self.build = server, build
+        self.checks = [getattr(self, name) for name in checks]
         self.stop = threading.Event()
         self.seen: Counter[str] = Counter()
         self.failed: list[str] = []
@@ -144,7 +149,7 @@ class Load:
             t.join(30)
 
     def _client(self) -> None:
-        checks = [self._query, self._page, self._dump, self._catalogue, self._void]
+        checks = self.checks
         with httpx.Client(base_url=self.server.url, timeout=30) as http:
             i = 0
             while not self.stop.is_set():

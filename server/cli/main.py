@@ -10,6 +10,8 @@ smarthame import FILE... [--dry-run]  records, spreadsheets or RDF -> a new vali
 smarthame dump [--format] [--graph] [-o FILE]
 smarthame query QUERY_OR_FILE [--format table|json|csv|tsv]
 smarthame serve [FILES...] [--host] [--port] [--timeout] [--processes] [--workers] [--base-iri]
+                [--engine URL]               answer from an external SPARQL engine instead of memory
+smarthame publish --to URL                   load the published version into that engine, then switch
 """
 
 from __future__ import annotations
@@ -179,11 +181,16 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from server.graph.versions import current_folder, open_dataset, read_manifest, served_kind
+    from server.sparql.remote_store import open_engine
     from server.web.serving import serve
 
-    # Fail here, before binding the port, on a bad file or a missing version. An on-disk store is opened by
-    # each server process itself, never before the fork (server.sparql.workers._spawn_fresh_zygote).
-    if settings.files or served_kind(settings) == "memory":
+    # Fail here, before binding the port, on a bad file, a missing version or an engine holding none. An
+    # on-disk store is opened by each server process itself, never before the fork
+    # (server.sparql.workers._spawn_fresh_zygote).
+    if settings.engine:
+        published = open_engine(settings)
+        triples = published.manifest.get("triples", "?")
+    elif settings.files or served_kind(settings) == "memory":
         published = open_dataset(settings)
         triples = published.manifest.get("triples", "?")
     else:
@@ -192,6 +199,29 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         triples = read_manifest(folder)["triples"] if folder is not None else "?"
     print(f"Serving {triples} triples on http://{settings.host}:{settings.port}/", file=sys.stderr)
     return serve(settings, published)
+
+
+def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from server.graph.versions import open_published
+    from server.sparql.remote_publish import prune, rollback, stage, switch
+
+    if args.rollback:
+        with step(f"Pointing {settings.engine} back at the previous version"):
+            version = rollback(settings)
+        print(f"The engine at {settings.engine} now serves version {version}")
+        return EXIT_OK
+    with step(f"Loading the published version into {settings.engine}"):
+        manifest = stage(settings, open_published(settings))
+    with step("Switching to it (the pointer only)"):
+        switch(settings, manifest["version"])
+    with step("Dropping the versions before the previous one"):
+        dropped = prune(settings)
+    version, triples = manifest["version"], manifest["triples"]
+    print(
+        f"The engine at {settings.engine} now serves version {version} ({triples} triples); "
+        f"{len(dropped)} older version(s) dropped"
+    )
+    return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace, settings: Settings) -> int:
@@ -271,6 +301,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", choices=settings_mod.STORE_KINDS, help=help_["store"])
     # Also after `serve` (`smarthame serve --base-iri URL`); SUPPRESS keeps a value given before it.
     p.add_argument("--base-iri", default=argparse.SUPPRESS, help=help_["base_iri"])
+    p.add_argument("--engine", help=help_["engine"])
+
+    p = sub.add_parser("publish", help="Load the published version into an external SPARQL engine.")
+    p.add_argument("--to", dest="engine", required=True, metavar="URL", help=help_["engine"])
+    p.add_argument("--engine-update", metavar="URL", help=help_["engine_update"])
+    p.add_argument("--engine-store", metavar="URL", help=help_["engine_store"])
+    p.add_argument("--engine-user", help=help_["engine_user"])
+    p.add_argument("--base-iri", default=argparse.SUPPRESS, help=help_["base_iri"])
+    p.add_argument(
+        "--rollback",
+        action="store_true",
+        help="Point the engine back at the version it served before the last switch (kept for this).",
+    )
     return parser
 
 
@@ -300,6 +343,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "dump": cmd_dump,
     "query": cmd_query,
+    "publish": cmd_publish,
     "serve": cmd_serve,
 }
 
@@ -317,6 +361,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "service_allowlist": tuple(args.allow_service) if getattr(args, "allow_service", None) else None,
         "validator": getattr(args, "validator", None),
         "store": getattr(args, "store", None),
+        "engine": getattr(args, "engine", None),
+        "engine_update": getattr(args, "engine_update", None),
+        "engine_store": getattr(args, "engine_store", None),
+        "engine_user": getattr(args, "engine_user", None),
     }
     if args.command == "serve" and args.files:
         overrides["files"] = tuple(Path(f) for f in args.files)

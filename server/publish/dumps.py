@@ -38,6 +38,7 @@ from server.graph.versions import Published, own_quads
 from server.graph.vocabulary import RDF_TYPE, prefixes
 from server.settings import DEFAULT_BASE_IRI
 from server.sparql.formats import GZIP, N_QUADS, N_TRIPLES, TRIG, TURTLE
+from server.sparql.remote_store import local_copy
 
 CHUNK = 1 << 20  # bytes per read when compressing and hashing; 1 MiB keeps memory flat
 # Measured on 16 MiB of our N-Quads: level 9 took 2.8x as long for an 11% smaller file, level 1 a third
@@ -333,6 +334,7 @@ def open_dumps(published: Published, build_dir: Path) -> DumpSet:
 
 def write_dump_set(published: Published, folder: Path) -> None:
     """Write every dump of ``published`` into ``folder`` (which must not exist), whole or not at all."""
+    published = local_copy(published)  # one read of an external engine, not one per subject
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
     try:

@@ -9,6 +9,8 @@ Interface used by every route (SPARQL endpoint, saved queries, pages):
 
 ``run`` evaluates in a worker process (``server.sparql.workers``) that is killed when the time is up;
 ``run_sync`` evaluates in this process with the same row limit but no time limit (CLI, start-up checks).
+With ``settings.engine`` set, both send the checked job to that external engine instead
+(``server.sparql.remote``), under the same limits; callers see the same results and errors.
 The evaluation itself (row caps, serialisation) is ``server.sparql.evaluation``.
 """
 
@@ -20,13 +22,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong
+from server.errors import NotAcceptable, QueryFailed, QuerySyntaxError, QueryTooLong, UpstreamTimeout
 from server.graph.versions import Published
 from server.settings import Settings
 from server.sparql.admission import Admission
 from server.sparql.complexity import check_complexity
 from server.sparql.evaluation import Job, Kind, Outcome, Term, constant_describe, described, execute
 from server.sparql.federation import check_service
+from server.sparql.remote import RemoteQueries
+from server.sparql.remote_graphs import VersionGraphs
+from server.sparql.remote_store import RemoteStore
 from server.sparql.workers import WorkerPool
 
 
@@ -87,6 +92,7 @@ class Engine:
         self.settings = settings
         self.pool: WorkerPool | None = None
         self.admission = Admission(settings.query_workers, settings.client_slots, settings.max_waiting)
+        self.remote: RemoteQueries | None = None
 
     @property
     def timeouts(self) -> int:
@@ -94,11 +100,25 @@ class Engine:
         return self.admission.timeouts + (self.pool.timeouts if self.pool is not None else 0)
 
     def start(self) -> None:
+        if self.settings.engine:
+            self.remote = RemoteQueries(self.settings, VersionGraphs.of(self.published.manifest))
+            return
         disk = self.published.store_kind == "disk"  # workers then open the store themselves
         self.pool = WorkerPool(self.published.store_opener(), self.settings, fresh_zygote=disk)
         self.pool.start()
 
+    def ready(self) -> int:
+        """How many queries could start now: idle and busy workers, or 1 for an external engine."""
+        if self.remote is not None:
+            return 1
+        return self.pool.ready() if self.pool is not None else 0
+
     def close(self) -> None:
+        if self.remote is not None:
+            self.remote.close()
+        store: object = self.published.store
+        if isinstance(store, RemoteStore):
+            store.close()
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -112,6 +132,10 @@ class Engine:
         the server's limit; a client's request never sets it.
         """
         job = self.job(request)
+        if self.remote is not None:
+            return await self._admitted_remote(
+                self.remote, job, request.client, time_limit or self.time_limit(request)
+            )
         if self.pool is None:
             return self._result(*execute(self.published.store, job))
         nodes = constant_describe(job)
@@ -136,8 +160,40 @@ class Engine:
             remaining = limit - (loop.time() - started)
             return self._result(*await self.pool.run(job, remaining, limit))
 
+    async def _admitted_remote(
+        self, remote: RemoteQueries, job: Job, client: str, limit: float
+    ) -> QueryResult:
+        """Over an external engine under the same admission as the local workers (``query_workers`` slots:
+        the queries this process has running at the engine at once), the wait counted in the limit."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with self.admission.slot(client, limit):
+            return await self._run_remote(remote, job, limit - (loop.time() - started), limit)
+
+    async def _run_remote(
+        self, remote: RemoteQueries, job: Job, remaining: float, limit: float
+    ) -> QueryResult:
+        """Over an external engine, a DESCRIBE of constant IRIs is answered by ``server.sparql.describe``
+        on the engine's triples, as it is in memory: DESCRIBE is the engine's to define (Virtuoso's adds
+        the triples pointing at the IRI), and the front end's answer stays the same on every engine."""
+        nodes = constant_describe(job)
+        if nodes is None:
+            return self._result(*await remote.run(job, remaining, limit))
+        try:
+            async with asyncio.timeout(remaining):
+                found = await asyncio.to_thread(described, self.published.store, nodes, job)
+        except TimeoutError:
+            raise UpstreamTimeout(
+                f"The SPARQL engine did not describe the resource within {limit:g} s (setting timeout)."
+            ) from None
+        return self._result(*found)
+
     def run_sync(self, request: QueryRequest) -> QueryResult:
         """Evaluate in this process: row limit yes, time limit no. Not for request handlers."""
+        if self.settings.engine:
+            if self.remote is None:
+                self.remote = RemoteQueries(self.settings, VersionGraphs.of(self.published.manifest))
+            return self._result(*self.remote.run_sync(self.job(request)))
         return self._result(*execute(self.published.store, self.job(request)))
 
     def time_limit(self, request: QueryRequest) -> float:

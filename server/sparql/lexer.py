@@ -43,3 +43,12 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
             yield "pname", value[len(prefix) :]
             continue
         yield kind or "other", value
+
+
+def token_spans(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, offset) of each token but spaces and comments, for code that must place something
+    between tokens (``server.sparql.remote_text``)."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup if m.lastgroup != "prefix" else "pname"
+        if kind not in ("space", "comment"):
+            yield kind or "other", m.group(), m.start()

@@ -20,8 +20,9 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute
 
 from server.errors import BadParameter, SmartHameError
-from server.graph.versions import Published, open_dataset
+from server.graph.versions import Published
 from server.settings import Settings
+from server.sparql.remote_store import open_served
 from server.sparql.workers import WorkerPool
 from server.web import openapi
 from server.web.content_policy import ContentSecurityPolicy
@@ -52,7 +53,7 @@ def create_app(settings: Settings, published: Published | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        data = published.reopened() if published is not None else open_dataset(settings)
+        data = published.reopened() if published is not None else open_served(settings)
         metrics = getattr(app.state, "metrics", None) or Metrics()
         live = Live(settings, app, start_state(settings, data, metrics))
         app.state.live = live

@@ -1,7 +1,8 @@
 """Switching a running server to a newly published version, without a restart and without a failed request.
 
-Each server process watches ``build/current`` (one ``readlink`` every ``watch_interval`` seconds) and
-checks again at once on SIGHUP (the supervisor passes it on to every server process). When the link names
+Each server process watches ``build/current`` (one ``readlink`` every ``watch_interval`` seconds), or, over
+an external engine (``--engine``), the engine's pointer (one small query: ``server.sparql.remote_store``),
+and checks again at once on SIGHUP (the supervisor passes it on to every server process). When the link names
 another version the process opens it, starts a query engine over it (its own workers) and builds a fresh
 :class:`~server.web.state.AppState` (its own result cache, dump set, catalogue, counts), all beside the
 one it serves; then it switches with one assignment. From then on new requests are answered from the new
@@ -28,6 +29,7 @@ from server.graph.versions import CURRENT, Published, open_published, versions_d
 from server.settings import Settings
 from server.sparql.cache import ResultCache
 from server.sparql.engine import Engine
+from server.sparql.remote_store import open_engine, served_manifest
 from server.web.metrics import Metrics
 from server.web.state import AppState
 
@@ -66,10 +68,13 @@ class Live:
         self._task: asyncio.Task[None] | None = None
         self._failed: str | None = None  # a link target that would not open: not retried until SIGHUP
         self._sighup = False
+        self._unreachable = False  # the engine's pointer could not be read at the last check
         app.state.smarthame = first
 
     @property
     def watching(self) -> bool:
+        if self.settings.engine:
+            return True  # the engine's pointer
         folder = self.current.published.folder
         return folder is not None and folder.parent == versions_dir(self.settings.build_dir)
 
@@ -94,34 +99,59 @@ class Live:
             self._wake.clear()
             await self.switch()
 
-    def _target(self) -> str | None:
+    async def _target(self) -> str | None:
+        """The version to serve: the folder ``build/current`` names, or the version an external engine's
+        pointer names (one small query; an engine that does not answer is no reason to switch)."""
+        if self.settings.engine:
+            try:
+                manifest = await asyncio.to_thread(served_manifest, self.settings)
+            except SmartHameError as e:
+                if not self._unreachable:  # said once, not at every check
+                    log.warning("could not read the engine's pointer (%s); still serving what was", e)
+                self._unreachable = True
+                return None
+            self._unreachable = False
+            return manifest["version"] if manifest is not None else None
         try:
             return os.readlink(self.settings.build_dir / CURRENT)
         except OSError:
             return None
 
+    def _serves(self, target: str) -> bool:
+        published = self.current.published
+        if self.settings.engine:
+            return target == published.version
+        return self.settings.build_dir / target == published.folder
+
+    def _open(self, target: str) -> Published:
+        if self.settings.engine:
+            return open_engine(self.settings)
+        return open_published(self.settings, self.settings.build_dir / target)
+
     async def switch(self) -> bool:
-        """Serve the version ``build/current`` names if it is not the served one; True if switched."""
+        """Serve the version ``build/current`` (or the engine's pointer) names if it is not the served
+        one; True if switched. A version that will not open is reported once and not tried again until
+        SIGHUP (over an engine: tried again at each check, for an engine's failures pass)."""
         async with self._lock:
-            target = self._target()
-            served = self.current.published.folder
-            if target is None or target == self._failed:
+            target = await self._target()
+            if target is None or self._serves(target):
                 return False
-            folder = self.settings.build_dir / target
-            if folder == served:
+            if target == self._failed and not self.settings.engine:
                 return False
             try:
-                published = await asyncio.to_thread(open_published, self.settings, folder)
+                published = await asyncio.to_thread(self._open, target)
                 new = await asyncio.to_thread(start_state, self.settings, published, self.current.metrics)
             except (SmartHameError, OSError, ValueError, KeyError) as e:
+                if target != self._failed:
+                    log.error(
+                        "could not open the published version %s (%s); still serving %s",
+                        target,
+                        e,
+                        self.current.published.version,
+                    )
                 self._failed = target
-                log.error(
-                    "could not open the published version %s (%s); still serving %s",
-                    target,
-                    e,
-                    self.current.published.version,
-                )
                 return False
+            self._failed = None
             old, self.current = self.current, new
             self.app.state.smarthame = new
             self.switches += 1

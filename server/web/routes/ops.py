@@ -20,7 +20,7 @@ async def healthz(request: Request) -> JSONResponse:
     503 when there is none."""
     st = state(request)
     pool = st.engine.pool
-    workers = pool.ready() if pool is not None else 0
+    workers = st.engine.ready()  # live workers; an external engine counts as one
     replacing = pool.replacing if pool is not None else 0
     up = workers + replacing > 0
     body = {
