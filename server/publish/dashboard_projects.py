@@ -1,0 +1,234 @@
+"""The project explorer's and the network's saved queries answered from the version's index.
+
+``project-facet-values``, ``project-facet-counts`` and ``project-explorer`` with their filters, and
+``organisation-network`` as the organisations ``server.publish.network`` measures; like
+``server.publish.dashboard_answers``, each gives what the engine gives for its saved query (see there).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from server.publish.dashboard_answers import (
+    CHOICE,
+    SPEARHEAD,
+    Sum,
+    _binding,
+    _key,
+    _order,
+    integer,
+    labels,
+    literal,
+    results,
+)
+from server.publish.dashboard_index import DashboardIndex, Term
+from server.publish.explorer import FACETS
+from server.publish.network import Organisation
+
+FILTERS = (*FACETS, "text")  # the explorer's filters (its parameters but amount_type and lang)
+
+
+def facet_values(index: DashboardIndex, facet: str | None, lang: str) -> dict[str, Any]:
+    """``project-facet-values``: every value of each facet (or of ``facet``), labelled and counted."""
+    rows: list[dict[str, Term]] = []
+    for name in FACETS if facet is None else (facet,):
+        if name not in FACETS:
+            continue
+        projects: dict[tuple, set[str]] = defaultdict(set)
+        terms: dict[tuple, tuple[Term, Term | None, Term | None]] = {}
+        for project, value, group, order in _facet_rows(index, name):
+            key = (_key(value), _key(group), _key(order))
+            terms[key] = (value, group, order)
+            projects[key].add(project)
+        for key, members in projects.items():
+            value, group, order = terms[key]
+            text = name in ("period", "status")
+            for label in [value] if text else labels(index, value["value"], (lang, "fi", "en")):
+                rows.append(
+                    _binding(
+                        lang=literal(lang),
+                        facet=literal(name),
+                        value=value,
+                        label=label,
+                        group=group,
+                        order=order,
+                        projects=integer(len(members)),
+                    )
+                )
+    rows.sort(key=lambda r: _order(r.get("facet"), r.get("order"), r.get("label")))
+    return results(("lang", "facet", "value", "label", "group", "order", "projects"), rows)
+
+
+def _facet_rows(index: DashboardIndex, facet: str) -> Iterable[tuple[str, Term, Term | None, Term | None]]:
+    """(project, value, group, order) as ``project-facet-values`` finds them for one facet."""
+    if facet == "spearhead":
+        spearheads = index.types.get(SPEARHEAD, set())
+        for project, concepts in index.contributes.items():
+            for c in concepts:
+                if c["value"] in spearheads:
+                    for group, order in index.spearheads.get(c["value"], ()):
+                        yield project, c, group, order
+    elif facet in ("choice", "fund"):
+        for project, group, order, _ in index.groups.get(facet, ()):
+            yield project, group, None, order if facet == "choice" else None
+    elif facet == "area":
+        for project in index.projects:
+            for area in index.areas.get(project, ()):
+                yield project, area, None, None
+    elif facet == "organisation":
+        for project, organisations in index.participants.items():
+            for o in organisations:
+                yield project, {"type": "uri", "value": o}, None, None
+    elif facet == "organisation_type":
+        for project, organisations in index.participants.items():
+            for o in organisations:
+                for t in index.organisation_types.get(o, ()):
+                    yield project, {"type": "uri", "value": t}, None, None
+    elif facet == "period":
+        for project, periods in index.periods.items():
+            for p in periods:
+                yield project, {**p, "value": p["value"][:9]}, None, None
+    elif facet == "status":
+        for project, statuses in index.statuses.items():
+            for s in statuses:
+                yield project, literal(s), None, None
+
+
+def _checks(index: DashboardIndex, values: Mapping[str, str | None]) -> list[Callable[[str], bool]]:
+    """One test per bound filter of ``project-explorer`` and ``project-facet-counts`` (period aside)."""
+    checks: list[Callable[[str], bool]] = []
+    v = {k: x for k, x in values.items() if x}
+    if "spearhead" in v:
+        checks.append(lambda p: any(c["value"] == v["spearhead"] for c in index.contributes.get(p, ())))
+    if "choice" in v:
+        checks.append(lambda p: v["choice"] in index.reaches.get(p, ()))
+    if "fund" in v:
+        checks.append(lambda p: v["fund"] in index.fund_filter.get(p, ()))
+    if "area" in v:
+        checks.append(lambda p: any(a["value"] == v["area"] for a in index.areas.get(p, ())))
+    if "organisation" in v:
+        checks.append(lambda p: v["organisation"] in index.participants.get(p, ()))
+    if "organisation_type" in v:
+        t = v["organisation_type"]
+        checks.append(
+            lambda p: any(t in index.organisation_types.get(o, ()) for o in index.participants.get(p, ()))
+        )
+    if "status" in v:
+        checks.append(lambda p: v["status"] in index.statuses.get(p, ()))
+    if "text" in v:
+        word = v["text"].lower()
+        checks.append(lambda p: any(word in w for w in index.words.get(p, ())))
+    return checks
+
+
+def _periods(index: DashboardIndex, project: str, period: str | None) -> list[Term | None]:
+    """The project's programme periods that pass the period filter (OPTIONAL, then FILTER)."""
+    found: list[Term | None] = list(index.periods.get(project, ())) or [None]
+    if not period:
+        return found
+    return [p for p in found if p is not None and p["value"].startswith(period)]
+
+
+def selection(index: DashboardIndex, values: Mapping[str, str | None]) -> list[str]:
+    """The projects (``smh:Project``) that pass every bound filter, in the index's order."""
+    checks = _checks(index, values)
+    period = values.get("period")
+    return [
+        p
+        for p in index.projects
+        if all(check(p) for check in checks) and (not period or _periods(index, p, period))
+    ]
+
+
+def facet_counts(index: DashboardIndex, values: Mapping[str, str | None]) -> list[dict[str, Term]]:
+    """``project-facet-counts``: each facet's values within the selection, with the projects having each."""
+    spearheads, choices = index.types.get(SPEARHEAD, set()), index.types.get(CHOICE, set())
+    funds: dict[str, list[Term]] = defaultdict(list)
+    for project, group, _, _ in index.groups.get("fund", ()):
+        funds[project].append(group)
+    counts: Counter[tuple[str, str]] = Counter()
+    for p in selection(index, values):
+        found: set[tuple[str, str]] = set()
+        found |= {("spearhead", c["value"]) for c in index.contributes.get(p, ()) if c["value"] in spearheads}
+        found |= {("choice", c) for c in index.reaches.get(p, ()) if c in choices}
+        found |= {("fund", f["value"]) for f in funds.get(p, ())}
+        found |= {("period", t["value"][:9]) for t in index.periods.get(p, ())}
+        found |= {("area", a["value"]) for a in index.areas.get(p, ())}
+        participants = index.participants.get(p, set())
+        found |= {("organisation", o) for o in participants}
+        found |= {("organisation_type", t) for o in participants for t in index.organisation_types.get(o, ())}
+        found |= {("status", s) for s in index.statuses.get(p, ())}
+        counts.update(found)
+    return [
+        {"facet": literal(f), "value": {"value": v}, "projects": integer(n)}
+        for (f, v), n in sorted(counts.items())
+    ]
+
+
+def explorer_rows(
+    index: DashboardIndex, values: Mapping[str, str | None], amount_type: str, lang: str
+) -> list[dict[str, Mapping[str, str]]]:
+    """``project-explorer``'s rows as its route reads them (each cell's value only)."""
+    amounts = index.amounts_of(amount_type)
+    out = []
+    for p in selection(index, values):
+        combos = Counter(
+            (code, name, start, end, period)
+            for code in [t["value"] for t in index.codes.get(p, ())] or [None]
+            for name in [t["value"] for t in labels(index, p, (lang, "fi", "en")) if t]
+            for start in [s["value"] for s, _ in index.starts.get(p, ())] or [None]
+            for end in [t["value"] for t in index.ends.get(p, ())] or [None]
+            for period in [t["value"] if t else None for t in _periods(index, p, values.get("period"))]
+        )
+        with_value = [a for a in amounts.get(p, ()) if a.present]
+        for (code, name, start, end, period), times in combos.items():
+            total = Sum()
+            for a in with_value:
+                total.add_amount(a, times)
+            amount = total.term() if with_value else None
+            row = {
+                "project": p,
+                "code": code,
+                "name": name,
+                "start": start,
+                "end": end,
+                "programme_period": period,
+                "statuses": index.status_lists.get(p),
+                "amount_eur": amount["value"] if amount else None,
+            }
+            out.append({k: {"value": x} for k, x in row.items() if x})
+    return out
+
+
+def network_organisations(
+    index: DashboardIndex, period: str | None, spearhead: str | None, lang: str
+) -> dict[str, Organisation]:
+    """``organisation-network`` as :func:`server.publish.network.organisations_of` makes it, in its order."""
+    found: dict[str, Organisation] = {}
+    for project, members in index.participants.items():
+        if spearhead and not any(c["value"] == spearhead for c in index.contributes.get(project, ())):
+            continue
+        if period and not any(t["value"].startswith(period) for t in index.periods.get(project, ())):
+            continue
+        themes = {c["value"] for c in index.contributes.get(project, ()) if c["value"] in index.themes}
+        for o in members:
+            row = index.organisations.get(o)
+            if row is None:
+                continue
+            if o not in found:
+                found[o] = Organisation(o, _name(row), _type_label(row, lang))
+            found[o].projects.add(project)
+            found[o].spearheads |= themes
+    return dict(sorted(found.items(), key=lambda item: (item[1].name, item[0])))
+
+
+def _name(row: Mapping[str, Term]) -> str:
+    return (row.get("name_fi") or row["some_name"])["value"]
+
+
+def _type_label(row: Mapping[str, Term], lang: str) -> str | None:
+    chosen = row.get({"sv": "type_label_sv", "en": "type_label_en"}.get(lang, "type_label_fi"))
+    cell = chosen or row.get("type_label_fi")
+    return cell["value"] if cell else None
