@@ -46,13 +46,16 @@ import benchmark  # noqa: E402 - a sibling script: the synthetic dataset and fre
 ENDORSED = "https%3A%2F%2Fw3id.org%2Fsmart-hame%2Fconcept%2Famount-types%2Feu-and-state-funding-endorsed"
 # What the page asks for when each view is first shown (server/web/static/dashboard.js), with its defaults.
 REQUESTS = (
-    ("funding", f"/queries/funding-by-group-and-year.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
-    ("funding", f"/queries/group-coverage.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
-    ("flow", f"/queries/strategy-flow.json?amount_type={ENDORSED}&lang=fi"),
+    (
+        "funding",
+        f"/dashboard/data/funding-by-group-and-year.json?grouping=theme&amount_type={ENDORSED}&lang=fi",
+    ),
+    ("funding", f"/dashboard/data/group-coverage.json?grouping=theme&amount_type={ENDORSED}&lang=fi"),
+    ("flow", f"/dashboard/data/strategy-flow.json?amount_type={ENDORSED}&lang=fi"),
     ("network", "/dashboard/network.json?lang=fi"),
-    ("network", "/queries/project-facet-values.json?facet=spearhead&lang=fi"),
-    ("network", "/queries/project-facet-values.json?facet=period&lang=fi"),
-    ("map", f"/queries/projects-by-area.json?amount_type={ENDORSED}&lang=fi"),
+    ("network", "/dashboard/data/project-facet-values.json?facet=spearhead&lang=fi"),
+    ("network", "/dashboard/data/project-facet-values.json?facet=period&lang=fi"),
+    ("map", f"/dashboard/data/projects-by-area.json?amount_type={ENDORSED}&lang=fi"),
     ("map", "/static/geo/kanta-hame-2023.geojson"),
     ("explorer", "/dashboard/projects.json?lang=fi&sort=name&page=1"),
 )
@@ -123,7 +126,16 @@ def measure(port: int, rounds: int, server: int) -> dict:
     times: dict[str, list[float]] = {path: [] for _, path in REQUESTS}
     cpu: dict[str, list[float]] = {path: [] for _, path in REQUESTS}
     sizes: dict[str, int] = {}
-    get(port, REQUESTS[0][1], conn)  # one warm-up request: the first one pays for the connection
+    # The first request pays for the connection and for reading the version's dashboard index in the
+    # server process that answers it; one round on six connections then has every server process read its own.
+    cpu_before, started = tree_cpu_seconds(server), time.perf_counter()
+    get(port, REQUESTS[0][1], conn)
+    first_ms, first_cpu_ms = (
+        (time.perf_counter() - started) * 1000,
+        (tree_cpu_seconds(server) - cpu_before) * 1000,
+    )
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda path: get(port, path)[0], [path for _, path in REQUESTS] * 2))
     for _ in range(rounds):
         for _, path in REQUESTS:
             cpu_before = tree_cpu_seconds(server)
@@ -159,6 +171,8 @@ def measure(port: int, rounds: int, server: int) -> dict:
             }
             for view, path in REQUESTS
         ],
+        "first_request_ms": round(first_ms, 1),
+        "first_request_cpu_ms": round(first_cpu_ms, 1),
         "total_median_ms": round(sum(medians.values()), 1),
         "total_cpu_median_ms": round(sum(cpu_medians.values()), 1),
         "parallel_median_ms": round(statistics.median(parallel), 1),
@@ -185,6 +199,10 @@ def report(name: str, result: dict, target_ms: float) -> bool:
         f"(target < {target_ms:.0f} ms: {'met' if met else 'NOT met'}), "
         f"{result['total_cpu_median_ms']:.1f} ms of the server's CPU; "
         f"all at once on six connections, as a browser would: {result['parallel_median_ms']:.1f} ms"
+    )
+    print(
+        f"  the first request, which reads the dashboard index: {result['first_request_ms']:.1f} ms, "
+        f"{result['first_request_cpu_ms']:.1f} ms of CPU"
     )
     n = result["network"]
     measured = f"estimated from {n['betweenness_pivots']} sources" if n["betweenness_estimated"] else "exact"

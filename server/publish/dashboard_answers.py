@@ -61,17 +61,27 @@ class Sum:
         }
 
 
-def _key(term: Term | None) -> tuple[str, ...] | None:
-    return None if term is None else tuple(sorted((k, v) for k, v in term.items()))
+def _key(term: Term | None) -> tuple[str | None, ...] | None:
+    """A term as a dictionary key: equal for the same RDF term."""
+    if term is None:
+        return None
+    return (term["type"], term["value"], term.get("xml:lang"), term.get("datatype"))
 
 
 def labels(index: DashboardIndex, iri: str, langs: Iterable[str], fallback: bool = True) -> list[Term | None]:
     """``COALESCE(?label_<lang1>, ?label_<lang2>, ..., STR(?x))`` after one OPTIONAL per language: one entry
     per combination of the labels found, as the engine's rows (None where nothing is bound)."""
-    found = index.labels.get(iri, [])
-    choices = [[t for t in found if t.get("xml:lang") == lang] or [None] for lang in langs]
     last = literal(iri) if fallback else None
+    found = index.labels.get(iri)
+    if not found:
+        return [last]
+    choices = [found.get(lang) or _NONE for lang in langs]
+    if all(len(c) == 1 for c in choices):  # at most one label a language: one row
+        return [next((c[0] for c in choices if c[0] is not None), last)]
     return [next((t for t in combo if t is not None), last) for combo in itertools.product(*choices)]
+
+
+_NONE: list[Term | None] = [None]
 
 
 def _order(*cells: Term | None) -> tuple[tuple[int, str], ...]:

@@ -37,7 +37,7 @@ PREFIX scheme: <https://w3id.org/smart-hame/scheme/>
 PREFIX kind:   <https://w3id.org/smart-hame/concept/classification-kinds/>
 """
 # The groupings of funding-by-group-and-year, projects-by-group-and-year and group-coverage: their
-# WHERE clause's five branches word for word, before the labels and amounts they join.
+# WHERE clause's five branches, before the labels and amounts they join (word for word but one MINUS).
 _GROUPS = """SELECT ?grouping ?project ?group ?order ?strategy WHERE {
   {
     VALUES ?grouping { "theme" }
@@ -60,7 +60,9 @@ _GROUPS = """SELECT ?grouping ?project ?group ?order ?strategy WHERE {
     ?group skos:inScheme ?scheme ;
            skos:notation ?notation .
     ?strategy smh:spearheadScheme ?scheme .
-    FILTER NOT EXISTS {
+    # MINUS rather than the saved queries' FILTER NOT EXISTS (the same solutions: ?project is bound):
+    # 0.17 s instead of 45 s at 10,000 synthetic projects, where every project has an in-force one.
+    MINUS {
       ?any_in_force smh:classifiedProject ?project ;
                     smh:classificationKind kind:in-force .
     }
@@ -187,7 +189,7 @@ class DashboardIndex:
 
     # grouping -> (project, group term, order term or None, strategy term or None), as many as matched
     groups: dict[str, list[tuple[str, Term, Term | None, Term | None]]]
-    labels: dict[str, list[Term]]  # IRI -> its skos:prefLabel literals
+    labels: dict[str, dict[str | None, list[Term]]]  # IRI -> language -> its skos:prefLabel literals
     types: dict[str, set[str]]  # class IRI -> its members (smh:Project, smh:Spearhead, smh:StrategicChoice)
     amounts: list[Amount]
     years: dict[str, list[str]]  # amount IRI -> STR(smh:year), one per match
@@ -209,6 +211,8 @@ class DashboardIndex:
     themes: set[str]  # the Smart Häme spearheads by theme (skos:inScheme scheme/spearheads)
     spearheads: dict[str, list[tuple[Term, Term]]]  # spearhead -> (its strategy's Finnish name, order)
     terms: dict[str, Term] = field(default_factory=dict)  # IRI -> its term, for answers that name it
+    # project -> the (facet, value) pairs project-facet-counts finds for it, each once (from the above)
+    facet_pairs: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def projects(self) -> set[str]:
@@ -238,6 +242,15 @@ def _number(cell: Term | None) -> tuple[Decimal | None, bool]:
         return Decimal(cell["value"]), cell["datatype"] == XSD + "integer"
     except InvalidOperation:
         return None, False
+
+
+def _by_language(labels: Mapping[str, list[Term]]) -> dict[str, dict[str | None, list[Term]]]:
+    out: dict[str, dict[str | None, list[Term]]] = {}
+    for iri, found in labels.items():
+        languages = out[iri] = {}
+        for label in found:
+            languages.setdefault(label.get("xml:lang"), []).append(label)
+    return out
 
 
 def build(relations: Mapping[str, list[Row]]) -> DashboardIndex:
@@ -282,9 +295,9 @@ def build(relations: Mapping[str, list[Row]]) -> DashboardIndex:
     words: dict[str, list[str]] = defaultdict(list)
     for r in relations["words"]:
         words[r["project"]["value"]].append(r["words"]["value"].lower())
-    return DashboardIndex(
+    index = DashboardIndex(
         groups=dict(groups),
-        labels=listed("labels", "s", "label"),
+        labels=_by_language(listed("labels", "s", "label")),
         types=grouped("types", "type", "s"),
         amounts=amounts,
         years=dict(years),
@@ -310,6 +323,31 @@ def build(relations: Mapping[str, list[Row]]) -> DashboardIndex:
         },
         terms=terms,
     )
+    index.facet_pairs = project_facets(index)
+    return index
+
+
+def project_facets(index: DashboardIndex) -> dict[str, frozenset[tuple[str, str]]]:
+    """Project -> the (facet, value) pairs ``project-facet-counts`` finds for it (each once)."""
+    spearheads = index.types.get(SMH + "Spearhead", set())
+    choices = index.types.get(SMH + "StrategicChoice", set())
+    funds: dict[str, list[Term]] = defaultdict(list)
+    for project, group, _, _ in index.groups.get("fund", ()):
+        funds[project].append(group)
+    out = {}
+    for p in index.projects:
+        found: set[tuple[str, str]] = set()
+        found |= {("spearhead", c["value"]) for c in index.contributes.get(p, ()) if c["value"] in spearheads}
+        found |= {("choice", c) for c in index.reaches.get(p, ()) if c in choices}
+        found |= {("fund", f["value"]) for f in funds.get(p, ())}
+        found |= {("period", t["value"][:9]) for t in index.periods.get(p, ())}
+        found |= {("area", a["value"]) for a in index.areas.get(p, ())}
+        participants = index.participants.get(p, set())
+        found |= {("organisation", o) for o in participants}
+        found |= {("organisation_type", t) for o in participants for t in index.organisation_types.get(o, ())}
+        found |= {("status", s) for s in index.statuses.get(p, ())}
+        out[p] = frozenset(found)
+    return out
 
 
 async def read_index(

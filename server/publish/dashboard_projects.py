@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from server.publish.dashboard_answers import (
-    CHOICE,
     SPEARHEAD,
     Sum,
     _binding,
@@ -144,62 +144,61 @@ def selection(index: DashboardIndex, values: Mapping[str, str | None]) -> list[s
 
 def facet_counts(index: DashboardIndex, values: Mapping[str, str | None]) -> list[dict[str, Term]]:
     """``project-facet-counts``: each facet's values within the selection, with the projects having each."""
-    spearheads, choices = index.types.get(SPEARHEAD, set()), index.types.get(CHOICE, set())
-    funds: dict[str, list[Term]] = defaultdict(list)
-    for project, group, _, _ in index.groups.get("fund", ()):
-        funds[project].append(group)
+    pairs = index.facet_pairs
     counts: Counter[tuple[str, str]] = Counter()
     for p in selection(index, values):
-        found: set[tuple[str, str]] = set()
-        found |= {("spearhead", c["value"]) for c in index.contributes.get(p, ()) if c["value"] in spearheads}
-        found |= {("choice", c) for c in index.reaches.get(p, ()) if c in choices}
-        found |= {("fund", f["value"]) for f in funds.get(p, ())}
-        found |= {("period", t["value"][:9]) for t in index.periods.get(p, ())}
-        found |= {("area", a["value"]) for a in index.areas.get(p, ())}
-        participants = index.participants.get(p, set())
-        found |= {("organisation", o) for o in participants}
-        found |= {("organisation_type", t) for o in participants for t in index.organisation_types.get(o, ())}
-        found |= {("status", s) for s in index.statuses.get(p, ())}
-        counts.update(found)
+        counts.update(pairs.get(p, ()))
     return [
         {"facet": literal(f), "value": {"value": v}, "projects": integer(n)}
         for (f, v), n in sorted(counts.items())
     ]
 
 
-def explorer_rows(
+def explorer_projects(
     index: DashboardIndex, values: Mapping[str, str | None], amount_type: str, lang: str
-) -> list[dict[str, Mapping[str, str]]]:
-    """``project-explorer``'s rows as its route reads them (each cell's value only)."""
+) -> list[dict[str, Any]]:
+    """``project-explorer``'s rows as its route reads them (``server.publish.explorer.project``)."""
     amounts = index.amounts_of(amount_type)
+    period = values.get("period")
     out = []
     for p in selection(index, values):
-        combos = Counter(
-            (code, name, start, end, period)
-            for code in [t["value"] for t in index.codes.get(p, ())] or [None]
-            for name in [t["value"] for t in labels(index, p, (lang, "fi", "en")) if t]
-            for start in [s["value"] for s, _ in index.starts.get(p, ())] or [None]
-            for end in [t["value"] for t in index.ends.get(p, ())] or [None]
-            for period in [t["value"] if t else None for t in _periods(index, p, values.get("period"))]
+        columns = (
+            [t["value"] for t in index.codes.get(p, ())] or _NONE,
+            [t["value"] for t in labels(index, p, (lang, "fi", "en")) if t],
+            [s["value"] for s, _ in index.starts.get(p, ())] or _NONE,
+            [t["value"] for t in index.ends.get(p, ())] or _NONE,
+            [t["value"] if t else None for t in _periods(index, p, period)],
         )
+        if all(len(c) == 1 for c in columns):  # one value a column: one row (the usual case)
+            combos: Mapping[tuple[str | None, ...], int] = {tuple(c[0] for c in columns): 1}
+        else:
+            combos = Counter(itertools.product(*columns))
         with_value = [a for a in amounts.get(p, ()) if a.present]
-        for (code, name, start, end, period), times in combos.items():
-            total = Sum()
-            for a in with_value:
-                total.add_amount(a, times)
-            amount = total.term() if with_value else None
-            row = {
-                "project": p,
-                "code": code,
-                "name": name,
-                "start": start,
-                "end": end,
-                "programme_period": period,
-                "statuses": index.status_lists.get(p),
-                "amount_eur": amount["value"] if amount else None,
-            }
-            out.append({k: {"value": x} for k, x in row.items() if x})
+        statuses = index.status_lists.get(p)
+        for (code, name, start, end, programme_period), times in combos.items():
+            amount = None
+            if with_value:
+                total = Sum()
+                for a in with_value:
+                    total.add_amount(a, times)
+                term = total.term()
+                amount = float(term["value"]) if term else None
+            out.append(
+                {
+                    "project": p,
+                    "code": code or None,
+                    "name": name or None,
+                    "start": start or None,
+                    "end": end or None,
+                    "period": programme_period or None,
+                    "status": statuses or None,
+                    "amount_eur": amount,
+                }
+            )
     return out
+
+
+_NONE: list[str | None] = [None]
 
 
 def network_organisations(

@@ -236,13 +236,13 @@ def make_router(settings: Settings) -> APIRouter:
             v = bound("project-explorer", values)
             lang, amount_type = v["lang"] or "fi", v["amount_type"] or ""
             filters = {k: v[k] for k in dashboard_projects.FILTERS}
-            rows = dashboard_projects.explorer_rows(index, filters, amount_type, lang)
+            projects = dashboard_projects.explorer_projects(index, filters, amount_type, lang)
             counts = dashboard_projects.facet_counts(index, filters)
             labels = facet_labels(request, index, lang)
             return {
                 "query": "project-explorer",
                 "parameters": {k: v for k, v in values.items() if v},
-                **explorer.explore(rows, counts, labels, page),
+                **explorer.explore_projects(projects, counts, labels, page),
             }
 
         key = ("projects", page, *sorted(values.items()))
