@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,6 +84,19 @@ def labels(index: DashboardIndex, iri: str, langs: Iterable[str], fallback: bool
 _NONE: list[Term | None] = [None]
 
 
+def labeller(index: DashboardIndex, langs: tuple[str, ...]) -> Callable[[str], list[Term | None]]:
+    """:func:`labels` in ``langs``, worked out once per IRI (a group recurs on thousands of rows)."""
+    memo: dict[str, list[Term | None]] = {}
+
+    def named(iri: str) -> list[Term | None]:
+        found = memo.get(iri)
+        if found is None:
+            found = memo[iri] = labels(index, iri, langs)
+        return found
+
+    return named
+
+
 def _order(*cells: Term | None) -> tuple[tuple[int, str], ...]:
     """ORDER BY over the cells: unbound first, then by value."""
     return tuple((0, "") if c is None else (1, c["value"]) for c in cells)
@@ -111,11 +124,12 @@ def funding_by_group_and_year(
     index: DashboardIndex, grouping: str, amount_type: str, lang: str
 ) -> dict[str, Any]:
     """``funding-by-group-and-year``."""
+    named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
     cells: dict[tuple, _Cell] = defaultdict(_Cell)
     terms: dict[tuple, tuple] = {}
     for project, group, order, strategy in index.groups.get(grouping, ()):
-        for label in labels(index, group["value"], (lang, "fi", "en")):
+        for label in named(group["value"]):
             for a in amounts.get(project, ()):
                 for year in index.years.get(a.amount, ()) if a.present else ():
                     key = (_key(group), _key(label), _key(order), _key(strategy), year)
@@ -157,10 +171,11 @@ def funding_by_group_and_year(
 
 def projects_by_group_and_year(index: DashboardIndex, grouping: str, lang: str) -> dict[str, Any]:
     """``projects-by-group-and-year``."""
+    named = labeller(index, (lang, "fi", "en"))
     cells: dict[tuple, set[str]] = defaultdict(set)
     terms: dict[tuple, tuple] = {}
     for project, group, order, strategy in index.groups.get(grouping, ()):
-        for label in labels(index, group["value"], (lang, "fi", "en")):
+        for label in named(group["value"]):
             for _, year in index.starts.get(project, ()):
                 key = (_key(group), _key(label), _key(order), _key(strategy), year)
                 terms[key] = (group, label, order, strategy, literal(year))
@@ -186,15 +201,20 @@ def projects_by_group_and_year(index: DashboardIndex, grouping: str, lang: str) 
 
 def group_coverage(index: DashboardIndex, grouping: str, amount_type: str, lang: str) -> dict[str, Any]:
     """``group-coverage``: the selection's row first, then each group's."""
+    named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
     members: dict[tuple, set[str]] = defaultdict(set)
     terms: dict[tuple, tuple] = {("selection",): ()}
     for project, group, order, strategy in index.groups.get(grouping, ()):
         members[("selection",)].add(project)
-        for label in labels(index, group["value"], (lang, "fi", "en")):
+        for label in named(group["value"]):
             key = ("group", _key(group), _key(label), _key(order), _key(strategy))
             terms[key] = (group, label, order, strategy)
             members[key].add(project)
+
+    with_amount = set(amounts)
+    dated = {p for p, found in amounts.items() if any(index.years.get(a.amount) for a in found)}
+    with_start = {p for p, found in index.starts.items() if found}
 
     def row(key: tuple, projects: set[str]) -> dict[str, Term]:
         group, label, order, strategy = terms[key] or (None, None, None, None)
@@ -208,11 +228,9 @@ def group_coverage(index: DashboardIndex, grouping: str, amount_type: str, lang:
             order=order,
             strategy=strategy,
             projects=integer(len(projects)),
-            projects_with_amount=integer(sum(1 for p in projects if p in amounts)),
-            projects_with_dated_amount=integer(
-                sum(1 for p in projects if any(index.years.get(a.amount) for a in amounts.get(p, ())))
-            ),
-            projects_with_start=integer(sum(1 for p in projects if index.starts.get(p))),
+            projects_with_amount=integer(len(projects & with_amount)),
+            projects_with_dated_amount=integer(len(projects & dated)),
+            projects_with_start=integer(len(projects & with_start)),
         )
 
     rows = [row(k, p) for k, p in members.items()]
@@ -297,6 +315,7 @@ def _area_kind(iri: str) -> str:
 
 def projects_by_area(index: DashboardIndex, amount_type: str, lang: str) -> dict[str, Any]:
     """``projects-by-area``: a project of the region as a whole only where it names no municipality."""
+    named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
     cells: dict[tuple, _Cell] = defaultdict(_Cell)
     terms: dict[tuple, tuple[Term, Term | None, str]] = {}
@@ -308,7 +327,7 @@ def projects_by_area(index: DashboardIndex, amount_type: str, lang: str) -> dict
             kind = _area_kind(area["value"])
             if kind == "region" and municipal:
                 continue
-            for label in labels(index, area["value"], (lang, "fi", "en")):
+            for label in named(area["value"]):
                 key = (_key(area), _key(label), kind)
                 terms[key] = (area, label, kind)
                 cell = cells[key]

@@ -160,19 +160,19 @@ def explorer_projects(
     """``project-explorer``'s rows as its route reads them (``server.publish.explorer.project``)."""
     amounts = index.amounts_of(amount_type)
     period = values.get("period")
+    langs = (lang, "fi", "en")
     out = []
     for p in selection(index, values):
-        columns = (
-            [t["value"] for t in index.codes.get(p, ())] or _NONE,
-            [t["value"] for t in labels(index, p, (lang, "fi", "en")) if t],
-            [s["value"] for s, _ in index.starts.get(p, ())] or _NONE,
-            [t["value"] for t in index.ends.get(p, ())] or _NONE,
-            [t["value"] if t else None for t in _periods(index, p, period)],
-        )
-        if all(len(c) == 1 for c in columns):  # one value a column: one row (the usual case)
-            combos: Mapping[tuple[str | None, ...], int] = {tuple(c[0] for c in columns): 1}
+        codes, starts, ends, periods = index.columns[p]
+        if period:
+            periods = [t for t in periods if t is not None and t.startswith(period)]
+        names = [t["value"] for t in labels(index, p, langs) if t]
+        if len(codes) == len(starts) == len(ends) == len(periods) == len(names) == 1:  # the usual case
+            combos: Mapping[tuple[str | None, ...], int] = {
+                (codes[0], names[0], starts[0], ends[0], periods[0]): 1
+            }
         else:
-            combos = Counter(itertools.product(*columns))
+            combos = Counter(itertools.product(codes, names, starts, ends, periods))
         with_value = [a for a in amounts.get(p, ()) if a.present]
         statuses = index.status_lists.get(p)
         for (code, name, start, end, programme_period), times in combos.items():
@@ -196,9 +196,6 @@ def explorer_projects(
                 }
             )
     return out
-
-
-_NONE: list[str | None] = [None]
 
 
 def network_organisations(
