@@ -135,6 +135,8 @@ def selection(index: DashboardIndex, values: Mapping[str, str | None]) -> list[s
     """The projects (``smh:Project``) that pass every bound filter, in the index's order."""
     checks = _checks(index, values)
     period = values.get("period")
+    if not checks and not period:
+        return list(index.projects)
     return [
         p
         for p in index.projects
@@ -208,7 +210,7 @@ def network_organisations(
             continue
         if period and not any(t["value"].startswith(period) for t in index.periods.get(project, ())):
             continue
-        themes = {c["value"] for c in index.contributes.get(project, ()) if c["value"] in index.themes}
+        themes = index.project_themes.get(project, _NO_THEMES)
         for o in members:
             row = index.organisations.get(o)
             if row is None:
@@ -218,6 +220,9 @@ def network_organisations(
             found[o].projects.add(project)
             found[o].spearheads |= themes
     return dict(sorted(found.items(), key=lambda item: (item[1].name, item[0])))
+
+
+_NO_THEMES: frozenset[str] = frozenset()
 
 
 def _name(row: Mapping[str, Term]) -> str:
