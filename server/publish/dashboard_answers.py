@@ -18,6 +18,7 @@ from typing import Any
 
 from server.publish.dashboard_index import SMH, XSD, Amount, DashboardIndex, Term
 
+Key = tuple[Any, ...]  # the columns a query groups by, each term as :func:`_key` gives it
 KUNTA = "http://uri.suomi.fi/codelist/jhs/kunta_"
 NUTS = "http://data.europa.eu/nuts/"
 SPEARHEAD, CHOICE = SMH + "Spearhead", SMH + "StrategicChoice"
@@ -126,8 +127,8 @@ def funding_by_group_and_year(
     """``funding-by-group-and-year``."""
     named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
-    cells: dict[tuple, _Cell] = defaultdict(_Cell)
-    terms: dict[tuple, tuple] = {}
+    cells: dict[Key, _Cell] = defaultdict(_Cell)
+    terms: dict[Key, tuple[Any, ...]] = {}
     for project, group, order, strategy in index.groups.get(grouping, ()):
         for label in named(group["value"]):
             for a in amounts.get(project, ()):
@@ -172,8 +173,8 @@ def funding_by_group_and_year(
 def projects_by_group_and_year(index: DashboardIndex, grouping: str, lang: str) -> dict[str, Any]:
     """``projects-by-group-and-year``."""
     named = labeller(index, (lang, "fi", "en"))
-    cells: dict[tuple, set[str]] = defaultdict(set)
-    terms: dict[tuple, tuple] = {}
+    cells: dict[Key, set[str]] = defaultdict(set)
+    terms: dict[Key, tuple[Any, ...]] = {}
     for project, group, order, strategy in index.groups.get(grouping, ()):
         for label in named(group["value"]):
             for _, year in index.starts.get(project, ()):
@@ -203,8 +204,8 @@ def group_coverage(index: DashboardIndex, grouping: str, amount_type: str, lang:
     """``group-coverage``: the selection's row first, then each group's."""
     named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
-    members: dict[tuple, set[str]] = defaultdict(set)
-    terms: dict[tuple, tuple] = {("selection",): ()}
+    members: dict[Key, set[str]] = defaultdict(set)
+    terms: dict[Key, tuple[Any, ...]] = {("selection",): ()}
     for project, group, order, strategy in index.groups.get(grouping, ()):
         members[("selection",)].add(project)
         for label in named(group["value"]):
@@ -216,7 +217,7 @@ def group_coverage(index: DashboardIndex, grouping: str, amount_type: str, lang:
     dated = {p for p, found in amounts.items() if any(index.years.get(a.amount) for a in found)}
     with_start = {p for p, found in index.starts.items() if found}
 
-    def row(key: tuple, projects: set[str]) -> dict[str, Term]:
+    def row(key: Key, projects: set[str]) -> dict[str, Term]:
         group, label, order, strategy = terms[key] or (None, None, None, None)
         return _binding(
             grouping=literal(grouping),
@@ -254,8 +255,8 @@ def strategy_flow(index: DashboardIndex, amount_type: str, lang: str) -> dict[st
     for project, concepts in index.contributes.items():
         for c in concepts:
             contributors[c["value"]].add(project)
-    cells: dict[tuple, _Cell] = defaultdict(_Cell)
-    terms: dict[tuple, dict[str, Term | None]] = {}
+    cells: dict[Key, _Cell] = defaultdict(_Cell)
+    terms: dict[Key, dict[str, Term | None]] = {}
     for flow in index.flow:
         source, target = flow["source"]["value"], flow.get("target")
         projects = contributors.get(source, set())
@@ -317,8 +318,8 @@ def projects_by_area(index: DashboardIndex, amount_type: str, lang: str) -> dict
     """``projects-by-area``: a project of the region as a whole only where it names no municipality."""
     named = labeller(index, (lang, "fi", "en"))
     amounts = index.amounts_of(amount_type)
-    cells: dict[tuple, _Cell] = defaultdict(_Cell)
-    terms: dict[tuple, tuple[Term, Term | None, str]] = {}
+    cells: dict[Key, _Cell] = defaultdict(_Cell)
+    terms: dict[Key, tuple[Term, Term | None, str]] = {}
     for project in index.projects:
         areas = index.areas.get(project, [])
         municipal = any(a["value"].startswith(KUNTA) for a in areas)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -258,7 +258,7 @@ def _by_language(labels: Mapping[str, list[Term]]) -> dict[str, dict[str | None,
     return out
 
 
-def build(relations: Mapping[str, list[Row]]) -> DashboardIndex:
+def build(relations: Mapping[str, Sequence[Row]]) -> DashboardIndex:
     """The index from each of :data:`QUERIES`' SPARQL JSON bindings."""
     terms: dict[str, Term] = {}
     # One object per distinct term and string: each JSON row has its own copies, and an IRI recurs in
@@ -387,7 +387,7 @@ def project_facets(index: DashboardIndex) -> dict[str, frozenset[tuple[str, str]
 
 
 async def read_index(
-    run: Callable[[str], Awaitable[list[Row]]], names: Iterable[str] = QUERIES
+    run: Callable[[str], Awaitable[Sequence[Row]]], names: Iterable[str] = QUERIES
 ) -> DashboardIndex:
     """Run each index query with ``run`` (text -> SPARQL JSON bindings) and build the index."""
     return build({name: await run(QUERY_TEXTS[name]) for name in names})

@@ -36,8 +36,8 @@ def facet_values(index: DashboardIndex, facet: str | None, lang: str) -> dict[st
     for name in FACETS if facet is None else (facet,):
         if name not in FACETS:
             continue
-        projects: dict[tuple, set[str]] = defaultdict(set)
-        terms: dict[tuple, tuple[Term, Term | None, Term | None]] = {}
+        projects: dict[tuple[Any, ...], set[str]] = defaultdict(set)
+        terms: dict[tuple[Any, ...], tuple[Term, Term | None, Term | None]] = {}
         for project, value, group, order in _facet_rows(index, name):
             key = (_key(value), _key(group), _key(order))
             terms[key] = (value, group, order)
@@ -71,8 +71,8 @@ def _facet_rows(index: DashboardIndex, facet: str) -> Iterable[tuple[str, Term, 
                     for group, order in index.spearheads.get(c["value"], ()):
                         yield project, c, group, order
     elif facet in ("choice", "fund"):
-        for project, group, order, _ in index.groups.get(facet, ()):
-            yield project, group, None, order if facet == "choice" else None
+        for project, member, rank, _ in index.groups.get(facet, ()):
+            yield project, member, None, rank if facet == "choice" else None
     elif facet == "area":
         for project in index.projects:
             for area in index.areas.get(project, ()):
@@ -88,8 +88,8 @@ def _facet_rows(index: DashboardIndex, facet: str) -> Iterable[tuple[str, Term, 
                     yield project, {"type": "uri", "value": t}, None, None
     elif facet == "period":
         for project, periods in index.periods.items():
-            for p in periods:
-                yield project, {**p, "value": p["value"][:9]}, None, None
+            for written in periods:
+                yield project, {**written, "value": written["value"][:9]}, None, None
     elif facet == "status":
         for project, statuses in index.statuses.items():
             for s in statuses:

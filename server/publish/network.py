@@ -172,7 +172,7 @@ def _brandes(adjacency: list[list[int]], sources: list[int]) -> list[float]:
                 if distance[w] == next_distance:
                     sigma[w] += sigma_v
                     before[w].append(v)
-        delta = [0] * n  # an int 0 as networkx starts from, so the first sum is the same float
+        delta = [0.0] * n  # networkx starts from an int 0: 0 + x and 0.0 + x are the same float
         for w in reversed(order):
             coeff = (1 + delta[w]) / sigma[w]
             for v in before[w]:
