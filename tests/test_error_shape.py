@@ -102,6 +102,7 @@ BAD_PARAMETER: dict[str, tuple[str, int, str] | None] = {
     "/dashboard": ("/dashboard?view=bogus", 400, "BadParameter"),
     "/dashboard/network.json": ("/dashboard/network.json?max_nodes=0", 400, "BadParameter"),
     "/dashboard/projects.json": ("/dashboard/projects.json?sort=colour", 400, "BadParameter"),
+    "/dashboard/data/{name}.json": ("/dashboard/data/strategy-flow.json?grouping=theme", 400, "BadParameter"),
     "/versions": None,
     "/versions/": ("/versions/?format=bogus", 400, "BadParameter"),
     "/versions/{version}": ("/versions/no-such-version", 404, "NotFound"),

@@ -106,8 +106,16 @@ def explore(
     page: Page,
 ) -> dict[str, Any]:
     """One page of the selection, its size and sums, and the facets counted within it."""
-    projects = [project(r) for r in bindings]
-    key = "amount_eur" if page.sort == "amount" else page.sort
+    return explore_projects([project(r) for r in bindings], counts, facet_labels, page)
+
+
+def explore_projects(
+    projects: list[dict[str, Any]],
+    counts: Iterable[Row],
+    facet_labels: Mapping[tuple[str, str], Mapping[str, Any]],
+    page: Page,
+) -> dict[str, Any]:
+    """:func:`explore` of rows already read by :func:`project`."""
     key = "amount_eur" if page.sort == "amount" else page.sort
     with_value = [p for p in projects if p[key] is not None]
     without = [p for p in projects if p[key] is None]

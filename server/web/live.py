@@ -185,6 +185,12 @@ class Live:
     def _close(self, st: AppState) -> None:
         self.retiring.discard(st)
         st.engine.close()
+        # A retired version's dashboard index (61 MB at 10,000 synthetic projects) goes with it, even while
+        # something still holds the state.
+        if st.dashboard_index_task is not None:
+            st.dashboard_index_task.cancel()
+        st.dashboard_index = st.dashboard_index_task = None
+        st.facet_labels.clear()
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from server.graph.releases import Release
 from server.graph.versions import Published
+from server.publish.dashboard_index import DashboardIndex
 from server.publish.dumps import DumpSet
 from server.publish.linked_data import DatasetCounts
 from server.settings import Settings
@@ -43,6 +44,10 @@ class AppState:
     query_members: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     # language -> (facet, value) -> label, group and order of the explorer's facets (routes.dashboard)
     facet_labels: dict[str, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
+    # What the dashboard's answers are computed from, read once for the version in this server process
+    # (not per query worker), and the reading while it runs (routes.dashboard); dropped when it is closed.
+    dashboard_index: DashboardIndex | None = None
+    dashboard_index_task: asyncio.Future[DashboardIndex] | None = None
     releases: list[Release] | None = None  # the releases up to this version (routes.versions)
     active: int = 0  # requests pinned to this state and not finished
     retired: bool = False  # a newer version is served; closed when ``active`` drops to 0

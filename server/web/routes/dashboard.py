@@ -1,26 +1,27 @@
-"""``/dashboard``: the analyst's dashboard (charts, network, map, project explorer) and its two data routes.
+"""``/dashboard``: the analyst's dashboard (charts, network, map, project explorer) and its data routes.
 
-Every chart and table on the page is fed by a saved query of ``queries/`` (:data:`QUERIES`): the page's
-script reads the charts' data from ``/queries/{name}.json`` itself, so "data as CSV", "the SPARQL behind
-this" and "open in the editor" are the saved query's own links. Two views need work on the server first:
+Every chart and table on the page is fed by a saved query of ``queries/`` (:data:`QUERIES`), whose "data
+as CSV", "the SPARQL behind this" and "open in the editor" links the page shows. The page reads the
+answers from this server's dashboard routes, computed from the version's dashboard index
+(``server.publish.dashboard_index``: read once per version and server process with one pass of plain
+queries, then each answer in Python, the same rows the saved query gives; ``tests/test_dashboard_index.py``
+compares them):
 
-- ``/dashboard/network.json`` runs ``organisation-network`` and computes degree, betweenness and
-  spearheads per organisation with networkx (``server.publish.network``);
-- ``/dashboard/projects.json`` runs ``project-explorer`` with the facets as its parameters, then counts
-  the facets and sorts and pages the table (``server.publish.explorer``).
+- ``/dashboard/data/{name}.json``: the saved query ``name``'s answer as SPARQL JSON (:data:`ANSWERS`);
+- ``/dashboard/network.json``: the organisations of ``organisation-network`` with degree, betweenness and
+  spearheads per organisation computed with networkx (``server.publish.network``);
+- ``/dashboard/projects.json``: ``project-explorer`` with the facets as its parameters, the facets counted
+  within the selection, sorted and paged (``server.publish.explorer``).
 
-Both keep their answer per dataset version in a small cache; a request with ``Cache-Control: no-cache``
-is computed afresh (the benchmark measures that), except for the facets' labels, which are the frozen
-version's own and are read once per version and language (``AppState.facet_labels``). Like every page
-the dashboard is sent with ``Content-Security-Policy: default-src 'self'`` (``server.web.content_policy``):
-it has no inline script or style, and everything it loads comes from this server.
+The last two keep their answer per dataset version in a small cache; a request with ``Cache-Control:
+no-cache`` is computed afresh from the index (the benchmark measures that). Like every page the dashboard
+is sent with ``Content-Security-Policy: default-src 'self'`` (``server.web.content_policy``): it has no
+inline script or style, and everything it loads comes from this server.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -31,11 +32,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
-from server.errors import BadParameter, ParseError
+from server.errors import BadParameter, NotFound, ParseError, Unavailable
 from server.graph.vocabulary import prefixes
-from server.publish import explorer, network
+from server.publish import dashboard_answers, dashboard_projects, explorer, network
+from server.publish.dashboard_index import DashboardIndex, read_index
 from server.settings import Settings
-from server.sparql.engine import QueryRequest
+from server.sparql.engine import Engine, QueryRequest
 from server.sparql.formats import SPARQL_JSON
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import SavedQuery
@@ -53,6 +55,22 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "explorer": ("project-explorer", "project-facet-counts", "project-facet-values"),
 }
 VIEWS = tuple(QUERIES)
+# Saved query -> its answer from the index, given the bound parameters' values (strings; None: unbound).
+ANSWERS: dict[str, Any] = {
+    "funding-by-group-and-year": lambda ix, v: dashboard_answers.funding_by_group_and_year(
+        ix, v["grouping"], v["amount_type"], v["lang"]
+    ),
+    "projects-by-group-and-year": lambda ix, v: dashboard_answers.projects_by_group_and_year(
+        ix, v["grouping"], v["lang"]
+    ),
+    "group-coverage": lambda ix, v: dashboard_answers.group_coverage(
+        ix, v["grouping"], v["amount_type"], v["lang"]
+    ),
+    "strategy-flow": lambda ix, v: dashboard_answers.strategy_flow(ix, v["amount_type"], v["lang"]),
+    "projects-by-area": lambda ix, v: dashboard_answers.projects_by_area(ix, v["amount_type"], v["lang"]),
+    "project-facet-values": lambda ix, v: dashboard_projects.facet_values(ix, v.get("facet"), v["lang"]),
+}
+INDEX_TIME_LIMIT = 120.0  # seconds per index query: the server's own work, read once per version
 ECHARTS = "echarts.min.js"
 CACHE_ENTRIES = 64  # answers kept per server process; each is at most a few hundred kB
 MESSAGES: dict[str, dict[str, str]] = json.loads(
@@ -91,27 +109,29 @@ def make_router(settings: Settings) -> APIRouter:
     answers = _Answers(CACHE_ENTRIES)
     router = APIRouter(tags=["dashboard"])
 
-    async def run(
-        request: Request, name: str, values: Mapping[str, str | None], as_csv: bool = False
-    ) -> list[dict[str, Any]]:
-        """The saved query's rows as SPARQL JSON bindings (``{"var": {"value": ...}}``, unbound left out).
-
-        ``as_csv`` has the worker send SPARQL CSV instead, for long answers whose columns need no datatype
-        or language: a quarter of the bytes, and read five times faster (10,000 explorer rows: 8.8 MB
-        of JSON against 2.1 MB of CSV).
-        """
-        query = catalog[name]
-        bound = query.bind(values, prefixes(settings.base_iri))
-        result = await state(request).engine.run(
-            QueryRequest(
-                text=query.text, result_format="text/csv" if as_csv else SPARQL_JSON, substitutions=bound
+    async def dashboard_index(request: Request) -> DashboardIndex:
+        """The version's dashboard index, read on first need (one reading at a time per server process)."""
+        st = state(request)
+        if st.dashboard_index is not None:
+            return st.dashboard_index
+        if st.dashboard_index_task is None:
+            engine = st.engine  # the reading outlives the request that started it, not the version
+            st.dashboard_index_task = asyncio.ensure_future(
+                read_index(lambda text: _index_rows(engine, text))
             )
-        )
-        if as_csv:
-            reader = csv.DictReader(io.StringIO(result.body.decode("utf-8")))
-            return [{k: {"value": v} for k, v in row.items() if v} for row in reader]
-        rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
-        return rows
+        task = st.dashboard_index_task
+        try:
+            index = await asyncio.shield(task)
+        finally:
+            if task.done() and st.dashboard_index_task is task:
+                st.dashboard_index_task = None  # a failed reading is retried by the next request
+        st.dashboard_index = index
+        return index
+
+    def bound(name: str, values: Mapping[str, str | None]) -> dict[str, str | None]:
+        """The saved query's parameters as it binds them (defaults filled in), as strings."""
+        terms = catalog[name].bind(values, prefixes(settings.base_iri))
+        return {p.name: (terms[p.name].value if p.name in terms else None) for p in catalog[name].parameters}
 
     async def cached(request: Request, key: tuple[Any, ...], compute: Any) -> dict[str, Any]:
         full_key = (state(request).published.version, *key)
@@ -122,15 +142,26 @@ def make_router(settings: Settings) -> APIRouter:
             answers.put(full_key, hit)
         return hit
 
-    async def facet_labels(request: Request, lang: str) -> dict[tuple[str, str], dict[str, Any]]:
-        """The labels of every facet value in ``lang`` (``project-facet-values``), once for the version:
-        they are the frozen version's labels, so even a ``no-cache`` request reuses them (1.2 s of the
-        explorer's 5 s of query work at 10,000 synthetic projects)."""
+    def facet_labels(
+        request: Request, index: DashboardIndex, lang: str
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The labels of every facet value in ``lang`` (``project-facet-values``), once for the version."""
         st = state(request)
         if lang not in st.facet_labels:
-            rows = await run(request, "project-facet-values", {"lang": lang})
+            rows = dashboard_projects.facet_values(index, None, lang)["results"]["bindings"]
             st.facet_labels[lang] = explorer.labels(rows)
         return st.facet_labels[lang]
+
+    @router.get("/dashboard/data/{name}.json", summary="A saved query's answer, from the dashboard's index")
+    async def answer(request: Request, name: str) -> Response:
+        """What ``/queries/{name}.json`` answers, computed from the version's dashboard index, for the saved
+        queries of :data:`ANSWERS`."""
+        if name not in ANSWERS:
+            raise NotFound(f"No dashboard data named {name!r}; it has: {', '.join(sorted(ANSWERS))}")
+        values = _only(request, tuple(p.name for p in catalog[name].parameters))
+        bound_values = bound(name, values)
+        index = await dashboard_index(request)
+        return JSONResponse(ANSWERS[name](index, bound_values), headers=_headers())
 
     @router.get("/dashboard", include_in_schema=False)
     async def dashboard(request: Request) -> HTMLResponse:
@@ -176,11 +207,15 @@ def make_router(settings: Settings) -> APIRouter:
         max_nodes = _max_nodes(values.pop("max_nodes", None))
 
         async def compute() -> dict[str, Any]:
-            rows = await run(request, "organisation-network", values)
+            index = await dashboard_index(request)
+            v = bound("organisation-network", values)
+            orgs = dashboard_projects.network_organisations(
+                index, v["period"], v["spearhead"], v["lang"] or "fi"
+            )
             return {
                 "query": "organisation-network",
                 "parameters": values,
-                **network.network_of(network.organisations_of(rows), max_nodes),
+                **network.network_of(orgs, max_nodes),
             }
 
         key = ("network", max_nodes, *sorted(values.items()))
@@ -195,20 +230,19 @@ def make_router(settings: Settings) -> APIRouter:
         page = explorer.Page.parse(
             values.pop("sort", None), values.pop("page", None), values.pop("size", None)
         )
-        lang = values.get("lang") or "fi"
 
         async def compute() -> dict[str, Any]:
-            facet_values = {k: v for k, v in values.items() if k not in ("amount_type", "lang")}
-            # All three at once: each runs in a query worker of its own.
-            rows, counts, labels = await asyncio.gather(
-                run(request, "project-explorer", values, as_csv=True),
-                run(request, "project-facet-counts", facet_values),
-                facet_labels(request, lang),
-            )
+            index = await dashboard_index(request)
+            v = bound("project-explorer", values)
+            lang, amount_type = v["lang"] or "fi", v["amount_type"] or ""
+            filters = {k: v[k] for k in dashboard_projects.FILTERS}
+            projects = dashboard_projects.explorer_projects(index, filters, amount_type, lang)
+            counts = dashboard_projects.facet_counts(index, filters)
+            labels = facet_labels(request, index, lang)
             return {
                 "query": "project-explorer",
                 "parameters": {k: v for k, v in values.items() if v},
-                **explorer.explore(rows, counts, labels, page),
+                **explorer.explore_projects(projects, counts, labels, page),
             }
 
         key = ("projects", page, *sorted(values.items()))
@@ -226,6 +260,19 @@ SELECT ?scheme ?lang ?value ?label ?order WHERE {
   BIND(COALESCE(?label_lang, ?label_en, STR(?value)) AS ?label)
   BIND(IF(STRENDS(STR(?value), "/eu-and-state-funding-endorsed"), 0, 1) AS ?order)
 } ORDER BY ?order ?label"""
+
+
+async def _index_rows(engine: Engine, text: str) -> list[dict[str, Any]]:
+    """One index query's rows, run by the version's engine as the server's own query (its own time
+    limit); an answer cut at the row limit would make a wrong index, so it is refused instead."""
+    result = await engine.run(QueryRequest(text=text, result_format=SPARQL_JSON), time_limit=INDEX_TIME_LIMIT)
+    if result.truncated:
+        raise Unavailable(
+            "The dashboard's index needs more rows than the server's row limit allows; raise max_rows "
+            "(SMARTHAME_MAX_ROWS) to serve the dashboard for this dataset."
+        )
+    rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
+    return rows
 
 
 async def _amount_types(request: Request, lang: str) -> list[dict[str, str]]:
@@ -276,4 +323,6 @@ def _links(q: SavedQuery, lang: str) -> dict[str, Any]:
         "sparql": f"{base}.rq",
         "editor": editor_link(q),
         "parameters": [p.name for p in q.parameters],
+        # Where the page reads the answer: computed from the version's dashboard index where it can be.
+        "data": f"/dashboard/data/{q.name}.json" if q.name in ANSWERS else f"{base}.json",
     }

@@ -1,5 +1,6 @@
 // The analyst's dashboard: every chart and table is drawn from a saved query's answer, read from this
-// server (/queries/{name}.json, /dashboard/network.json, /dashboard/projects.json). Apache ECharts draws
+// server (/dashboard/data/{name}.json: the saved query's answer computed from the version's dashboard
+// index; /dashboard/network.json, /dashboard/projects.json). Apache ECharts draws
 // the charts when `make assets` has installed it; without it the tables alone are shown. Each chart has a
 // table beside or below it and works by keyboard (arrow keys move, Enter opens the Linked Data page).
 // What was drawn is kept in window.smarthameDashboard for the browser tests and for the curious.
@@ -65,7 +66,7 @@
     });
   }
   function saved(name, params) {
-    return getJSON(cfg.queries[name].json + query(params)).then(rows);
+    return getJSON(cfg.queries[name].data + query(params)).then(rows);
   }
   function queryLinks(target, names, params) {
     var box = document.getElementById(target);
