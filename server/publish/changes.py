@@ -41,17 +41,13 @@ import pyoxigraph as ox
 from server.graph.versions import own_quads
 from server.graph.vocabulary import ORG, RDF_TYPE, SKOS, ontology_ns
 from server.publish.dumps import graph_slug
+from server.publish.ordering import quad_key
 
 DETAIL_LIMIT = 20_000  # changed quads beyond which entities are counted, not listed
 # Classes whose instances the changelog lists (ontology terms by local name); the test fixture's own
 # ontology calls organisations smh:Organisation.
 ENTITY_KINDS = {"Project": "project", "Organisation": "organisation", ORG + "Organization": "organisation"}
 Side = str  # "added" or "removed"
-
-
-def quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    """The order of a published ``dataset.nq`` (graph, subject, predicate, object as N-Triples terms)."""
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
 def read_quads(path: Path | None) -> Iterator[ox.Quad]:

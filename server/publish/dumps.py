@@ -36,6 +36,7 @@ from server.errors import BadParameter, NotFound
 from server.graph.rebasing import Rebaser
 from server.graph.versions import Published, own_quads
 from server.graph.vocabulary import RDF_TYPE, prefixes
+from server.publish.ordering import sorted_quads
 from server.settings import DEFAULT_BASE_IRI
 from server.sparql.formats import GZIP, N_QUADS, N_TRIPLES, TRIG, TURTLE
 from server.sparql.remote_store import local_copy
@@ -220,7 +221,7 @@ def published_quads(published: Published) -> Iterator[ox.Quad]:
     memory, which is fine for the small files that mode is for and is not the path large data takes.
     """
     if published.path is None:
-        yield from sorted(own_quads(published.store), key=_quad_key)
+        yield from sorted_quads(own_quads(published.store))
         return
     built_base = published.manifest.get("base_iri", DEFAULT_BASE_IRI)
     quads = ox.parse(path=str(published.path), format=ox.RdfFormat.N_QUADS)
@@ -278,11 +279,6 @@ def _prefixes(published: Published, kind: DumpKind) -> dict[str, str] | None:
     if kind.format not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return None
     return {k: v for k, v in prefixes(published.base_iri).items() if k != "res"}  # res:a\/b is unreadable
-
-
-def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    # The same order as server.publish.publishing.write_canonical, so both paths give sorted dumps.
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
 def graph_slug(graph: str, base: str) -> str:

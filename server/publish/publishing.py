@@ -50,8 +50,9 @@ from server.graph.versions import (
     write_store,
 )
 from server.publish.catalog import temporal_coverage
-from server.publish.changes import quad_key, read_quads, write_changes
+from server.publish.changes import read_quads, write_changes
 from server.publish.dumps import DUMPS, write_dump_set
+from server.publish.ordering import sorted_quads
 from server.settings import DEFAULT_BASE_IRI, Settings
 
 CHANGES = "changes"
@@ -161,7 +162,7 @@ def write_canonical(dataset: ox.Dataset, path: Path) -> str:
     same bytes: stable dumps, checksums, diffs, and a content hash that tells an unchanged rebuild.
     """
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    ox.serialize(sorted(dataset, key=quad_key), output=str(path), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(sorted_quads(dataset), output=str(path), format=ox.RdfFormat.N_QUADS)
     return file_sha256(path)
 
 
