@@ -173,6 +173,7 @@ ANSWERS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
     ("get", "/queries"): (LISTING_TYPES, ("406",)),
     ("get", "/dashboard/network.json"): ((JSON,), QUERIES),
     ("get", "/dashboard/projects.json"): ((JSON,), QUERIES),
+    ("get", "/dashboard/data/{name}.json"): ((JSON,), ("400", "404", "503")),  # 503: the index is being read
     ("get", "/dumps/"): (LISTING_TYPES, ("406",)),
     ("get", "/dumps/SHA256SUMS"): (("text/plain",), ()),
     ("get", "/dumps/{name}"): (DUMP_TYPES, FILES),
