@@ -94,13 +94,17 @@ def stage(settings: Settings, published: Published) -> dict[str, Any]:
     expected = {_engine_name(graphs, g): n for g, n in manifest.get("graphs", {}).items()}
     with _client(settings) as client:
         update, store = engine_endpoints(settings)
-        if _registered(client, settings).get(published.version) is not None:
-            if _counts(client, settings.engine, list(expected)) == expected:
+        registered = _registered(client, settings).get(published.version)
+        if registered is not None:
+            # The same release only if its whole manifest is (content hash, notes, times): another build
+            # folder's version of the same number, or a rebuild with the same counts, is another release.
+            same = registered == json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+            if same and _counts(client, settings.engine, list(expected)) == expected:
                 return manifest  # already in the engine, whole
             if read_pointer(settings, client).serves == published.version:
                 raise UpstreamFailed(
-                    f"Version {published.version} is served by the engine but holds other counts there; "
-                    "publish the data under a new version."
+                    f"Version {published.version} is served by the engine but is another release there "
+                    "(another manifest or other counts); publish the data under a new version."
                 )
         for graph, triples in _graphs(published):
             _load(client, store, _engine_name(graphs, graph), triples)
