@@ -30,6 +30,8 @@ from tests.inprocess import in_process
 
 pytestmark = pytest.mark.engines
 BASE = "https://w3id.org/smart-hame/"
+# The release history of a catalogue: the versions, and the software their PROV activities name.
+HISTORY = (BASE + "versions/", BASE + "catalog#software")
 PROJECT = BASE + "project/15349"
 GRAPH = BASE + "graph/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -249,8 +251,11 @@ def test_descriptions_and_dashboard_answer(remote, client, path: str) -> None:
     got, want = _settled(remote, path), _settled(client, path)
     assert got.status_code == want.status_code == 200, got.text
     if path.endswith(".ttl"):  # the dumps' byte sizes are those of the engine's literal forms
-        assert _triples(got.content, blank=False, sizes=False) == _triples(
-            want.content, blank=False, sizes=False
+        # An engine's front end describes the served version only: the release history (versions/N, its
+        # notes, PROV, dumps and software agent) lives in the build folder that published it, which it
+        # does not read.
+        assert _triples(got.content, blank=False, sizes=False, history=False) == _triples(
+            want.content, blank=False, sizes=False, history=False
         )
 
 
@@ -300,13 +305,14 @@ def _solutions(body: dict) -> object:
     return sorted(json.dumps(r, sort_keys=True) for r in rows)
 
 
-def _triples(data: bytes, blank: bool = True, sizes: bool = True) -> set[str]:
+def _triples(data: bytes, blank: bool = True, sizes: bool = True, history: bool = True) -> set[str]:
     parsed = ox.parse(data, format=ox.RdfFormat.TURTLE)
     return {
         str(t)
         for t in parsed
         if (blank or not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)))
         and (sizes or t.predicate.value not in (DCAT_BYTE_SIZE, SPDX_CHECKSUM_VALUE))
+        and (history or not any(x.value.startswith(HISTORY) for x in (t.subject, t.object)))
     }
 
 
