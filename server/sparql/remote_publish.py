@@ -90,6 +90,7 @@ def stage(settings: Settings, published: Published) -> dict[str, Any]:
         "base_iri": published.base_iri,
         "modified": published.modified.astimezone(UTC).isoformat(),
     }
+    manifest_text = json.dumps(manifest, ensure_ascii=False, sort_keys=True)  # as the engine keeps it
     graphs = VersionGraphs.of(manifest)
     expected = {_engine_name(graphs, g): n for g, n in manifest.get("graphs", {}).items()}
     with _client(settings) as client:
@@ -98,7 +99,7 @@ def stage(settings: Settings, published: Published) -> dict[str, Any]:
         if registered is not None:
             # The same release only if its whole manifest is (content hash, notes, times): another build
             # folder's version of the same number, or a rebuild with the same counts, is another release.
-            same = registered == json.loads(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+            same = registered == json.loads(manifest_text)
             if same and _counts(client, settings.engine, list(expected)) == expected:
                 return manifest  # already in the engine, whole
             if read_pointer(settings, client).serves == published.version:
@@ -117,7 +118,7 @@ def stage(settings: Settings, published: Published) -> dict[str, Any]:
                 f"{wrong}; the staged graphs were dropped and the served version left as it was."
             )
         iri = version_iri(published.version)
-        literal = ox.Literal(json.dumps(manifest, ensure_ascii=False, sort_keys=True))
+        literal = ox.Literal(manifest_text)
         _update(
             client,
             update,
