@@ -9,6 +9,7 @@ project ``project/NEW<k>``, named in Finnish and English.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,17 @@ PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 START = ox.NamedNode(SMH + "plannedStart")
 VALUE = ox.NamedNode(SMH + "value")
+
+
+def fingerprint(build: Path) -> dict[str, str]:
+    """sha256 of every published file, and where build/current points."""
+    sums = {
+        str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((build / "versions").rglob("*"))
+        if p.is_file()
+    }
+    sums["current ->"] = str((build / "current").readlink())
+    return sums
 
 
 def settings_for(build_dir: Path, **changes: Any) -> Settings:

@@ -18,6 +18,7 @@ from server.graph.imports.columns import COLUMNS, SHEETS
 from server.graph.imports.spreadsheet import read_spreadsheet, read_spreadsheets
 from server.graph.records.convert import REFERENCE
 from server.settings import PROJECT_ROOT
+from tests.releasing import fingerprint
 
 pytestmark = pytest.mark.skipif(
     not all(f.is_dir() for f in REFERENCE), reason="../shared/reference/real-data(-2) is absent"
@@ -34,17 +35,6 @@ def build(build_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     shutil.copytree(build_dir, target, symlinks=True)
     monkeypatch.setenv("SMARTHAME_BUILD_DIR", str(target))
     return target
-
-
-def fingerprint(build: Path) -> dict[str, str]:
-    """sha256 of every published file, and where build/current points."""
-    sums = {
-        str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((build / "versions").rglob("*"))
-        if p.is_file()
-    }
-    sums["current ->"] = str((build / "current").readlink())
-    return sums
 
 
 def current_version(build: Path) -> str:

@@ -4,7 +4,6 @@ Store protocol write cases that apply to a server with one graph publishers may 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from rdflib.compare import isomorphic
 from server.settings import PROJECT_ROOT, Settings
 from server.web.app import create_app
 from tests.inprocess import InProcessClient, in_process
+from tests.releasing import fingerprint
 
 BASE = "https://w3id.org/smart-hame/"
 PUBLISHER = f"{BASE}graph/publisher"
@@ -29,16 +29,6 @@ LINK = (
     "<https://tietopalvelu.ytj.fi/yritys/2617489-3> .\n"
 )
 BAD = f"<{BASE}project/synthetic-1> a <{BASE}ontology/Project> .\n"
-
-
-def fingerprint(build: Path) -> dict[str, str]:
-    sums = {
-        str(p.relative_to(build)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((build / "versions").rglob("*"))
-        if p.is_file()
-    }
-    sums["current ->"] = str((build / "current").readlink())
-    return sums
 
 
 @pytest.fixture
