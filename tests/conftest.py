@@ -40,7 +40,11 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from server.cli import main
 
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of this run
+    # the same folder for every worker of this run; without xdist the base folder's parent holds the
+    # folders of earlier runs, whose build would be read instead
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
     target = shared / "bundled-build"
     with open(shared / "bundled-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
