@@ -157,10 +157,8 @@ def changes(data: ox.Dataset) -> dict[str, tuple[list[ox.Quad], list[ox.Quad]]]:
     applicant = least_referenced(data, "applicant")
     code = first(data, "registerCode")
     business_id = first(data, "businessId")
-    other_org = min(
-        (q.subject for q in data.quads_for_predicate(business_id.predicate) if q.subject != business_id.subject),
-        key=str,
-    )
+    holders = (q.subject for q in data.quads_for_predicate(business_id.predicate))
+    other_org = min((s for s in holders if s != business_id.subject), key=str)
     amount = first(data, "amount")
     new = ox.NamedNode("https://w3id.org/smart-hame/project/NEW1")
     new_amount = ox.NamedNode(new.value + "/amount/1")
