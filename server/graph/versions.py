@@ -181,21 +181,36 @@ def own_quads(
 
 def count_dataset(ds: ox.Dataset | ox.Store) -> dict[str, Any]:
     """Triples per graph and instances per class per graph (of a store: without the merged copies)."""
-    quads = ds if isinstance(ds, ox.Dataset) else own_quads(ds)
-    per_graph: Counter[str] = Counter()
-    per_class: Counter[str] = Counter()
-    total = 0
-    for q in quads:
-        g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "(default graph)"
-        per_graph[g] += 1
-        total += 1
-        if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            per_class[q.object.value] += 1
-    return {
-        "triples": total,
-        "graphs": dict(sorted(per_graph.items())),
-        "classes": dict(sorted(per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
-    }
+    counts = QuadCounts()
+    for _ in counts.passing(ds if isinstance(ds, ox.Dataset) else own_quads(ds)):
+        pass
+    return counts.as_json()
+
+
+class QuadCounts:
+    """Triples in all, per graph, and instances per class, of the quads that pass through."""
+
+    def __init__(self) -> None:
+        self.per_graph: Counter[str] = Counter()
+        self.per_class: Counter[str] = Counter()
+        self.total = 0
+
+    def passing(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads`` unchanged, each counted as it goes by (a count within a stream being written)."""
+        for q in quads:
+            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "(default graph)"
+            self.per_graph[g] += 1
+            self.total += 1
+            if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                self.per_class[q.object.value] += 1
+            yield q
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "triples": self.total,
+            "graphs": dict(sorted(self.per_graph.items())),
+            "classes": dict(sorted(self.per_class.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
 
 
 def version_quads(nq: Path, built_base: str, base_iri: str) -> Path | Iterator[ox.Quad]:
