@@ -8,8 +8,9 @@ Each step runs in a process of its own, so that its figures are its own:
   generate  ``bench/synthetic.py`` writes N synthetic projects as N-Quads (never into data/ or build/)
   validate  ``smarthame validate`` of the bundled data files and the synthetic file (the fast
             validator; its forked processes are counted in CPU and, each, in peak memory)
-  publish   the bundled data plus the synthetic projects published as ``smarthame build`` does, with
-            the on-disk store (``bench/memory.py --publish-only``): N-Quads, store, every dump, changes
+  publish   the bundled data plus the generated file, bulk-loaded into an on-disk input store and
+            published from it as ``smarthame build`` publishes (``bench/memory.py --publish-only``):
+            canonical N-Quads, the served on-disk store, every dump, changes
   serve     ``smarthame serve`` with the default settings on that version; the benchmark's queries
             (``bench/benchmark.py``) from two clients at once, after one warming round; then the sum
             of PSS of every process of the server and the page cache the on-disk store holds
@@ -89,12 +90,12 @@ def validate(path: Path) -> dict:
     return step
 
 
-def publish(workdir: Path, projects: int, seed: int) -> tuple[dict, Path]:
+def publish(workdir: Path, projects: int, seed: int, nquads: Path) -> tuple[dict, Path]:
     build = workdir / f"build-{projects}-{seed}"
     if build.exists():
         subprocess.run(["rm", "-rf", str(build)], check=True)
     argv = [sys.executable, "bench/memory.py", "--publish-only", "--projects", str(projects)]
-    argv += ["--seed", str(seed), "--workdir", str(workdir)]
+    argv += ["--seed", str(seed), "--workdir", str(workdir), "--nquads", str(nquads)]
     step = run_step("publish", argv)
     meta = json.loads(step["stdout"].strip().splitlines()[-1])
     (workdir / f"build-{projects}-{seed}.json").write_text(json.dumps(meta))  # memory.py may reuse it
@@ -173,7 +174,7 @@ def main() -> int:
         elif name == "validate":
             steps.append(validate(path))
         elif name == "publish":
-            step, build = publish(args.workdir, args.projects, args.seed)
+            step, build = publish(args.workdir, args.projects, args.seed, path)
             steps.append(step)
         elif name == "serve":
             steps.append(serve(build, args, args.projects))
