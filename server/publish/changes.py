@@ -96,7 +96,8 @@ def write_changes(
     }
     summary["listed"] = details
     body = {**summary, "entity_changes": entities}
-    (folder / "changes.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n")
+    # Without indentation: json's C encoder (indented, the Python one took 0.7 s of a 3.7 s publish).
+    (folder / "changes.json").write_text(json.dumps(body, ensure_ascii=False) + "\n")
     return summary
 
 

@@ -12,6 +12,7 @@ Four kinds of evidence, each recorded in the basis of what it gives:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ def concept(scheme: str, slug: str) -> str:
     return f"{RES}concept/{scheme}/{slug}"
 
 
+@functools.cache  # a few hundred stems, asked for once per project and field
 def stem_pattern(stem: str) -> re.Pattern[str]:
     """'stem' starts a word (not after the prefix 're-'); '*stem' may sit inside one; 'stem$' ends one."""
     core = stem.lstrip("*").rstrip("$")

@@ -194,14 +194,17 @@ def _reference_mapping(folders: tuple[Path, ...], settings: Settings) -> frozens
         settings.ontology_dir / "smart-hame.ttl",
     ]
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in inputs if p.is_file())
-    return _cached_reference_mapping(folders, settings, stamp)
+    return _cached_reference_mapping(folders, settings.project_root, settings.base_iri, stamp)
 
 
+# Keyed by what the mapping reads (the files and their times, the base IRI), not by the whole settings:
+# imports into other build folders (each test's own) map the same reference records.
 @lru_cache(maxsize=2)
 def _cached_reference_mapping(
-    folders: tuple[Path, ...], settings: Settings, stamp: tuple[tuple[str, int], ...]
+    folders: tuple[Path, ...], project_root: Path, base_iri: str, stamp: tuple[tuple[str, int], ...]
 ) -> frozenset[ox.Quad]:
     base, strategy = reference_records(list(folders))
+    settings = Settings(project_root=project_root, base_iri=base_iri)
     return frozenset(map_records(merge(base, [], []), strategy, settings))
 
 

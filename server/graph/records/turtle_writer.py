@@ -23,14 +23,22 @@ class TurtleWriter:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # Longest namespace first, so `res:` never wins over `project:` for a project IRI.
         self._prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._written: dict[str, tuple[str | None, str]] = {}  # IRI -> (prefix used, text): IRIs recur
 
     def iri(self, term: URIRef, used: set[str]) -> str:
         value = str(term)
+        known = self._written.get(value)
+        if known is None:
+            known = self._written[value] = self._shortened(value)
+        if known[0] is not None:
+            used.add(known[0])
+        return known[1]
+
+    def _shortened(self, value: str) -> tuple[str | None, str]:
         for prefix, ns in self._prefixes:
             if value.startswith(ns) and _LOCAL.fullmatch(value[len(ns) :]):
-                used.add(prefix)
-                return f"{prefix}:{value[len(ns) :]}"
-        return f"<{value}>"
+                return prefix, f"{prefix}:{value[len(ns) :]}"
+        return None, f"<{value}>"
 
     def term(self, term: Node, used: set[str]) -> str:
         if isinstance(term, BNode):
