@@ -67,6 +67,7 @@ def merged(graphs: dict[str, rdflib.Graph]) -> rdflib.Graph:
 # --------------------------------------------------------------------------------------------- round trips
 
 
+@pytest.mark.sweep
 def test_every_dump_round_trips_to_the_store(client, dumps, published) -> None:
     graphs = store_graphs(published)
     expected = {name: canonical(g) for name, g in graphs.items()}

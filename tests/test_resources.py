@@ -67,6 +67,7 @@ def path_of(iri: str) -> str:
     return "/" + iri.removeprefix(BASE)
 
 
+@pytest.mark.sweep
 def test_every_subject_resolves_as_rdf_with_all_its_triples(client, dump_index, published) -> None:
     """Each syntax by Accept; every subject's HTML page (in each language) is test_crawl's to reach."""
     subjects = sorted(s.value for s in dump_index if isinstance(s, ox.NamedNode) and s.value.startswith(BASE))
