@@ -127,8 +127,13 @@ print(json.dumps({"in_memory": rss() - before, "quads": len(store)}))
         [sys.executable, "-c", code, str(folder / "dataset.nq")], check=True, capture_output=True, text=True
     )
     sizes = json.loads(out.stdout)
-    sizes["on_disk"] = sum(p.stat().st_size for p in (folder / "store").rglob("*") if p.is_file())
+    sizes["on_disk"] = folder_size(folder / "store")
     return sizes
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of every file under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def children(pid: int) -> list[int]:

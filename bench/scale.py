@@ -100,8 +100,7 @@ def publish(workdir: Path, projects: int, seed: int, nquads: Path) -> tuple[dict
     meta = json.loads(step["stdout"].strip().splitlines()[-1])
     (workdir / f"build-{projects}-{seed}.json").write_text(json.dumps(meta))  # memory.py may reuse it
     folder = build / os.readlink(build / "current")
-    store = sum(p.stat().st_size for p in (folder / "store").rglob("*") if p.is_file())
-    every = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    store, every = memory.folder_size(folder / "store"), memory.folder_size(folder)
     step["made"] = (
         f"{meta['quads']:,} quads; store {store / MIB:,.0f} MiB, version folder {every / MIB:,.0f} MiB"
     )
