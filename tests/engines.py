@@ -128,6 +128,15 @@ class Engine:
         self.stop()
         raise RuntimeError(f"{self.name} did not answer in {seconds} s:\n{self.log.read_text()}")
 
+    def graphs(self, prefixes: tuple[str, ...] = ("urn:smarthame:",)) -> dict[str, int]:
+        """Triples per graph whose name starts with one of ``prefixes`` (Virtuoso keeps system graphs of
+        its own)."""
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        r = httpx.post(self.url, data={"query": query}, headers={"accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text
+        rows = r.json()["results"]["bindings"]
+        return {b["g"]["value"]: int(b["n"]["value"]) for b in rows if b["g"]["value"].startswith(prefixes)}
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()

@@ -42,17 +42,6 @@ def engine(request: pytest.FixtureRequest, shared_engines) -> Engine:
     return running
 
 
-def _graphs(engine: Engine) -> dict[str, int]:
-    """Triples per graph of ours in the engine (Virtuoso keeps system graphs of its own)."""
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    r = httpx.post(engine.url, data={"query": query}, headers={"accept": "application/sparql-results+json"})
-    assert r.status_code == 200, r.text
-    rows = r.json()["results"]["bindings"]
-    return {
-        b["g"]["value"]: int(b["n"]["value"]) for b in rows if b["g"]["value"].startswith("urn:smarthame:")
-    }
-
-
 def _versions(graphs: dict[str, int]) -> set[str]:
     return {g.removeprefix(VERSION_PREFIX).split(":")[0] for g in graphs if g.startswith(VERSION_PREFIX)}
 
@@ -70,11 +59,11 @@ def test_a_switch_rewrites_the_pointer_and_nothing_else(engine: Engine, tmp_path
     publish_to(settings, versions[0])
     stage(settings, versions[1])
     assert open_engine(settings).version == names[0], "a staged version is not served"
-    before = _graphs(engine)
+    before = engine.graphs()
     assert {names[0], names[1]} <= _versions(before)
 
     switch(settings, names[1])
-    after = _graphs(engine)
+    after = engine.graphs()
     assert read_pointer(settings) == Pointer(names[1], names[0])
     assert {g: n for g, n in after.items() if g != POINTER} == {
         g: n for g, n in before.items() if g != POINTER
@@ -87,7 +76,7 @@ def test_a_switch_rewrites_the_pointer_and_nothing_else(engine: Engine, tmp_path
     dropped = prune(settings)
     assert names[0] not in dropped and names[1] not in dropped  # the two the pointer names stay
     publish_to(settings, versions[2])
-    assert _versions(_graphs(engine)) == {names[1], names[2]}
+    assert _versions(engine.graphs()) == {names[1], names[2]}
     assert rollback(settings) == names[1]
     assert read_pointer(settings) == Pointer(names[1], names[2])
     assert open_engine(settings).version == names[1]

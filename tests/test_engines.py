@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterator
 from urllib.parse import quote
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -62,16 +61,8 @@ def remote(engine: Engine, settings: Settings) -> Iterator:
 
 
 def _engine_graphs(engine: Engine) -> dict[str, int]:
-    """Every graph the engine holds whose name is ours (Virtuoso keeps system graphs of its own)."""
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    r = httpx.post(engine.url, data={"query": query}, headers={"accept": "application/sparql-results+json"})
-    assert r.status_code == 200, r.text
-    rows = r.json()["results"]["bindings"]
-    return {
-        b["g"]["value"]: int(b["n"]["value"])
-        for b in rows
-        if b["g"]["value"].startswith((BASE, "urn:smarthame:"))
-    }
+    """Every graph the engine holds whose name is ours: the public names and the versions'."""
+    return engine.graphs((BASE, "urn:smarthame:"))
 
 
 def test_publish_leaves_the_version_in_its_own_graphs_and_a_pointer_naming_it(engine, settings) -> None:
