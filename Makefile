@@ -46,17 +46,14 @@ build: setup
 serve: build
 	$(VENV)/bin/smarthame serve
 
-# Both on every core (pytest-xdist), one worker more than there are cores: a fifth of the suite's time
-# is spent waiting (server processes starting, the browser, engines), which the extra worker fills. The
-# workers share one build of the bundled data.
-WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Both on every core (pytest-xdist); they share one build of the bundled data.
 test: setup browser engines
-	$(PY) -m pytest -q -n $(WORKERS)
+	$(PY) -m pytest -q -n auto
 
 # In process only: no server processes, no browser, no package build, no whole-site crawl, no external
 # engine (markers in pyproject.toml).
 test-fast: setup
-	$(PY) -m pytest -q -n $(WORKERS) -m "not http and not browser and not process and not wheel and not sweep and not engines"
+	$(PY) -m pytest -q -n auto -m "not http and not browser and not process and not wheel and not sweep and not engines"
 
 bench: setup
 	$(PY) -m pip install --quiet -e '.[bench]'
