@@ -3,6 +3,9 @@
 A page's links to itself in the RDF syntaxes (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``) are followed for
 one page of each shape of path (its first segment and depth): every subject in every syntax is
 ``test_resources``'s to check (by Accept), and following all of them here doubled the crawl's time.
+A page in another language (the switch's ``?lang=`` links) is fetched and must answer, but its links are
+not read again: they are the links of the page in any language, which
+``test_a_page_links_to_the_same_places_in_every_language`` checks for one page of each kind.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
+
+from server.web.pages import LANGUAGES
 
 ORIGIN = "http://testserver"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -90,6 +95,8 @@ async def _crawl(client) -> set[str]:
             continue
         if not r.headers.get("content-type", "").startswith("text/html"):
             continue
+        if "lang=" in urlsplit(url).query:
+            continue  # its links are the page's in any language (see the module docstring)
         pages += 1
         parsed = _parse(r.text)
         ids[url] = parsed.ids
@@ -115,3 +122,21 @@ async def _crawl(client) -> set[str]:
     assert not missing, f"links to missing anchors: {missing[:10]}"
     assert pages == len(ids)
     return {urlsplit(url).path for url in ids}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/project/A70870", "/organisation/hameen-ammattikorkeakoulu-oy",
+     "/concept/spearheads/circular-economy", "/classification/15349/theme", "/ontology", "/shapes",
+     "/graph/projects", "/queries", "/queries/funding-by-spearhead", "/dumps/", "/versions/", "/dashboard",
+     "/sparql"],
+)  # fmt: skip
+def test_a_page_links_to_the_same_places_in_every_language(client, path: str) -> None:
+    found = {}
+    switch = {f"?lang={lang}" for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        r = client.get(f"{path}?lang={lang}", headers={"accept": BROWSER_ACCEPT})
+        assert r.status_code == 200, (path, lang)
+        # without the fragment: the editor's "#query=…&tabTitle=…" names the tab in the page's language
+        found[lang] = {urldefrag(t)[0] for t in _parse(r.text).targets} - switch
+    assert found["fi"] and all(links == found["fi"] for links in found.values()), path
