@@ -5,7 +5,9 @@ one page of each shape of path (its first segment and depth): every subject in e
 ``test_resources``'s to check (by Accept), and following all of them here doubled the crawl's time.
 A page in another language (the switch's ``?lang=`` links) is fetched and must answer, but its links are
 not read again: they are the links of the page in any language, which
-``test_a_page_links_to_the_same_places_in_every_language`` checks for one page of each kind.
+``test_a_page_links_to_the_same_places_in_every_language`` checks for one page of each kind. The crawler
+keeps no cookie, so a plain link gives the page in the default language, and the switch's link to that
+language (the same page again) is followed for one page of each shape, like the syntaxes.
 """
 
 from __future__ import annotations
@@ -17,21 +19,24 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from server.web.pages import LANGUAGES
+from server.web.pages import DEFAULT_LANGUAGE, LANGUAGES
 
 ORIGIN = "http://testserver"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF_EXTENSIONS = (".ttl", ".jsonld", ".nt", ".rdf")
 
 
-def _syntax_shape(url: str) -> tuple[str, int, str] | None:
-    """(first segment, depth, extension) of a link to a resource in an RDF syntax, else None."""
-    path = urlsplit(url).path
-    extension = next((e for e in RDF_EXTENSIONS if path.endswith(e)), None)
-    if extension is None or urlsplit(url).query:
-        return None
-    segments = path.strip("/").split("/")
-    return segments[0], len(segments), extension
+def _sampled_shape(url: str) -> tuple[str, ...] | None:
+    """The shape of a link followed for one page of each shape only (see the module docstring): a
+    resource in an RDF syntax, or a page in the default language; else None."""
+    parts = urlsplit(url)
+    segments = parts.path.strip("/").split("/")
+    extension = next((e for e in RDF_EXTENSIONS if parts.path.endswith(e)), None)
+    if extension is not None and not parts.query:
+        return "syntax", segments[0], str(len(segments)), extension
+    if parts.query == f"lang={DEFAULT_LANGUAGE}":
+        return "language", segments[0], str(len(segments))
+    return None
 
 
 class _Links(HTMLParser):
@@ -60,7 +65,7 @@ def _parse(text: str) -> _Links:
 
 @pytest.mark.sweep
 def test_no_dead_internal_link_and_every_resource_is_reached(client, published) -> None:
-    crawler = client.another()  # its own cookie jar: the language links set a cookie
+    crawler = client.another()  # its own cookie jar, emptied after every request (see the docstring)
     try:
         pages = crawler.run(_crawl)  # on the app's event loop: a request costs a millisecond or two
     finally:
@@ -85,11 +90,12 @@ async def _crawl(client) -> set[str]:
     anchors: list[tuple[str, str, str]] = []  # (page, target page, fragment)
     dead: list[tuple[str, str, int]] = []
     referrer: dict[str, str] = {}
-    shapes: set[tuple[str, int, str]] = set()  # of the RDF syntax links followed
+    shapes: set[tuple[str, ...]] = set()  # of the sampled links followed
     pages = 0
     while queue:
         url = queue.popleft()
         r = await client.get(url.removeprefix(ORIGIN), headers={"accept": BROWSER_ACCEPT})
+        client.cookies.clear()  # the language links set one
         if r.status_code != 200:
             dead.append((referrer.get(url, "(start)"), url, r.status_code))
             continue
@@ -106,9 +112,9 @@ async def _crawl(client) -> set[str]:
                 continue  # external: not ours to check, and the tests stay offline
             if fragment and "=" not in fragment:  # "#query=…" is the editor's state, not an element id
                 anchors.append((url, absolute, fragment))
-            shape = _syntax_shape(absolute)
+            shape = _sampled_shape(absolute)
             if shape in shapes:
-                continue  # one of its shape was followed; test_resources has every subject in every syntax
+                continue  # one of its shape was followed (see the module docstring)
             if shape is not None:
                 shapes.add(shape)
             if absolute not in seen:
