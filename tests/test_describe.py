@@ -7,7 +7,7 @@ import collections
 import pyoxigraph as ox
 import pytest
 
-from server.graph.versions import MERGE_INTO_DEFAULT_GRAPH
+from server.graph.versions import merge_into_default_graph
 from server.sparql.describe import constant_iris, describe
 from server.sparql.engine import Job, execute
 
@@ -49,7 +49,7 @@ def tricky_store() -> ox.Store:
     """,
         format=ox.RdfFormat.TRIG,
     )
-    store.update(MERGE_INTO_DEFAULT_GRAPH)
+    merge_into_default_graph(store)
     return store
 
 

@@ -52,6 +52,7 @@ from server.graph.versions import (
     Published,
     QuadCounts,
     fill_store,
+    holds_blank,
     read_manifest,
     store_kind_for,
     write_store,
@@ -175,9 +176,9 @@ def write_canonical(data: ox.Dataset | ox.Store, path: Path) -> tuple[str, dict[
     "…Z"), so the same data given as a Store is written in canonical spellings; ``build`` and ``import``
     pass a Dataset, which keeps the sources' spellings.
     """
-    blank = ox.Dataset(q for q in _quads(data) if _holds_blank(q))
+    blank = ox.Dataset(q for q in _quads(data) if holds_blank(q))
     blank.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    plain = (q for q in _quads(data) if not _holds_blank(q))
+    plain = (q for q in _quads(data) if not holds_blank(q))
     counts = QuadCounts()
     ox.serialize(counts.passing(sorted_quads(itertools.chain(plain, blank))), output=str(path),
                  format=ox.RdfFormat.N_QUADS)  # fmt: skip
@@ -186,16 +187,6 @@ def write_canonical(data: ox.Dataset | ox.Store, path: Path) -> tuple[str, dict[
 
 def _quads(data: ox.Dataset | ox.Store) -> Iterable[ox.Quad]:
     return data if isinstance(data, ox.Dataset) else data.quads_for_pattern(None, None, None, None)
-
-
-def _holds_blank(q: ox.Quad) -> bool:
-    return any(_is_blank(t) for t in (q.subject, q.object, q.graph_name))
-
-
-def _is_blank(term: Any) -> bool:
-    if isinstance(term, ox.Triple):  # a quoted triple (RDF-star) may hold one
-        return any(_is_blank(t) for t in (term.subject, term.object))
-    return isinstance(term, ox.BlankNode)
 
 
 def file_sha256(path: Path) -> str:
