@@ -204,6 +204,15 @@ def run_queries(port: int, queries: list, rounds: int, timeout: float) -> dict[s
     return times
 
 
+def add_serve_arguments(p: argparse.ArgumentParser, rounds: int, timeout: float, workdir: str) -> None:
+    """The options :func:`measure` reads from ``args`` (this script's and ``bench/scale.py``'s serve step)."""
+    p.add_argument("--processes", type=int, default=0, help="server processes (default: the server's)")
+    p.add_argument("--workers", type=int, default=0, help="query workers per process (default: the server's)")
+    p.add_argument("--rounds", type=int, default=rounds)
+    p.add_argument("--timeout", type=float, default=timeout)
+    p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / workdir)
+
+
 def measure(build: Path, store: str, args: argparse.Namespace, queries: list) -> dict:
     port = benchmark.free_port()
     env = {
@@ -300,11 +309,7 @@ def main() -> int:
     p.add_argument("--projects", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--store", default="auto", help="comma-separated: auto, memory, disk (default auto)")
-    p.add_argument("--processes", type=int, default=0, help="server processes (default: the server's)")
-    p.add_argument("--workers", type=int, default=0, help="query workers per process (default: the server's)")
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--timeout", type=float, default=300.0)
-    p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "smarthame-memory")
+    add_serve_arguments(p, rounds=3, timeout=300.0, workdir="smarthame-memory")
     p.add_argument("--out", type=Path, help="also write the figures as JSON here")
     p.add_argument("--publish-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--nquads", type=Path, help=argparse.SUPPRESS)  # the synthetic projects, written before
