@@ -95,6 +95,31 @@ def test_a_version_that_will_not_open_is_reported_and_the_served_one_kept(tmp_pa
         assert r.status_code == 200 and r.headers["x-dataset-version"] == "1"
 
 
+def test_a_small_version_has_its_dashboard_index_read_when_it_opens(tmp_path: Path) -> None:
+    """At start and before a switch, so that no dashboard request waits for it; above the setting's
+    size, on the first dashboard request only."""
+    from server.web.app import create_app
+    from tests.inprocess import in_process
+
+    build = tmp_path / "build"
+    publish_fixture(build, 0)
+    with in_process(create_app(serving_settings(build, watch_interval=0))) as client:
+        live = client.app.state.live
+        client.run(lambda _: live.reading_ahead)
+        first = live.current
+        assert first.dashboard_index is not None and first.dashboard_index_task is None
+        publish_fixture(build, 1)
+        assert client.run(lambda _: live.switch())
+        assert live.current is not first and live.current.dashboard_index is not None
+    settings = serving_settings(build, watch_interval=0, dashboard_index_at_open_max_quads=0)
+    with in_process(create_app(settings)) as client:
+        live = client.app.state.live
+        client.run(lambda _: live.reading_ahead)
+        assert live.current.dashboard_index is None
+        r = client.get("/dashboard/data/project-facet-values.json", params={"facet": "period", "lang": "en"})
+        assert r.status_code == 200 and live.current.dashboard_index is not None
+
+
 def _post_scope() -> dict:
     return {
         "type": "http",

@@ -66,6 +66,7 @@ class Live:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.reading_ahead: asyncio.Task[None] | None = None
         self._failed: str | None = None  # a link target that would not open: not retried until SIGHUP
         self._sighup = False
         self._unreachable = False  # the engine's pointer could not be read at the last check
@@ -79,11 +80,14 @@ class Live:
         return folder is not None and folder.parent == versions_dir(self.settings.build_dir)
 
     def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        # The first version's dashboard index is read beside the first requests, not before them.
+        self.reading_ahead = loop.create_task(self.current.warm_dashboard_index())
         if not self.watching:
             return
-        self._task = asyncio.get_running_loop().create_task(self._watch())
+        self._task = loop.create_task(self._watch())
         if threading.current_thread() is threading.main_thread():
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.wake)
+            loop.add_signal_handler(signal.SIGHUP, self.wake)
             self._sighup = True
 
     def wake(self) -> None:
@@ -152,6 +156,11 @@ class Live:
                 self._failed = target
                 return False
             self._failed = None
+            try:
+                await new.warm_dashboard_index()  # so the new version's first requests find it read
+            except BaseException:  # cancelled (the server stops): its query workers must not outlive it
+                new.engine.close()
+                raise
             old, self.current = self.current, new
             self.app.state.smarthame = new
             self.switches += 1
@@ -193,13 +202,19 @@ class Live:
         st.facet_labels.clear()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self.reading_ahead):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._sighup:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         for st in [*self.retiring, self.current]:
+            reading = st.dashboard_index_task
+            if reading is not None:  # shielded from its callers: it is stopped here, its worker with it
+                reading.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):  # logged by its reader
+                    await reading
             st.engine.close()
 
 

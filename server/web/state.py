@@ -10,22 +10,29 @@ so it is answered wholly from one version, and the old state is closed once its 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 from starlette.requests import Request
 
+from server.errors import SmartHameError, Unavailable
 from server.graph.releases import Release
 from server.graph.versions import Published
-from server.publish.dashboard_index import DashboardIndex
+from server.publish.dashboard_index import DashboardIndex, read_index
 from server.publish.dumps import DumpSet
 from server.publish.linked_data import DatasetCounts
 from server.settings import Settings
 from server.sparql.cache import ResultCache
-from server.sparql.engine import Engine
+from server.sparql.engine import Engine, QueryRequest
+from server.sparql.formats import SPARQL_JSON
 from server.web.asgi import Scope
 from server.web.metrics import Metrics
+
+log = logging.getLogger("smarthame")
+INDEX_TIME_LIMIT = 120.0  # seconds per dashboard index query: the server's own work, read once per version
 
 
 @dataclass(eq=False)  # one per version served; compared by identity
@@ -44,13 +51,66 @@ class AppState:
     query_members: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     # language -> (facet, value) -> label, group and order of the explorer's facets (routes.dashboard)
     facet_labels: dict[str, dict[tuple[str, str], dict[str, Any]]] = field(default_factory=dict)
-    # What the dashboard's answers are computed from, read once for the version in this server process
-    # (not per query worker), and the reading while it runs (routes.dashboard); dropped when it is closed.
+    # What the dashboard's answers are computed from (routes.dashboard), read once for the version in this
+    # server process (not per query worker), and the reading while it runs; dropped when it is closed.
     dashboard_index: DashboardIndex | None = None
     dashboard_index_task: asyncio.Future[DashboardIndex] | None = None
     releases: list[Release] | None = None  # the releases up to this version (routes.versions)
     active: int = 0  # requests pinned to this state and not finished
     retired: bool = False  # a newer version is served; closed when ``active`` drops to 0
+
+    @property
+    def reads_dashboard_index_at_open(self) -> bool:
+        """Whether the version's dashboard index is read when it opens rather than on first need: on a
+        small version, so that no analyst waits for it (4 s of CPU at 10,000 synthetic projects), but not
+        on a large one, where every server process would hold an index nobody may ask for (61 MB at
+        10,000 projects)."""
+        triples = self.published.manifest.get("triples")
+        if not isinstance(triples, int):  # files given to ``serve``: no manifest
+            triples = len(self.published.store)
+        return triples <= self.settings.dashboard_index_at_open_max_quads
+
+    async def read_dashboard_index(self) -> DashboardIndex:
+        """The version's dashboard index, read on first need (one reading at a time; a failed reading is
+        retried by the next call)."""
+        if self.dashboard_index is not None:
+            return self.dashboard_index
+        if self.dashboard_index_task is None:
+            self.dashboard_index_task = asyncio.ensure_future(read_index(self._index_rows))
+        task = self.dashboard_index_task
+        try:
+            index = await asyncio.shield(task)  # a request that goes does not cancel others' reading
+        finally:
+            if task.done() and self.dashboard_index_task is task:
+                self.dashboard_index_task = None
+        self.dashboard_index = index
+        return index
+
+    async def warm_dashboard_index(self) -> None:
+        """Read the dashboard index now if the version is small enough (see above). A failure is logged
+        and left to the first dashboard request, which reads again and reports it: reading ahead must
+        never stop the server or a switch."""
+        if not self.reads_dashboard_index_at_open:
+            return
+        try:
+            await self.read_dashboard_index()
+        except SmartHameError as e:
+            log.warning("could not read the dashboard index of version %s: %s", self.published.version, e)
+        except Exception:
+            log.exception("could not read the dashboard index of version %s", self.published.version)
+
+    async def _index_rows(self, text: str) -> list[dict[str, Any]]:
+        """One index query's rows, run by the version's engine as the server's own query (its own time
+        limit); an answer cut at the row limit would make a wrong index, so it is refused instead."""
+        request = QueryRequest(text=text, result_format=SPARQL_JSON)
+        result = await self.engine.run(request, time_limit=INDEX_TIME_LIMIT)
+        if result.truncated:
+            raise Unavailable(
+                "The dashboard's index needs more rows than the server's row limit allows; raise max_rows "
+                "(SMARTHAME_MAX_ROWS) to serve the dashboard for this dataset."
+            )
+        rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
+        return rows
 
 
 PINNED = "smarthame.state"  # the scope key of the state a request is answered from

@@ -21,7 +21,6 @@ inline script or style, and everything it loads comes from this server.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -32,12 +31,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
-from server.errors import BadParameter, NotFound, ParseError, Unavailable
+from server.errors import BadParameter, NotFound, ParseError
 from server.graph.vocabulary import prefixes
 from server.publish import dashboard_answers, dashboard_projects, explorer, network
-from server.publish.dashboard_index import DashboardIndex, read_index
+from server.publish.dashboard_index import DashboardIndex
 from server.settings import Settings
-from server.sparql.engine import Engine, QueryRequest
+from server.sparql.engine import QueryRequest
 from server.sparql.formats import SPARQL_JSON
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import SavedQuery
@@ -70,7 +69,6 @@ ANSWERS: dict[str, Any] = {
     "projects-by-area": lambda ix, v: dashboard_answers.projects_by_area(ix, v["amount_type"], v["lang"]),
     "project-facet-values": lambda ix, v: dashboard_projects.facet_values(ix, v.get("facet"), v["lang"]),
 }
-INDEX_TIME_LIMIT = 120.0  # seconds per index query: the server's own work, read once per version
 ECHARTS = "echarts.min.js"
 CACHE_ENTRIES = 64  # answers kept per server process; each is at most a few hundred kB
 MESSAGES: dict[str, dict[str, str]] = json.loads(
@@ -110,23 +108,7 @@ def make_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["dashboard"])
 
     async def dashboard_index(request: Request) -> DashboardIndex:
-        """The version's dashboard index, read on first need (one reading at a time per server process)."""
-        st = state(request)
-        if st.dashboard_index is not None:
-            return st.dashboard_index
-        if st.dashboard_index_task is None:
-            engine = st.engine  # the reading outlives the request that started it, not the version
-            st.dashboard_index_task = asyncio.ensure_future(
-                read_index(lambda text: _index_rows(engine, text))
-            )
-        task = st.dashboard_index_task
-        try:
-            index = await asyncio.shield(task)
-        finally:
-            if task.done() and st.dashboard_index_task is task:
-                st.dashboard_index_task = None  # a failed reading is retried by the next request
-        st.dashboard_index = index
-        return index
+        return await state(request).read_dashboard_index()
 
     def bound(name: str, values: Mapping[str, str | None]) -> dict[str, str | None]:
         """The saved query's parameters as it binds them (defaults filled in), as strings."""
@@ -260,19 +242,6 @@ SELECT ?scheme ?lang ?value ?label ?order WHERE {
   BIND(COALESCE(?label_lang, ?label_en, STR(?value)) AS ?label)
   BIND(IF(STRENDS(STR(?value), "/eu-and-state-funding-endorsed"), 0, 1) AS ?order)
 } ORDER BY ?order ?label"""
-
-
-async def _index_rows(engine: Engine, text: str) -> list[dict[str, Any]]:
-    """One index query's rows, run by the version's engine as the server's own query (its own time
-    limit); an answer cut at the row limit would make a wrong index, so it is refused instead."""
-    result = await engine.run(QueryRequest(text=text, result_format=SPARQL_JSON), time_limit=INDEX_TIME_LIMIT)
-    if result.truncated:
-        raise Unavailable(
-            "The dashboard's index needs more rows than the server's row limit allows; raise max_rows "
-            "(SMARTHAME_MAX_ROWS) to serve the dashboard for this dataset."
-        )
-    rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
-    return rows
 
 
 async def _amount_types(request: Request, lang: str) -> list[dict[str, str]]:
