@@ -342,3 +342,23 @@ def test_a_server_at_another_base_writes_its_own_rebased_dumps(tmp_path) -> None
     dumps = open_dumps(published, tmp_path)
     assert dumps.folder.parent == tmp_path / "dumps" and dumps.base_iri == "http://127.0.0.1:9/"
     assert b"http://127.0.0.1:9/project/A1" in (dumps.folder / "smart-hame.nq").read_bytes()
+
+
+def test_two_releases_of_one_version_number_without_a_file_keep_their_own_dumps(tmp_path) -> None:
+    """As over an external engine (no N-Quads file, no version folder): another build folder's release
+    of the same number, published there later, is not served the first one's dumps."""
+    import dataclasses
+
+    published = fixture_published(tmp_path / "build")
+    releases = []
+    for label in ("first", "second"):
+        store = ox.Store()
+        store.extend(own_quads(published.store))
+        store.add(ox.Quad(ox.NamedNode(f"{BASE}project/A1"), ox.NamedNode(f"{BASE}p"), ox.Literal(label)))
+        digest = hashlib.sha256(label.encode()).hexdigest()
+        manifest = {**published.manifest, "content_sha256": digest}
+        releases.append(dataclasses.replace(published, store=store, path=None, folder=None, manifest=manifest))
+    first, second = (open_dumps(r, tmp_path / "fronts") for r in releases)
+    assert first.version == second.version and first.folder != second.folder
+    assert b'"first"' in first.path(first.get("smart-hame.nq")).read_bytes()
+    assert b'"second"' in second.path(second.get("smart-hame.nq")).read_bytes()

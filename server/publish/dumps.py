@@ -300,13 +300,16 @@ def dump_plan(published: Published) -> list[tuple[str, str, str | None]]:
 
 
 def dumps_folder(published: Published, build_dir: Path) -> Path:
-    """Where the dumps of ``published`` live: one folder per version *and* published file.
+    """Where the dumps of ``published`` live: one folder per version *and* published content.
 
     The version names the inputs, but publishing the same inputs again writes new blank node labels, so
     the file's size and modification time are part of the name: dumps never outlive the file they copy.
+    Over an external engine there is no file: the manifest's content hash is part of the name, for two
+    releases of one version number (another build folder's) may be published there one after the other.
     """
     if published.path is None:
-        return build_dir / "dumps" / published.version
+        content = published.manifest.get("content_sha256")
+        return build_dir / "dumps" / (f"{published.version}-{content[:12]}" if content else published.version)
     stat = published.path.stat()
     stamp = hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}".encode()).hexdigest()[:8]
     return build_dir / "dumps" / f"{published.version}-{stamp}"
