@@ -357,7 +357,8 @@ def test_two_releases_of_one_version_number_without_a_file_keep_their_own_dumps(
         store.add(ox.Quad(ox.NamedNode(f"{BASE}project/A1"), ox.NamedNode(f"{BASE}p"), ox.Literal(label)))
         digest = hashlib.sha256(label.encode()).hexdigest()
         manifest = {**published.manifest, "content_sha256": digest}
-        releases.append(dataclasses.replace(published, store=store, path=None, folder=None, manifest=manifest))
+        release = dataclasses.replace(published, store=store, path=None, folder=None, manifest=manifest)
+        releases.append(release)
     first, second = (open_dumps(r, tmp_path / "fronts") for r in releases)
     assert first.version == second.version and first.folder != second.folder
     assert b'"first"' in first.path(first.get("smart-hame.nq")).read_bytes()
