@@ -213,7 +213,7 @@ class Settings:
         default=1_000_000,
         metadata={
             "help": "A version of at most this many quads has its dashboard index read by each server "
-            "process when it opens (at start and before a switch), so no dashboard request waits for it; "
+            "process as it opens (at start and at a switch), so no dashboard request waits for it; "
             "a larger one on the first dashboard request. 0: always on first need."
         },
     )

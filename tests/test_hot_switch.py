@@ -96,8 +96,8 @@ def test_a_version_that_will_not_open_is_reported_and_the_served_one_kept(tmp_pa
 
 
 def test_a_small_version_has_its_dashboard_index_read_when_it_opens(tmp_path: Path) -> None:
-    """At start and before a switch, so that no dashboard request waits for it; above the setting's
-    size, on the first dashboard request only."""
+    """At start and at a switch, so that no dashboard request waits for it; above the setting's size, on
+    the first dashboard request only."""
     from server.web.app import create_app
     from tests.inprocess import in_process
 
@@ -110,6 +110,7 @@ def test_a_small_version_has_its_dashboard_index_read_when_it_opens(tmp_path: Pa
         assert first.dashboard_index is not None and first.dashboard_index_task is None
         publish_fixture(build, 1)
         assert client.run(lambda _: live.switch())
+        client.run(lambda _: live.reading_ahead)
         assert live.current is not first and live.current.dashboard_index is not None
     settings = serving_settings(build, watch_interval=0, dashboard_index_at_open_max_quads=0)
     with in_process(create_app(settings)) as client:

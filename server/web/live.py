@@ -66,7 +66,8 @@ class Live:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
-        self.reading_ahead: asyncio.Task[None] | None = None
+        self.reading_ahead: asyncio.Task[None] | None = None  # the latest version's index being read
+        self._readings: set[asyncio.Task[None]] = set()  # every such reading not yet done
         self._failed: str | None = None  # a link target that would not open: not retried until SIGHUP
         self._sighup = False
         self._unreachable = False  # the engine's pointer could not be read at the last check
@@ -82,13 +83,18 @@ class Live:
     def start(self) -> None:
         loop = asyncio.get_running_loop()
         # The first version's dashboard index is read beside the first requests, not before them.
-        self.reading_ahead = loop.create_task(self.current.warm_dashboard_index())
+        self._read_ahead(self.current)
         if not self.watching:
             return
         self._task = loop.create_task(self._watch())
         if threading.current_thread() is threading.main_thread():
             loop.add_signal_handler(signal.SIGHUP, self.wake)
             self._sighup = True
+
+    def _read_ahead(self, st: AppState) -> None:
+        self.reading_ahead = task = asyncio.get_running_loop().create_task(st.warm_dashboard_index())
+        self._readings.add(task)
+        task.add_done_callback(self._readings.discard)
 
     def wake(self) -> None:
         """Look at ``build/current`` now (SIGHUP), and retry a version that would not open."""
@@ -156,15 +162,13 @@ class Live:
                 self._failed = target
                 return False
             self._failed = None
-            try:
-                await new.warm_dashboard_index()  # so the new version's first requests find it read
-            except BaseException:  # cancelled (the server stops): its query workers must not outlive it
-                new.engine.close()
-                raise
             old, self.current = self.current, new
             self.app.state.smarthame = new
             self.switches += 1
             self._retire(old)
+            # Read beside the new version's first requests (which wait for it if they need it), not
+            # before the switch: a publish over HTTP is answered once its version is served.
+            self._read_ahead(new)
             log.warning("now serving version %s (was %s)", new.published.version, old.published.version)
             return True
 
@@ -202,7 +206,7 @@ class Live:
         st.facet_labels.clear()
 
     async def stop(self) -> None:
-        for task in (self._task, self.reading_ahead):
+        for task in (self._task, *self._readings):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

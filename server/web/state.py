@@ -61,7 +61,8 @@ class AppState:
 
     @property
     def reads_dashboard_index_at_open(self) -> bool:
-        """Whether the version's dashboard index is read when it opens rather than on first need: on a
+        """Whether the version's dashboard index is read as it opens (``server.web.live``: at start and at a
+        switch, beside the first requests) rather than on first need: on a
         small version, so that no analyst waits for it (4 s of CPU at 10,000 synthetic projects), but not
         on a large one, where every server process would hold an index nobody may ask for (61 MB at
         10,000 projects)."""
@@ -90,7 +91,7 @@ class AppState:
         """Read the dashboard index now if the version is small enough (see above). A failure is logged
         and left to the first dashboard request, which reads again and reports it: reading ahead must
         never stop the server or a switch."""
-        if not self.reads_dashboard_index_at_open:
+        if self.retired or not self.reads_dashboard_index_at_open:
             return
         try:
             await self.read_dashboard_index()
