@@ -61,11 +61,10 @@ class AppState:
 
     @property
     def reads_dashboard_index_at_open(self) -> bool:
-        """Whether the version's dashboard index is read as it opens (``server.web.live``: at start and at a
-        switch, beside the first requests) rather than on first need: on a
-        small version, so that no analyst waits for it (4 s of CPU at 10,000 synthetic projects), but not
-        on a large one, where every server process would hold an index nobody may ask for (61 MB at
-        10,000 projects)."""
+        """Whether the version's dashboard index is read as it opens (``server.web.live``: at start and at
+        a switch, beside the first requests) rather than on first need: on a small version, so that no
+        analyst waits for it (4 s of CPU at 10,000 synthetic projects), but not on a large one, where
+        every server process would hold an index nobody may ask for (61 MB at 10,000 projects)."""
         triples = self.published.manifest.get("triples")
         if not isinstance(triples, int):  # files given to ``serve``: no manifest
             triples = len(self.published.store)
