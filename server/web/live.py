@@ -65,6 +65,9 @@ class Live:
         self.carried = dict.fromkeys(CARRIED, 0.0)
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        # One import over HTTP at a time in this process (routes.publishing): each starts from the version
+        # the previous one published (processes are kept apart by the build folder's own lock).
+        self.publish_lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.reading_ahead: asyncio.Task[None] | None = None  # the latest version's index being read
         self._readings: set[asyncio.Task[None]] = set()  # every such reading not yet done

@@ -10,7 +10,6 @@ Store writes are 405, and nothing changes.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hmac
 import tempfile
@@ -179,11 +178,8 @@ async def _import(
     request: Request, settings: Settings, paths: list[Path], replace_graph: str | None = None
 ) -> Response:
     dry_run = request.query_params.get("dry-run", "false").lower() == "true"
-    app = request.app
-    if getattr(app.state, "publish_lock", None) is None:  # no await since the test: one lock per app
-        app.state.publish_lock = asyncio.Lock()
-    lock = app.state.publish_lock
-    async with lock:  # one import at a time: each starts from the version the previous one published
+    live = request.app.state.live
+    async with live.publish_lock:  # see Live.publish_lock
         try:
             outcome = await run_in_threadpool(
                 import_files,
@@ -204,7 +200,7 @@ async def _import(
                 return Response(body, status_code=422, headers={"content-type": content_type("text/turtle")})
             raise
         if outcome.version is not None:
-            await app.state.live.switch()  # this process at once; the others watch build/current
+            await live.switch()  # this process at once; the others watch build/current
     return JSONResponse(_summary(outcome))
 
 
