@@ -108,6 +108,7 @@ def test_a_small_version_has_its_dashboard_index_read_when_it_opens(tmp_path: Pa
         client.run(lambda _: live.reading_ahead)
         first = live.current
         assert first.dashboard_index is not None and first.dashboard_index_task is None
+        assert client.get("/healthz").json()["dashboard_index"] == "read"
         publish_fixture(build, 1)
         assert client.run(lambda _: live.switch())
         client.run(lambda _: live.reading_ahead)
@@ -117,6 +118,7 @@ def test_a_small_version_has_its_dashboard_index_read_when_it_opens(tmp_path: Pa
         live = client.app.state.live
         client.run(lambda _: live.reading_ahead)
         assert live.current.dashboard_index is None
+        assert client.get("/healthz").json()["dashboard_index"] == "on first need"
         r = client.get("/dashboard/data/project-facet-values.json", params={"facet": "period", "lang": "en"})
         assert r.status_code == 200 and live.current.dashboard_index is not None
 
