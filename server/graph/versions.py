@@ -156,7 +156,8 @@ def merge_into_default_graph(store: ox.Store) -> None:
     """Add every triple of the store's named graphs to its default graph (each triple once).
 
     Through N-Triples and a bulk load, in bounded memory: ``INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p
-    ?o } }`` holds every solution before it inserts (the 300,000-project publish peaked at 14.7 GB there).
+    ?o } }`` holds every solution before it inserts (the 300,000-project publish peaked at 14.7 GB there;
+    with this, 2.2 GB: README, "Scale").
     A bulk load gives a file's blank nodes new identities, so the triples that hold one are added as
     they are instead (a few hundred in the bundled data, none in the synthetic projects).
     ``python bench/default_graph.py --projects 10000`` (455,588 quads in memory, loaded machine): 4.7 s
