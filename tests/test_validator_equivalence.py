@@ -89,6 +89,9 @@ def with_ontology(path: Path, settings: Settings) -> ox.Dataset:
     return data
 
 
+# pySHACL on every case is 23 s of CPU: a sweep, out of the fast lane (which still runs the fast validator
+# on every case in tests/test_shapes.py, and both validators on the bundled data and the feature cases).
+@pytest.mark.sweep
 @pytest.mark.parametrize("path", SHAPE_CASES, ids=lambda p: p.stem)
 def test_shape_case_gives_the_reference_results(path: Path, settings: Settings) -> None:
     report = assert_same(
