@@ -352,11 +352,15 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _acquire(self, deadline: float, timeout: float) -> Worker:
-        while self.idle:
-            worker = self.idle.pop()
+        while True:
+            worker = self.idle.pop() if self.idle else await self._wait(deadline, timeout)
             if worker.alive():
                 return worker
-            self._replace(worker)  # it died while idle (the zygote ended, or the OOM killer chose it)
+            # It died while idle or as it was handed over from a finished query (the zygote ended, or the
+            # OOM killer chose it): replaced, and the next one is taken or waited for.
+            self._replace(worker)
+
+    async def _wait(self, deadline: float, timeout: float) -> Worker:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Worker] = loop.create_future()
         self.waiters.append(waiter)
