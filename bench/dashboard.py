@@ -142,8 +142,10 @@ def measure(port: int, rounds: int, server: int) -> dict:
     # first requests (a large one's by the first dashboard request): wait until the processes that answer
     # /healthz say it is no longer being read, five answers in a row.
     cpu_before, started = tree_cpu_seconds(server), time.perf_counter()
-    settled = 0
+    settled, deadline = 0, time.monotonic() + 600
     while settled < 5:
+        if time.monotonic() > deadline:
+            raise SystemExit("the dashboard index was still being read after 600 s")
         health = json.loads(get(port, "/healthz")[1])
         settled = settled + 1 if health["dashboard_index"] != "reading" else 0
         time.sleep(0.02 if settled else 0.1)

@@ -203,9 +203,7 @@ class Live:
         st.engine.close()
         # A retired version's dashboard index (61 MB at 10,000 synthetic projects) goes with it, even while
         # something still holds the state.
-        if st.dashboard_index_task is not None:
-            st.dashboard_index_task.cancel()
-        st.dashboard_index = st.dashboard_index_task = None
+        st.drop_dashboard_index()
         st.facet_labels.clear()
 
     async def stop(self) -> None:
@@ -217,9 +215,8 @@ class Live:
         if self._sighup:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         for st in [*self.retiring, self.current]:
-            reading = st.dashboard_index_task
-            if reading is not None:  # shielded from its callers: it is stopped here, its worker with it
-                reading.cancel()
+            reading = st.drop_dashboard_index()
+            if reading is not None:  # awaited, so that its query worker is stopped before the engine closes
                 with contextlib.suppress(asyncio.CancelledError, Exception):  # logged by its reader
                     await reading
             st.engine.close()

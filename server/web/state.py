@@ -70,6 +70,13 @@ class AppState:
             triples = len(self.published.store)
         return triples <= self.settings.dashboard_index_at_open_max_quads
 
+    @property
+    def dashboard_index_status(self) -> str:
+        """Whether the index is "read", "reading" (at open or for a request) or "on first need"."""
+        if self.dashboard_index is not None:
+            return "read"
+        return "reading" if self.dashboard_index_task is not None else "on first need"
+
     async def read_dashboard_index(self) -> DashboardIndex:
         """The version's dashboard index, read on first need (one reading at a time; a failed reading is
         retried by the next call)."""
@@ -83,8 +90,18 @@ class AppState:
         finally:
             if task.done() and self.dashboard_index_task is task:
                 self.dashboard_index_task = None
-        self.dashboard_index = index
+        if not self.retired:  # a retired version lets go of its index (drop_dashboard_index)
+            self.dashboard_index = index
         return index
+
+    def drop_dashboard_index(self) -> asyncio.Future[DashboardIndex] | None:
+        """Let go of the index and cancel its reading, which is shielded from its callers, so only this
+        stops it; the reading (to await), if one ran."""
+        reading = self.dashboard_index_task
+        if reading is not None:
+            reading.cancel()
+        self.dashboard_index = self.dashboard_index_task = None
+        return reading
 
     async def warm_dashboard_index(self) -> None:
         """Read the dashboard index now if the version is small enough (see above). A failure is logged

@@ -29,12 +29,7 @@ async def healthz(request: Request) -> JSONResponse:
         "workers": workers,
         "replacing": replacing,
         "process": os.getpid(),  # several server processes share the port: which one answered
-        # This process's dashboard index of the version: "read", "reading", or "on first need".
-        "dashboard_index": "read"
-        if st.dashboard_index is not None
-        else "reading"
-        if st.dashboard_index_task is not None
-        else "on first need",
+        "dashboard_index": st.dashboard_index_status,  # this process's, for the version
     }
     return JSONResponse(body, status_code=200 if up else 503, headers=NO_STORE)
 
