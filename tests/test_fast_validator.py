@@ -279,6 +279,35 @@ def test_every_check_is_described_with_what_it_reads(settings: Settings) -> None
     assert all(reads for reads in rows.values())
 
 
+def test_a_shapes_graph_is_compiled_once_and_each_run_remembers_only_its_own_answers(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The plan is reused for the same shapes (in any order); its custom functions' memos are each run's."""
+    shapes = 'ex:S a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:p ; sh:pattern "^a" ; sh:message "m" .'
+    quads = [
+        q for q in load_files([trig(tmp_path, shapes)], settings.base_iri) if "shapes" in str(q.graph_name)
+    ]
+    base = settings.base_iri
+    plan = compile_shapes(quads, base, prefixes(base))
+    assert compile_shapes(reversed(quads), base, prefixes(base)) is plan
+    assert compile_shapes(quads[1:], base, prefixes(base)) is not plan
+    first = plan.functions.custom_functions
+    (iri,) = first
+    assert first[iri](ox.Literal("abc")) == ox.Literal(True)
+    (memo,) = (c.cell_contents for c in first[iri].__closure__ if isinstance(c.cell_contents, dict))
+    assert memo == {ox.Literal("abc"): ox.Literal(True)}
+    second = plan.functions.custom_functions  # the next run's: nothing remembered from the first
+    (fresh,) = (c.cell_contents for c in second[iri].__closure__ if isinstance(c.cell_contents, dict))
+    assert fresh == {} and fresh is not memo
+    for data, bad in (
+        ('ex:a a ex:Thing ; ex:p "b" .', ['"b"']),
+        ('ex:a a ex:Thing ; ex:p "a", "c" .', ['"c"']),
+    ):
+        path = trig(tmp_path, shapes, data)
+        report = validate(load_files([path], base), settings, files=[path], validator="fast")
+        assert [r.value for r in report.results] == bad
+
+
 # --- the documented difference, and the SPARQL rewriting ---------------------------------------------
 
 

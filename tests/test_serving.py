@@ -115,8 +115,10 @@ def test_a_server_process_that_dies_is_replaced(two_processes: LiveServer) -> No
 def test_sigterm_stops_every_process_it_started(two_processes: LiveServer) -> None:
     supervisor = two_processes.proc.pid
     httpx.get(two_processes.url + "/sparql", params={"query": "ASK {}"})
+    # two server processes, each with a zygote and a query worker; the process that did not answer may
+    # still be starting its own
+    assert wait_until(lambda: len(descendants(supervisor)) >= 2 + 2 * 2), descendants(supervisor)
     everyone = descendants(supervisor)
-    assert len(everyone) >= 2 + 2 * 2  # two server processes, each with a zygote and a query worker
     two_processes.proc.send_signal(signal.SIGTERM)
     assert two_processes.proc.wait(timeout=15) == 0
     assert wait_until(lambda: not any(alive(p) for p in everyone)), [p for p in everyone if alive(p)]

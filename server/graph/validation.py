@@ -218,13 +218,18 @@ def _cached_shapes(path: Path, mtime_ns: int, size: int, base: str) -> Graph:
 
 
 def _shape_file_quads(path: Path, base: str) -> tuple[ox.Quad, ...]:
+    return _file_quads(path, "shapes", base)
+
+
+def _file_quads(path: Path, graph: str, base: str) -> tuple[ox.Quad, ...]:
+    """A bundled file (the shapes, the ontology) read once per version of the file, into ``graph``."""
     stat = path.stat()
-    return _cached_shape_quads(path.resolve(), stat.st_mtime_ns, stat.st_size, base)
+    return _cached_file_quads(path.resolve(), stat.st_mtime_ns, stat.st_size, graph, base)
 
 
 @lru_cache(maxsize=4)
-def _cached_shape_quads(path: Path, mtime_ns: int, size: int, base: str) -> tuple[ox.Quad, ...]:
-    return tuple(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base))
+def _cached_file_quads(path: Path, mtime_ns: int, size: int, graph: str, base: str) -> tuple[ox.Quad, ...]:
+    return tuple(parse_file(path, ox.NamedNode(graph_iri(graph, base)), base))
 
 
 LARGE_INPUT_BYTES = 20_000_000  # files larger than this together are read into a store directly
@@ -249,7 +254,7 @@ def validate_files(
     data: Data
     if sum(Path(p).stat().st_size for p in paths if Path(p).is_file()) < LARGE_INPUT_BYTES:
         data = load_files(paths, base)
-        for q in parse_file(ontology_file, ontology, base):
+        for q in _file_quads(ontology_file, "ontology", base):
             data.add(q)
         for q in list(data.quads_for_graph_name(shapes_iri)):
             data.remove(q)

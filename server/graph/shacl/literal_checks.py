@@ -34,27 +34,33 @@ class Functions:
 
     def __init__(self) -> None:
         self._by_key: dict[tuple[Any, ...], str] = {}
-        self._functions: dict[ox.NamedNode, Callable[[Any], ox.Literal]] = {}
+        self._checks: dict[ox.NamedNode, Check] = {}
 
     def call(self, key: tuple[Any, ...], check: Check, var: str) -> str:
         """SPARQL text that is true where ``check`` holds for the value of ``var`` (false on an error)."""
         iri = self._by_key.get(key)
         if iri is None:
             iri = self._by_key[key] = f"{NAMESPACE}{len(self._by_key)}"
-            memo: dict[Any, ox.Literal] = {}
-
-            def function(term: Any, memo: dict[Any, ox.Literal] = memo) -> ox.Literal:
-                answer = memo.get(term)
-                if answer is None:
-                    answer = memo[term] = TRUE if check(term) else FALSE
-                return answer
-
-            self._functions[ox.NamedNode(iri)] = function
+            self._checks[ox.NamedNode(iri)] = check
         return f"COALESCE(<{iri}>({var}), false)"
 
     @property
     def custom_functions(self) -> dict[ox.NamedNode, Callable[[Any], ox.Literal]]:
-        return dict(self._functions)
+        """The functions for one run, each remembering its answers for that run only (a plan outlives its
+        runs: the memos of a large import must not stay behind in the server)."""
+        return {iri: _remembering(check) for iri, check in self._checks.items()}
+
+
+def _remembering(check: Check) -> Callable[[Any], ox.Literal]:
+    memo: dict[Any, ox.Literal] = {}
+
+    def function(term: Any) -> ox.Literal:
+        answer = memo.get(term)
+        if answer is None:
+            answer = memo[term] = TRUE if check(term) else FALSE
+        return answer
+
+    return function
 
 
 @lru_cache(maxsize=65536)
