@@ -284,7 +284,8 @@ def test_a_shapes_graph_is_compiled_once_and_each_run_remembers_only_its_own_ans
 ) -> None:
     """The plan is reused for the same shapes (in any order); its custom functions' memos are each run's."""
     shapes = (
-        'ex:S a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:p ; sh:pattern "^a" ; sh:message "m" .'
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:p ; "
+        'sh:pattern "^a" ; sh:message "m" .'
     )
     quads = [
         q for q in load_files([trig(tmp_path, shapes)], settings.base_iri) if "shapes" in str(q.graph_name)
