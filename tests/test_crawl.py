@@ -12,7 +12,10 @@ language (the same page again) is followed for one page of each shape, like the 
 
 from __future__ import annotations
 
+import html
+import re
 from collections import deque
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -39,28 +42,37 @@ def _sampled_shape(url: str) -> tuple[str, ...] | None:
     return None
 
 
-class _Links(HTMLParser):
+# Our pages are well-formed HTML5 from one template set, so a scan of their tags finds what
+# html.parser.HTMLParser finds, three times faster (the same targets and ids on every page of the crawl
+# when it was written; test_the_tag_scan_finds_what_an_html_parser_finds keeps one page of each kind
+# to it). The text of script and style elements is not markup, as in HTMLParser.
+_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
+_TAG = re.compile(r"<([a-zA-Z][^\s/>]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>")
+_ATTRIBUTE = re.compile(r"([^\s=>/]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
+
+
+@dataclass
+class _Links:
     """The targets of a page's links and resources, and the ids it defines."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.targets: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if found.get("id"):
-            self.ids.add(found["id"])
-        for name in ("href", "src", "action") if tag != "form" else ("action",):
-            value = found.get(name)
-            if value and not value.startswith(("data:", "mailto:", "javascript:")):
-                self.targets.append(value)
+    targets: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
 
 
 def _parse(text: str) -> _Links:
-    parser = _Links()
-    parser.feed(text)
-    return parser
+    found = _Links()
+    for tag in _TAG.finditer(_RAW_TEXT.sub(r"\1", text)):
+        attributes: dict[str, str | None] = {}
+        for a in _ATTRIBUTE.finditer(tag.group(2)):  # the last of a repeated attribute, as HTMLParser
+            value = next((v for v in a.group(2, 3, 4) if v is not None), None)
+            attributes[a.group(1).lower()] = html.unescape(value) if value is not None else None
+        if attributes.get("id"):
+            found.ids.add(attributes["id"] or "")
+        for name in ("href", "src", "action") if tag.group(1).lower() != "form" else ("action",):
+            value = attributes.get(name)
+            if value and not value.startswith(("data:", "mailto:", "javascript:")):
+                found.targets.append(value)
+    return found
 
 
 @pytest.mark.sweep
@@ -128,6 +140,39 @@ async def _crawl(client) -> set[str]:
     assert not missing, f"links to missing anchors: {missing[:10]}"
     assert pages == len(ids)
     return {urlsplit(url).path for url in ids}
+
+
+PAGE_KINDS = (
+    ["/", "/project/A70870", "/organisation/hameen-ammattikorkeakoulu-oy",
+     "/concept/spearheads/circular-economy", "/classification/15349/theme", "/ontology", "/shapes",
+     "/graph/projects", "/queries", "/queries/funding-by-spearhead", "/dumps/", "/versions/", "/dashboard",
+     "/sparql", "/docs", "/project/nope"]
+)  # fmt: skip
+
+
+class _ReferenceLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = _Links()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.found.ids.add(attributes["id"] or "")
+        for name in ("href", "src", "action") if tag != "form" else ("action",):
+            value = attributes.get(name)
+            if value and not value.startswith(("data:", "mailto:", "javascript:")):
+                self.found.targets.append(value)
+
+
+@pytest.mark.parametrize("path", PAGE_KINDS)
+def test_the_tag_scan_finds_what_an_html_parser_finds(client, path: str) -> None:
+    text = client.get(path, headers={"accept": BROWSER_ACCEPT}).text
+    reference = _ReferenceLinks()
+    reference.feed(text)
+    reference.close()
+    assert reference.found.targets, path
+    assert _parse(text) == reference.found, path
 
 
 @pytest.mark.parametrize(

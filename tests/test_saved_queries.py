@@ -420,3 +420,36 @@ def test_editor_page_without_assets_says_how_to_install_them(client, monkeypatch
     page = client.get("/sparql", headers={"Accept": "text/html"}).text
     assert "make assets" in page and "yasgui.min.js" not in page
     assert '<form method="get" action="http://testserver/sparql">' in page
+
+
+def test_the_saved_query_routes_are_tried_only_for_paths_under_queries(client) -> None:
+    """A page's request does not walk the saved queries' routes (server.web.routes.prefixed); theirs do."""
+    from starlette.routing import Match
+
+    from server.web.routes.prefixed import PrefixedRouter
+
+    (router,) = [r for r in _routers(client.app) if isinstance(r, PrefixedRouter)]
+    asked: list[str] = []
+    for route in router.routes:
+        original = route.matches
+        route.matches = lambda scope, original=original: (asked.append(scope["path"]), original(scope))[1]
+    try:
+        assert client.get("/project/A70870").status_code == 200
+        assert asked == []
+        assert client.get("/queries/funding-by-spearhead.csv").status_code == 200
+        assert "/queries/funding-by-spearhead.csv" in asked
+    finally:
+        for route in router.routes:
+            del route.matches
+    scope = {"type": "http", "path": "/project/A70870", "root_path": "", "method": "GET"}
+    assert router.matches(scope) == (Match.NONE, {})
+    with pytest.raises(ValueError, match="outside"):
+        router.add_api_route("/elsewhere", lambda: None)
+
+
+def _routers(app):
+    """The routers included in ``app`` (FastAPI keeps each as an included-router wrapper)."""
+    for route in app.router.routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield original

@@ -35,6 +35,7 @@ from server.sparql.formats import (
 from server.sparql.query_files import load_catalog
 from server.sparql.saved_queries import Parameter, SavedQuery, membership_query, membership_substitutions
 from server.web import pages
+from server.web.routes.prefixed import PrefixedRouter
 from server.web.saved_query_pages import list_page, listing_entry, run_page
 from server.web.state import AppState, state
 
@@ -54,7 +55,7 @@ def make_router(settings: Settings) -> APIRouter:
     """The /queries routes over the saved queries in ``settings.queries_dir``; raises ParseError on a bad
     file."""
     catalog = load_catalog(settings.queries_dir, prefixes(settings.base_iri), settings.base_iri)
-    router = APIRouter(tags=["saved queries"])
+    router = PrefixedRouter("/queries", tags=["saved queries"])
 
     async def list_queries(request: Request) -> Response:
         return _listing(request, catalog, None)
