@@ -291,6 +291,32 @@ def only_this_server():
     return _guard
 
 
+def settle(page, seconds: float = 20) -> None:
+    """Wait until ``page`` has no request in flight (the page's own: its scripts' fetches, images, …).
+
+    Playwright's "networkidle" waits for 500 ms without a request, on every page, whatever it loads: 10 s
+    of the browser tests. Our pages' scripts fetch what they draw at once, so no request in flight after
+    the page shows what it drew (each test waits for that first) means it has fetched all it will.
+    """
+    pending = getattr(page, "_pending_requests", None)
+    if pending is None:
+        raise RuntimeError("settle(page) needs watch_requests(page) right after the page was opened")
+    deadline = time.monotonic() + seconds
+    while pending:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"requests still in flight after {seconds} s: {[r.url for r in pending]}")
+        page.wait_for_timeout(10)  # lets Playwright deliver the events that empty ``pending``
+
+
+def watch_requests(page) -> None:
+    """Keep count of ``page``'s requests in flight, for :func:`settle`."""
+    pending: set = set()
+    page._pending_requests = pending
+    page.on("request", lambda request: pending.add(request))  # Playwright wants Python functions
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+
+
 def _guard(context, base_url: str) -> list[str]:
     refused: list[str] = []
 

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from server.settings import Settings
+from tests.conftest import settle, watch_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.http]
 VIEWS = ("funding", "flow", "network", "map", "explorer")
@@ -39,6 +40,7 @@ def page(browser, chart_assets, live_server, only_this_server):
     outside = only_this_server(context, live_server.url)
     errors: list[str] = []
     page = context.new_page()
+    watch_requests(page)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.outside = outside
     page.errors = errors
@@ -249,7 +251,8 @@ def test_explorer_facet_changes_the_table_and_the_csv(page, live_server) -> None
 
 def test_editor_draws_a_bar_chart_of_a_numeric_column(page, live_server, artifacts_dir: Path) -> None:
     base = live_server.url
-    page.goto(base + "/sparql", wait_until="networkidle")
+    page.goto(base + "/sparql")
+    settle(page)
     page.wait_for_selector(".yasqe .CodeMirror")
     text = (
         "PREFIX smh: <https://w3id.org/smart-hame/ontology/>\n"

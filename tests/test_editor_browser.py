@@ -14,6 +14,7 @@ import pytest
 
 from server.settings import Settings
 from server.web.editor import VENDOR_FILES
+from tests.conftest import settle, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,7 @@ def page(browser, editor_assets, live_server, only_this_server):
     outside = only_this_server(context, live_server.url)
     errors: list[str] = []
     page = context.new_page()
+    watch_requests(page)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.outside = outside
     page.errors = errors
@@ -40,7 +42,8 @@ def page(browser, editor_assets, live_server, only_this_server):
 
 
 def test_editor_runs_a_query_with_no_request_to_another_host(page, live_server, artifacts_dir: Path) -> None:
-    response = page.goto(live_server.url + "/sparql", wait_until="networkidle")
+    response = page.goto(live_server.url + "/sparql")
+    settle(page)
     assert response.status == 200
     page.wait_for_selector(".yasqe .CodeMirror")
     page.wait_for_selector("#examples[data-loaded=true]")
@@ -66,7 +69,8 @@ def test_editor_runs_a_query_with_no_request_to_another_host(page, live_server, 
 
 
 def test_prefix_completion_offers_our_prefixes(page, live_server) -> None:
-    page.goto(live_server.url + "/sparql", wait_until="networkidle")
+    page.goto(live_server.url + "/sparql")
+    settle(page)
     page.wait_for_selector(".yasqe .CodeMirror")
     page.evaluate(
         "() => { const y = window.smarthameYasgui.getTab().getYasqe();"
@@ -79,7 +83,8 @@ def test_prefix_completion_offers_our_prefixes(page, live_server) -> None:
 
 
 def test_saved_query_opens_from_the_list_in_the_editor(page, live_server, artifacts_dir: Path) -> None:
-    page.goto(live_server.url + "/queries", wait_until="networkidle")
+    page.goto(live_server.url + "/queries")
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "queries-list.png"))
     page.click("tr#spearhead-overview a.open-in-editor")
     page.wait_for_selector(".yasqe .CodeMirror")
@@ -99,7 +104,8 @@ def test_saved_query_opens_from_the_list_in_the_editor(page, live_server, artifa
 
 
 def test_saved_query_page_in_the_browser(page, live_server, artifacts_dir: Path) -> None:
-    page.goto(live_server.url + "/queries/funding-by-year-and-fund", wait_until="networkidle")
+    page.goto(live_server.url + "/queries/funding-by-year-and-fund")
+    settle(page)
     page.select_option("#param-amount_type", label="Puollettu EU- ja valtion rahoitus")
     page.fill("#param-year", "2016")
     page.click("form.params button[type=submit]")

@@ -7,6 +7,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from tests.conftest import settle, watch_requests
+
 pytestmark = [pytest.mark.browser, pytest.mark.http]
 
 PROJECT = "project/A70783"
@@ -17,6 +19,7 @@ def page(browser, rebased_server, only_this_server):
     """A page that refuses every request not addressed to the test server, and records it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    watch_requests(page)
     page.external = only_this_server(context, rebased_server.url)  # type: ignore[attr-defined]
     yield page
     context.close()
@@ -46,7 +49,7 @@ def test_iris_resolve_where_they_point(rebased_server) -> None:
 def test_project_page_renders_with_no_external_request(page, rebased_server, artifacts_dir) -> None:
     response = page.goto(f"{rebased_server.url}/{PROJECT}?lang=fi")
     assert response is not None and response.status == 200
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("h1").inner_text().startswith("Alueellisten innovaatiokeskittymien")
     assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex", (
         "the stylesheet loaded"
@@ -54,7 +57,7 @@ def test_project_page_renders_with_no_external_request(page, rebased_server, art
     page.screenshot(path=str(artifacts_dir / "project-page.png"), full_page=True)
     for path in ("/", "/ontology", "/shapes", "/dumps/", "/concept/spearheads/circular-economy"):
         assert page.goto(rebased_server.url + path).status == 200
-        page.wait_for_load_state("networkidle")
+        settle(page)
     assert page.external == [], f"pages asked other hosts for {page.external}"  # type: ignore[attr-defined]
 
 
