@@ -80,13 +80,21 @@ def published(settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def client(settings: Settings) -> Iterator:
-    """An in-process HTTP client over the app on the published bundled data."""
+def app_client(settings: Settings) -> Iterator:
+    """The app on the published bundled data, started once for the run, with an in-process client."""
     from server.web.app import create_app
     from tests.inprocess import in_process
 
     with in_process(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture()
+def client(app_client):
+    """``app_client`` with an empty cookie jar: a language chosen by an earlier test (the switch sets a
+    cookie) must not choose this test's."""
+    app_client.cookies.clear()
+    return app_client
 
 
 @contextmanager

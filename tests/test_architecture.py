@@ -173,3 +173,23 @@ def test_the_core_imports_no_web_framework(folder: str) -> None:
             if name.split(".")[0] in FRAMEWORKS:
                 offenders.append(f"{module} imports {name}")
     assert offenders == []
+
+
+# Libraries a serving process needs only when asked for what they do: the reference validator (with
+# rdflib's SPARQL), the spreadsheet reader and the network measures; 0.3 s of every server process's start.
+ON_FIRST_NEED = ("pyshacl", "rdflib.plugins.sparql", "openpyxl", "networkx")
+
+
+@pytest.mark.process
+def test_a_server_process_starts_without_the_libraries_it_loads_on_first_need() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, server.web.app, server.cli.main; "
+        f"print(' '.join(m for m in {ON_FIRST_NEED!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == [], f"imported at start: {loaded}"

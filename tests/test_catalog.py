@@ -29,8 +29,8 @@ ACCEPTED_WARNINGS = {
 
 
 @pytest.fixture(scope="module")
-def catalog(client) -> rdflib.Graph:
-    r = client.get("/catalog", headers={"accept": "text/turtle"})
+def catalog(app_client) -> rdflib.Graph:
+    r = app_client.get("/catalog", headers={"accept": "text/turtle"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
     return rdflib.Graph().parse(data=r.text, format="turtle")
 

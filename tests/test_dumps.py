@@ -32,10 +32,10 @@ RDFLIB_FORMAT = {"trig": "trig", "nquads": "nquads", "turtle": "turtle", "ntripl
 
 
 @pytest.fixture(scope="module")
-def dumps(client):
+def dumps(app_client):
     """The dump set the server wrote for the bundled data (listing it makes the server write it)."""
-    assert client.get("/dumps/", headers={"accept": "application/json"}).status_code == 200
-    return client.app.state.smarthame.dump_set
+    assert app_client.get("/dumps/", headers={"accept": "application/json"}).status_code == 200
+    return app_client.app.state.smarthame.dump_set
 
 
 def store_graphs(published) -> dict[str, rdflib.Graph]:

@@ -28,7 +28,7 @@ EXTENSIONS = {
 
 
 @pytest.fixture(scope="module")
-def dump_index(client) -> dict[ox.NamedNode | ox.BlankNode, set[ox.Triple]]:
+def dump_index(app_client) -> dict[ox.NamedNode | ox.BlankNode, set[ox.Triple]]:
     """Subject -> triples, read from the served N-Quads dump (every graph merged).
 
     The dump passes through a scratch store first: a store writes typed literals in canonical form
@@ -36,7 +36,7 @@ def dump_index(client) -> dict[ox.NamedNode | ox.BlankNode, set[ox.Triple]]:
     the published store are compared with the dump literal by literal after the same normalisation.
     """
     scratch = ox.Store()
-    scratch.load(client.get("/dumps/smart-hame.nq").content, format=ox.RdfFormat.N_QUADS)
+    scratch.load(app_client.get("/dumps/smart-hame.nq").content, format=ox.RdfFormat.N_QUADS)
     return _index(scratch)
 
 

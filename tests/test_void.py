@@ -22,8 +22,8 @@ NOT_DATA = {f"{BASE}graph/{g}" for g in ("ontology", "shapes", "links")}
 
 
 @pytest.fixture(scope="module")
-def void(client) -> rdflib.Graph:
-    r = client.get("/.well-known/void", headers={"accept": "text/turtle"})
+def void(app_client) -> rdflib.Graph:
+    r = app_client.get("/.well-known/void", headers={"accept": "text/turtle"})
     assert r.status_code == 200
     return rdflib.Graph().parse(data=r.text, format="turtle")
 

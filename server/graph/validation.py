@@ -28,10 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from server.errors import DataError
 from server.graph.loading import bundled_sources, load_files, load_into, parse_file
@@ -274,6 +272,8 @@ def _run(data: Graph, shapes: Graph, locate: Locator) -> list[ValidationResult]:
 
 def pyshacl_report(data: Graph, shapes: Graph) -> Graph:
     """pySHACL's report graph, run as this module runs it (no inference, warnings allowed)."""
+    import pyshacl  # the reference validator only: with rdflib's SPARQL, 110 ms of every server's start
+
     with _quiet_rdflib():
         _, report, text = pyshacl.validate(
             data,
@@ -389,6 +389,8 @@ def _prepared(text: str) -> Any:
 
 @lru_cache(maxsize=256)
 def _prepare(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery  # with pySHACL, on first need (see pyshacl_report)
+
     return prepareQuery(text)
 
 

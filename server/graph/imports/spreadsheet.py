@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
 from server.graph.imports.columns import ROLES, SHEETS, sheet_columns
@@ -81,6 +80,8 @@ def _sheets(path: Path, problems: list[str]) -> Iterator[tuple[str, list[str], T
     if path.suffix.lower() == ".csv":
         yield from _csv_sheet(path, problems)
         return
+    import openpyxl  # type: ignore[import-untyped]  # on first need: 55 ms of every server's start
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - openpyxl raises zipfile, KeyError and XML errors for a bad file
