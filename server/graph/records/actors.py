@@ -80,6 +80,7 @@ class Organisations:
         self.person_names = person_names or set()
         self.redacted: list[str] = []
         self.by_name: dict[str, Organisation] = {}
+        self._iris: set[URIRef] = set()  # of by_name's organisations: a duplicate is found in O(1)
         self._index: dict[str, Organisation] = {}
         self.by_business_id: dict[str, Organisation] = {}
         self.invalid_business_ids: list[tuple[str, str]] = []
@@ -150,9 +151,10 @@ class Organisations:
             for key in ("website", "organisaatiotyyppi", "municipality"):
                 merged[key] = merged.get(key) or other.get(key)
         org = Organisation(entry["name"], merged, entry.get("label_language", "fi"), set(sources))
-        if org.name in self.by_name or any(o.iri == org.iri for o in self.by_name.values()):
+        if org.name in self.by_name or org.iri in self._iris:
             raise ValueError(f"duplicate organisation {org.name!r}")
         self.by_name[org.name] = org
+        self._iris.add(org.iri)
         for other, other_sources, _ in group:
             self._index.setdefault(name_key(other["name"]), org)
             org.add_name(other["name"], other.get("label_language", "fi"), other_sources)
