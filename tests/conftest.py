@@ -135,6 +135,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class LiveServer:
     """A real `smarthame serve` process on a free loopback port."""
 
@@ -148,18 +152,27 @@ class LiveServer:
         cwd: Path | None = None,
         preexec_fn: Callable[[], None] | None = None,
     ) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "SMARTHAME_BUILD_DIR": str(build_dir), **(env or {})}
-        self.proc = subprocess.Popen(
-            [*(command or [sys.executable, "-m", "server.cli"]), "serve", "--port", str(self.port), *args],
-            env=full_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-            preexec_fn=preexec_fn,  # noqa: PLW1509 - a resource limit for the server, set before it runs
-        )
-        self._wait_ready()
+        # A free port can be taken by another test's process before the server binds it: then start again
+        # on another (a port the test chose is its own business).
+        for attempt in range(3):
+            self.port = port or free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            serve = [*(command or [sys.executable, "-m", "server.cli"]), "serve", "--port", str(self.port)]
+            self.proc = subprocess.Popen(
+                [*serve, *args],
+                env=full_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                preexec_fn=preexec_fn,  # noqa: PLW1509 - a resource limit for the server, set before it runs
+            )
+            try:
+                self._wait_ready()
+                return
+            except PortTaken:
+                if port is not None or attempt == 2:
+                    raise
 
     def _wait_ready(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
@@ -167,7 +180,8 @@ class LiveServer:
             if self.proc.poll() is not None:
                 out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
                 self.stop()
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{out}")
+                error = PortTaken if "Address already in use" in out else RuntimeError
+                raise error(f"server exited with {self.proc.returncode}:\n{out}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from server.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import PortTaken, free_port
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 ENGINES = ("oxigraph", "virtuoso")
@@ -38,10 +38,6 @@ def available(name: str) -> str | None:
     if name == "virtuoso" and (shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.is_file()):
         return "virtuoso-t is absent (apt-get install virtuoso-opensource; .ci/run does)"
     return None
-
-
-class PortTaken(RuntimeError):
-    pass
 
 
 class Engine:
