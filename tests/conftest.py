@@ -313,21 +313,27 @@ def only_this_server():
     return _guard
 
 
-def settle(page, seconds: float = 20) -> None:
-    """Wait until ``page`` has no request in flight (the page's own: its scripts' fetches, images, …).
+def settle(page, seconds: float = 20, quiet: float = 0.05) -> None:
+    """Wait until ``page`` has had no request in flight for ``quiet`` seconds (the page's own requests:
+    its scripts' fetches, images, …).
 
     Playwright's "networkidle" waits for 500 ms without a request, on every page, whatever it loads: 10 s
-    of the browser tests. Our pages' scripts fetch what they draw at once, so no request in flight after
-    the page shows what it drew (each test waits for that first) means it has fetched all it will.
+    of the browser tests. Our pages' scripts fetch what they draw as they start, so a short quiet time
+    after the last request ended means the page has fetched all it will.
     """
     pending = getattr(page, "_pending_requests", None)
     if pending is None:
         raise RuntimeError("settle(page) needs watch_requests(page) right after the page was opened")
     deadline = time.monotonic() + seconds
-    while pending:
+    quiet_since = None
+    while quiet_since is None or time.monotonic() - quiet_since < quiet:
         if time.monotonic() > deadline:
             raise AssertionError(f"requests still in flight after {seconds} s: {[r.url for r in pending]}")
-        page.wait_for_timeout(10)  # lets Playwright deliver the events that empty ``pending``
+        page.wait_for_timeout(10)  # lets Playwright deliver the request events
+        if pending:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
 
 
 def watch_requests(page) -> None:

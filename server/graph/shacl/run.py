@@ -11,6 +11,7 @@ them, because each check still reads the whole graph (see ``locality`` for which
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,16 +66,18 @@ def compile_shapes(triples: Iterable[ox.Triple | ox.Quad], base: str, prefixes: 
     """
     triples = list(triples)
     key = (frozenset(triples), base, tuple(sorted(prefixes.items())))
-    plan = _plans.get(key)
-    if plan is None:
-        plan = _compile(triples, base, prefixes)
-        while len(_plans) >= PLANS_KEPT:
-            del _plans[next(iter(_plans))]  # the oldest
-        _plans[key] = plan
+    with _plans_lock:  # validations run in threads of a server (a publish, an import)
+        plan = _plans.get(key)
+        if plan is None:
+            plan = _compile(triples, base, prefixes)
+            while len(_plans) >= PLANS_KEPT:
+                del _plans[next(iter(_plans))]  # the oldest
+            _plans[key] = plan
     return plan
 
 
 _plans: dict[tuple[frozenset[ox.Triple | ox.Quad], str, tuple[tuple[str, str], ...]], Plan] = {}
+_plans_lock = threading.Lock()
 
 
 def _compile(triples: Iterable[ox.Triple | ox.Quad], base: str, prefixes: dict[str, str]) -> Plan:

@@ -1,9 +1,9 @@
 """A router that the app tries only for the paths it serves.
 
 FastAPI tries the routes of every included router in turn, with some bookkeeping for each: a request for
-a Linked Data page (the catch-all router, last) went past all 122 routes of the saved queries, a quarter
-of the app's time per page (measured in the whole-site crawl). A router whose paths all start with one
-prefix says "no match" for any other path at once. Where FastAPI does not ask an included router
+a Linked Data page (the catch-all router, last) went past all 122 routes of the saved queries, 0.23 ms a
+request (4% of the whole-site crawl's time). A router whose paths all start with one prefix says "no
+match" for any other path at once. Where FastAPI does not ask an included router
 (versions that copy its routes into the app's), the routes match as before, only without the shortcut.
 """
 
