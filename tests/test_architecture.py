@@ -10,6 +10,8 @@ framework: they import nothing from FastAPI, Starlette, Jinja or uvicorn.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -182,9 +184,6 @@ ON_FIRST_NEED = ("pyshacl", "rdflib.plugins.sparql", "openpyxl", "networkx")
 
 @pytest.mark.process
 def test_a_server_process_starts_without_the_libraries_it_loads_on_first_need() -> None:
-    import subprocess
-    import sys
-
     probe = (
         "import sys, server.web.app, server.cli.main; "
         f"print(' '.join(m for m in {ON_FIRST_NEED!r} if m in sys.modules))"

@@ -58,6 +58,15 @@ class _Links:
     targets: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
 
+    def add(self, tag: str, attributes: dict[str, str | None]) -> None:
+        """What one start tag (its name and attributes, lower case) links to and defines."""
+        if attributes.get("id"):
+            self.ids.add(attributes["id"] or "")
+        for name in ("href", "src", "action") if tag != "form" else ("action",):
+            value = attributes.get(name)
+            if value and not value.startswith(("data:", "mailto:", "javascript:")):
+                self.targets.append(value)
+
 
 def _parse(text: str) -> _Links:
     found = _Links()
@@ -66,12 +75,7 @@ def _parse(text: str) -> _Links:
         for a in _ATTRIBUTE.finditer(tag.group(2)):  # the last of a repeated attribute, as HTMLParser
             value = next((v for v in a.group(2, 3, 4) if v is not None), None)
             attributes[a.group(1).lower()] = html.unescape(value) if value is not None else None
-        if attributes.get("id"):
-            found.ids.add(attributes["id"] or "")
-        for name in ("href", "src", "action") if tag.group(1).lower() != "form" else ("action",):
-            value = attributes.get(name)
-            if value and not value.startswith(("data:", "mailto:", "javascript:")):
-                found.targets.append(value)
+        found.add(tag.group(1).lower(), attributes)
     return found
 
 
@@ -156,13 +160,7 @@ class _ReferenceLinks(HTMLParser):
         self.found = _Links()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if attributes.get("id"):
-            self.found.ids.add(attributes["id"] or "")
-        for name in ("href", "src", "action") if tag != "form" else ("action",):
-            value = attributes.get(name)
-            if value and not value.startswith(("data:", "mailto:", "javascript:")):
-                self.found.targets.append(value)
+        self.found.add(tag, dict(attrs))
 
 
 @pytest.mark.parametrize("path", PAGE_KINDS)

@@ -171,7 +171,7 @@ def _run_fast(
     shapes_iri = ox.NamedNode(graph_iri("shapes", base))
     shape_quads = list(_quads_of(dataset, shapes_iri))
     if not shape_quads:
-        shape_quads = list(_shape_file_quads(settings.ontology_dir / "shapes.ttl", base))
+        shape_quads = list(_file_quads(settings.ontology_dir / "shapes.ttl", "shapes", base))
     plan = compile_shapes(shape_quads, base, prefixes(base))
     if isinstance(dataset, ox.Dataset):
         data = DataGraph.from_dataset(dataset, shapes_iri)
@@ -213,10 +213,6 @@ def _shapes_from_file(path: Path, base: str) -> Graph:
 def _cached_shapes(path: Path, mtime_ns: int, size: int, base: str) -> Graph:
     """The shapes file as rdflib, read once per version of the file (pySHACL does not change it)."""
     return _rebase_literals(_graph(parse_file(path, ox.NamedNode(graph_iri("shapes", base)), base)), base)
-
-
-def _shape_file_quads(path: Path, base: str) -> tuple[ox.Quad, ...]:
-    return _file_quads(path, "shapes", base)
 
 
 def _file_quads(path: Path, graph: str, base: str) -> tuple[ox.Quad, ...]:
