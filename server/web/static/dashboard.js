@@ -363,7 +363,9 @@
           type: "graph", layout: "force", roam: true, draggable: true,
           force: { repulsion: 120, edgeLength: [30, 90], gravity: 0.08, layoutAnimation: false },
           label: { show: false },
-          emphasis: { focus: "adjacency", label: { show: true } },
+          // The name beside the node, not on it: a label drawn over the node as the pointer arrives
+          // would take the button's release from a quick click, and the click would open nothing.
+          emphasis: { focus: "adjacency", label: { show: true, position: "right" } },
           data: net.nodes.map(function (n) {
             return { id: n.organisation, name: n.name, value: n.projects,
               symbol: n.bridge ? "diamond" : "circle",
