@@ -31,9 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
 
-from server.graph.imports.run import import_files  # noqa: E402
 from server.graph.loading import bundled_sources, load_sources  # noqa: E402
-from server.graph.versions import open_published, publish  # noqa: E402
+from server.graph.releases import ReleaseNotes  # noqa: E402
+from server.graph.versions import open_published  # noqa: E402
+from server.publish.importing import import_files  # noqa: E402
+from server.publish.publishing import publish_version  # noqa: E402
 from server.settings import Settings  # noqa: E402
 from server.sparql.engine import Engine  # noqa: E402
 
@@ -100,7 +102,9 @@ def start_version(root: Path, n_synthetic: int) -> Path:
     ds = load_sources(bundled_sources(settings), settings.base_iri)
     for q in synthetic.generate(n_synthetic):
         ds.add(q)
-    publish(ds, f"start-{n_synthetic}", settings.base_iri, build)
+    summary = f"The bundled data and {n_synthetic} synthetic projects (bench/import.py)."
+    notes = ReleaseNotes("build", settings.publisher_name, "bench/import.py", (), summary)
+    publish_version(ds, settings, notes)
     return build
 
 
@@ -176,7 +180,8 @@ def main() -> None:
         cells = "".join(f"{f'{r[s]:.2f} / {cpu[s]:.2f}':>14}" for s in steps)
         print(f"{graph:>22}  {r['validation']:<12}{nodes:>7}{cells}{r['added']:>9}")
     for n in args.sizes if len(args.validation) == 2 else []:
-        focus, whole = (r for r in rows if r["graph"] == n)
+        by_kind = {r["validation"]: r for r in rows if r["graph"] == n}
+        focus, whole = by_kind["focus"], by_kind["whole graph"]
         print(
             f"validation, {n:,} synthetic projects: focus {focus['validate']:.2f} s "
             f"({focus['cpu']['validate']:.2f} CPU), whole graph {whole['validate']:.2f} s "
