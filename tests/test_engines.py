@@ -22,7 +22,7 @@ from server.graph.versions import open_files, open_published
 from server.settings import Settings
 from server.sparql.remote_graphs import VERSION_PREFIX, staging_graph, version_iri
 from server.sparql.remote_publish import publish_to, read_pointer
-from server.sparql.remote_store import open_engine
+from server.sparql.remote_store import local_copy, open_engine
 from server.web.app import create_app
 from tests.engines import ENGINES, Engine
 from tests.inprocess import in_process
@@ -258,6 +258,33 @@ def test_the_dumps_hold_the_published_quads(remote, client) -> None:
     got, want = remote.get("/dumps/" + names[0]), _settled(client, "/dumps/" + names[0])
     assert got.status_code == want.status_code == 200
     assert _quads(got.content) == _quads(want.content)
+
+
+SHAPE_TEXTS = "SELECT ?text WHERE { GRAPH ?g { ?shape <http://www.w3.org/ns/shacl#select> ?text } }"
+
+
+def test_literals_keep_the_whitespace_at_their_ends(engine, settings, remote, client) -> None:
+    """In answers and in the store's reads (the dumps, the pages): the shapes' SPARQL texts begin with a
+    newline, which pyoxigraph's reading of SPARQL XML results would drop (``server.sparql.remote``)."""
+    select = ox.NamedNode("http://www.w3.org/ns/shacl#select")
+    texts = sorted(
+        {q.object.value for q in open_published(settings).store.quads_for_pattern(None, select, None)}
+    )
+    assert texts and all(t.startswith("\n") and t != t.strip() for t in texts)
+    got = remote.get(
+        "/sparql", params={"query": SHAPE_TEXTS}, headers={"accept": "application/sparql-results+json"}
+    )
+    want = client.get(
+        "/sparql", params={"query": SHAPE_TEXTS}, headers={"accept": "application/sparql-results+json"}
+    )
+    assert got.status_code == want.status_code == 200, got.text
+    assert _solutions(got.json()) == _solutions(want.json())
+    served = open_engine(engine.settings(settings))
+    try:
+        read = local_copy(served).store.quads_for_pattern(None, select, None)
+        assert sorted({q.object.value for q in read}) == texts
+    finally:
+        served.store.close()
 
 
 def test_a_load_that_fails_its_check_leaves_the_served_version(engine, settings, sample_files) -> None:

@@ -99,3 +99,20 @@ def test_blank_nodes_come_back_from_their_skolem_iris() -> None:
     xml = f"<uri>{iri.value}</uri><bnode>nodeID://b1</bnode>".encode()
     assert from_engine(xml, "solutions") == b"<bnode>c14n3</bnode><bnode>b1</bnode>"
     assert from_engine(f"<{iri.value}> <a:p> <a:o> .".encode(), "graph") == b"_:c14n3 <a:p> <a:o> ."
+
+
+@pytest.mark.parametrize(
+    "text", ["\n    SELECT * {}\n  ", " \t two words\t", "   ", "inner  \n  only", ""], ids=repr
+)
+def test_the_whitespace_at_a_literals_ends_comes_back(text: str) -> None:
+    """pyoxigraph trims the text of a SPARQL XML ``<literal>``: from_engine writes its ends as references."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    xml = (
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="o"/></head><results>'
+        f'<result><binding name="o"><literal xml:lang="fi">{escaped}</literal></binding></result>'
+        f'<result><binding name="o"><literal>{escaped}</literal></binding></result>'
+        '<result><binding name="o"><literal/></binding></result></results></sparql>'
+    ).encode()
+    parsed = ox.parse_query_results(from_engine(xml, "solutions"), format=ox.QueryResultsFormat.XML)
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert [s["o"].value for s in parsed] == [text, text, ""]

@@ -230,13 +230,27 @@ class RemoteQueries:
 
 
 def from_engine(data: bytes, kind: Kind) -> bytes:
-    """The engine's bytes with blank nodes as we write them: skolem IRIs back to blank nodes, and
-    Virtuoso's ``nodeID://`` labels (which pyoxigraph rejects) stripped to their name."""
+    """The engine's bytes as pyoxigraph reads them faithfully: skolem IRIs back to blank nodes,
+    Virtuoso's ``nodeID://`` labels (which pyoxigraph rejects) stripped to their name, and in SPARQL XML
+    results the whitespace at either end of a literal written as character references (pyoxigraph
+    0.5.13 trims it from the text of a ``<literal>``: a SHACL shape's SPARQL text read from Virtuoso
+    lost its leading newline)."""
     genid = re.escape(GENID.encode())
     if kind == "graph":
         return re.sub(rb"<" + genid + rb"([A-Za-z0-9_]+)>", rb"_:\1", data)
     data = data.replace(b"<bnode>nodeID://", b"<bnode>")
-    return re.sub(rb"<uri>" + genid + rb"([A-Za-z0-9_]+)</uri>", rb"<bnode>\1</bnode>", data)
+    data = re.sub(rb"<uri>" + genid + rb"([A-Za-z0-9_]+)</uri>", rb"<bnode>\1</bnode>", data)
+    return _LITERAL_TEXT.sub(_edge_whitespace_as_references, data)
+
+
+# A literal's text holds no "<" (XML escapes it), so the element ends at the first "</literal>".
+_LITERAL_TEXT = re.compile(rb"(<literal\b[^>]*(?<!/)>)([^<]*)(</literal>)")
+_EDGE_WHITESPACE = re.compile(rb"\A[ \t\n]+|[ \t\n]+\Z")
+
+
+def _edge_whitespace_as_references(m: re.Match[bytes]) -> bytes:
+    text = _EDGE_WHITESPACE.sub(lambda w: b"".join(b"&#%d;" % c for c in w.group()), m.group(2))
+    return m.group(1) + text + m.group(3)
 
 
 def skolem(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:

@@ -39,7 +39,7 @@ from server.errors import UpstreamFailed
 from server.graph.versions import Published, is_merged_copy
 from server.settings import Settings
 from server.sparql.formats import N_TRIPLES, SPARQL_XML
-from server.sparql.remote import skolem
+from server.sparql.remote import from_engine, skolem
 from server.sparql.remote_graphs import DEFAULT_GRAPH, NO_GRAPH, VersionGraphs, version_iri
 from server.sparql.remote_store import MANIFEST, POINTER, POINTER_QUERY, PREVIOUS, SERVES
 
@@ -256,7 +256,7 @@ def _select(client: httpx.Client, url: str, form: dict[str, Any]) -> ox.QuerySol
     if response.status_code != 200:
         raise UpstreamFailed(f"The engine answered HTTP {response.status_code}: {response.text[:400]}")
     results = ox.parse_query_results(
-        response.content.replace(b"<bnode>nodeID://", b"<bnode>"), format=ox.QueryResultsFormat.XML
+        from_engine(response.content, "solutions"), format=ox.QueryResultsFormat.XML
     )
     if not isinstance(results, ox.QuerySolutions):
         raise UpstreamFailed("The engine answered a SELECT with a boolean.")

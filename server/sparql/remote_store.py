@@ -90,7 +90,7 @@ def open_engine(settings: Settings) -> Published:
 def served_manifest(settings: Settings) -> dict[str, Any] | None:
     """The manifest of the version the engine's pointer names (None when it names none)."""
     found = _post(settings.engine, {"query": POINTER_QUERY}, settings.timeout)
-    results = ox.parse_query_results(found, format=ox.QueryResultsFormat.XML)
+    results = ox.parse_query_results(from_engine(found, "solutions"), format=ox.QueryResultsFormat.XML)
     rows = list(results) if isinstance(results, ox.QuerySolutions) else []
     if not rows:
         return None
