@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from server.errors import ImportRefused, ImportRejected
-from server.graph.imports.focus import VALIDATIONS
+from server.graph.imports.types import VALIDATIONS
 from server.settings import Settings
 
 EXIT_OK, EXIT_REFUSED = 0, 1

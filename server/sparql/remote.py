@@ -30,8 +30,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from typing import TYPE_CHECKING
 
-import httpx
 import pyoxigraph as ox
 
 from server.errors import QueryFailed, UpstreamFailed, UpstreamTimeout
@@ -49,6 +49,9 @@ from server.sparql.formats import (
 )
 from server.sparql.remote_graphs import VersionGraphs
 from server.sparql.remote_text import ascii_only, bind, names_dataset, query_form, with_base
+
+if TYPE_CHECKING:
+    import httpx
 
 # Blank nodes are stored in the engine as skolem IRIs (RDF 1.1 Concepts, 3.5), and turned back into blank
 # nodes in every answer: a blank node's label means nothing to a later query, and pages walk blank-node
@@ -136,6 +139,8 @@ class RemoteQueries:
         media = _pick(job, kind)
         if media is None:
             return _not_acceptable(kind), b""
+        import httpx  # here, not at import: only a server over an external engine needs it (85 ms)
+
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout), trust_env=False)
         cut = _Cut(kind, job.max_rows)
@@ -168,6 +173,8 @@ class RemoteQueries:
         media = _pick(job, kind)
         if media is None:
             return _not_acceptable(kind), b""
+        import httpx
+
         cut = _Cut(kind, job.max_rows)
         try:
             with (

@@ -26,9 +26,8 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
 import pyoxigraph as ox
 
 from server.errors import QueryFailed, Unavailable, UpstreamFailed, UpstreamTimeout
@@ -39,6 +38,9 @@ from server.sparql.formats import SPARQL_XML
 from server.sparql.remote import from_engine, skolem
 from server.sparql.remote_graphs import DEFAULT_GRAPH, VersionGraphs
 from server.sparql.remote_text import ascii_only, bind
+
+if TYPE_CHECKING:
+    import httpx
 
 POINTER = "urn:smarthame:engine:current"
 SERVES = "urn:smarthame:engine:serves"
@@ -216,6 +218,8 @@ class RemoteStore:
         return results
 
     def _http(self) -> httpx.Client:
+        import httpx  # here, not at import: only a server over an external engine needs it (85 ms)
+
         if self._client is None or self._client[0] != os.getpid():
             self._client = (os.getpid(), httpx.Client(timeout=self.timeout, trust_env=False))
         return self._client[1]
@@ -225,6 +229,8 @@ def _post(
     url: str, form: dict[str, str | list[str]], timeout: float, client: httpx.Client | None = None
 ) -> bytes:
     """The engine's SPARQL XML answer to ``form``; its failures as ours."""
+    import httpx
+
     try:
         if client is None:
             with httpx.Client(timeout=timeout, trust_env=False) as own:

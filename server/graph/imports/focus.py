@@ -25,12 +25,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from server.graph.imports.types import VALIDATIONS
 from server.graph.shacl.data import DataGraph
 from server.graph.shacl.locality import affected
 from server.graph.shacl.run import compile_shapes
 from server.graph.vocabulary import graph_iri, prefixes
 
-VALIDATIONS = ("auto", "focus", "whole")
 # Quads of the graph per changed quad from which finding the focus and checking it beats a whole run.
 # bench/import.py, 100 synthetic projects (6,200 quads), CPU seconds: into the bundled graph (3 quads
 # per changed quad) focus 3.06 against whole 0.63; into 10,000 synthetic projects (75) 8.44 against 18.84.

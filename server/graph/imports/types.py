@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from server.graph.records.batch import Located, Origin
 
+# How an import validates (``server.graph.imports.focus``): here, light, for the command line's choices.
+VALIDATIONS = ("auto", "focus", "whole")
+
 
 @dataclass(frozen=True)
 class CellOrigin(Origin):

@@ -14,7 +14,7 @@ import dataclasses
 import hmac
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -32,14 +32,14 @@ from server.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from server.graph.imports.report import report_graph
-from server.graph.imports.run import ImportOutcome
-from server.graph.validation import ValidationReport
 from server.graph.vocabulary import PUBLISHER_GRAPHS, graph_iri
-from server.publish.importing import import_files
 from server.settings import Settings
 from server.sparql.formats import GRAPH_TYPES, content_type, negotiate, serialize_triples
 from server.web.state import state
+
+if TYPE_CHECKING:
+    from server.graph.imports.run import ImportOutcome
+    from server.graph.validation import ValidationReport
 
 router = APIRouter(tags=["publishing"])
 GRAPH_STORE = "/graph-store"
@@ -177,6 +177,10 @@ async def _form_files(request: Request, folder: Path, stem: str) -> list[Path]:
 async def _import(
     request: Request, settings: Settings, paths: list[Path], replace_graph: str | None = None
 ) -> Response:
+    # The import path (rdflib, the validators) on the first publish, not at every server's start.
+    from server.graph.imports.report import report_graph
+    from server.publish.importing import import_files
+
     dry_run = request.query_params.get("dry-run", "false").lower() == "true"
     live = request.app.state.live
     async with live.publish_lock:  # see Live.publish_lock
