@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 # The Python packages and the npm assets side by side (neither needs the other).
 setup:
-	@$(MAKE) --no-print-directory -j 2 $(STAMP) assets
+	@$(MAKE) --no-print-directory -q $(STAMP) assets || $(MAKE) --no-print-directory -j 2 $(STAMP) assets
 
 # The YASGUI query editor, Swagger UI and Apache ECharts (the dashboard), served by our own server (never
 # committed as a vendored bundle).

@@ -185,7 +185,8 @@ ON_FIRST_NEED = ("pyshacl", "rdflib", "openpyxl", "networkx", "httpx")
 @pytest.mark.process
 def test_a_server_process_starts_without_the_libraries_it_loads_on_first_need() -> None:
     probe = (
-        "import sys, server.web.app, server.web.serving; from server.cli.main import build_parser; build_parser(); "
+        "import sys, server.web.app, server.web.serving; "
+        "from server.cli.main import build_parser; build_parser(); "
         f"print(' '.join(m for m in {ON_FIRST_NEED!r} if m in sys.modules))"
     )
     loaded = subprocess.run(
