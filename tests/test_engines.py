@@ -107,6 +107,8 @@ def test_publish_leaves_the_version_in_its_own_graphs_and_a_pointer_naming_it(en
         # ... and left alone where the graph is a resource the data describes, and in strings
         f"SELECT ?label WHERE {{ <{GRAPH}classification> <{RDFS_LABEL}> ?label }}",
         f'SELECT ?s WHERE {{ GRAPH <{GRAPH}projects> {{ ?s ?p "<{GRAPH}projects>" }} }}',
+        # Literals with whitespace at their ends (see test_literals_keep_the_whitespace_at_their_ends)
+        "SELECT ?text WHERE { GRAPH ?g { ?shape <http://www.w3.org/ns/shacl#select> ?text } }",
     ],
     ids=[
         "graph-sizes",
@@ -124,6 +126,7 @@ def test_publish_leaves_the_version_in_its_own_graphs_and_a_pointer_naming_it(en
         "graph-variable-bound",
         "graph-as-a-resource",
         "graph-name-in-a-string",
+        "literal-edge-whitespace",
     ],
 )
 def test_rows_match_the_in_memory_engine(remote, client, query: str) -> None:
@@ -260,25 +263,15 @@ def test_the_dumps_hold_the_published_quads(remote, client) -> None:
     assert _quads(got.content) == _quads(want.content)
 
 
-SHAPE_TEXTS = "SELECT ?text WHERE { GRAPH ?g { ?shape <http://www.w3.org/ns/shacl#select> ?text } }"
-
-
-def test_literals_keep_the_whitespace_at_their_ends(engine, settings, remote, client) -> None:
-    """In answers and in the store's reads (the dumps, the pages): the shapes' SPARQL texts begin with a
-    newline, which pyoxigraph's reading of SPARQL XML results would drop (``server.sparql.remote``)."""
+def test_literals_keep_the_whitespace_at_their_ends(engine, settings) -> None:
+    """In the store's reads (the dumps, the pages; the answers: "literal-edge-whitespace" above): the
+    shapes' SPARQL texts begin with a newline, which pyoxigraph's reading of SPARQL XML results would
+    drop (``server.sparql.remote``)."""
     select = ox.NamedNode("http://www.w3.org/ns/shacl#select")
     texts = sorted(
         {q.object.value for q in open_published(settings).store.quads_for_pattern(None, select, None)}
     )
     assert texts and all(t.startswith("\n") and t != t.strip() for t in texts)
-    got = remote.get(
-        "/sparql", params={"query": SHAPE_TEXTS}, headers={"accept": "application/sparql-results+json"}
-    )
-    want = client.get(
-        "/sparql", params={"query": SHAPE_TEXTS}, headers={"accept": "application/sparql-results+json"}
-    )
-    assert got.status_code == want.status_code == 200, got.text
-    assert _solutions(got.json()) == _solutions(want.json())
     served = open_engine(engine.settings(settings))
     try:
         read = local_copy(served).store.quads_for_pattern(None, select, None)
